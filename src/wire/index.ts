@@ -1,0 +1,1 @@
+export * from './tcp-types.js';
