@@ -30,3 +30,51 @@ export interface OutboundPacket {
   nextHop: IpAddress;
   packet: Uint8Array;
 }
+
+// ---- Stack ↔ TCP contract -------------------------------------------------------------------
+// The stack owns IP (routing, fragmentation, ICMP, checksums); tcp/ owns everything from the TCP
+// header up. The stack verifies the TCP checksum, parses the segment to a TcpRepr and hands it
+// over; TCP hands back segments and the stack wraps them in IP.
+
+import type { TcpRepr } from '../wire/tcp-types.js';
+
+export interface TcpDatagram {
+  src: IpAddress;
+  dst: IpAddress;
+  seg: TcpRepr;
+  /** ECN codepoint for the IP header (RFC 3168): 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE. */
+  ecn?: number;
+}
+
+/** ICMP error about a packet TCP sent, already matched to its 4-tuple by the stack (RFC 5927 checks are TCP's). */
+export interface TcpIcmpError {
+  kind: 'unreachable' | 'packet-too-big' | 'time-exceeded' | 'parameter-problem';
+  /** ICMP code, as received (v4 or v6 numbering, see `family`). */
+  code: number;
+  family: 4 | 6;
+  /** For packet-too-big / fragmentation-needed: the next-hop MTU. */
+  mtu?: number;
+  local: Endpoint;
+  remote: Endpoint;
+  /** Sequence number of the quoted TCP header (for RFC 5927 in-window checks). */
+  seq: number;
+}
+
+/** What tcp/ implements and the stack calls. */
+export interface TcpHandler {
+  receive(dgram: TcpDatagram, now: number): void;
+  /** Segments ready to send. */
+  poll(now: number): TcpDatagram[];
+  pollAt(): number | undefined;
+  icmpError(err: TcpIcmpError, now: number): void;
+}
+
+/** What the stack gives tcp/. */
+export interface TcpServices {
+  /** Source address the stack would use to reach `dst`, or undefined when there is no route. */
+  sourceFor(dst: IpAddress): IpAddress | undefined;
+  /** Whether `addr` is one of this stack's own addresses (for bind EADDRNOTAVAIL). */
+  isLocal(addr: IpAddress): boolean;
+  /** Current MTU toward `dst`: min(interface MTU, learned path MTU) (RFC 1191, RFC 8201). */
+  mtuFor(dst: IpAddress): number;
+}
