@@ -1,1 +1,6 @@
+// wire/: packet formats. View (typed getters over bytes) + Repr (plain data) per format;
+// parsers return WireResult and never throw on hostile input.
 export * from './tcp-types.js';
+export * from './result.js';
+export * from './checksum.js';
+export * from './address.js';
