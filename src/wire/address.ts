@@ -11,7 +11,7 @@ import type { IpAddress } from '../stack/types.js';
 const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 
 /** Parse a dotted quad into 4 bytes (written to `out` at `outOff` when given). */
-export function parseIpv4(str: string, out?: Uint8Array, outOff = 0): Uint8Array | undefined {
+export function parseIpv4Address(str: string, out?: Uint8Array, outOff = 0): Uint8Array | undefined {
   const n = str.length;
   if (n < 7 || n > 15) return undefined;
   const bytes = out ?? new Uint8Array(4);
@@ -64,7 +64,7 @@ function parseGroups(text: string, allowV4Tail: boolean): number[] | undefined {
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     if (allowV4Tail && i === parts.length - 1 && p.includes('.')) {
-      const v4 = parseIpv4(p);
+      const v4 = parseIpv4Address(p);
       if (!v4) return undefined;
       words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
     } else {
@@ -77,7 +77,7 @@ function parseGroups(text: string, allowV4Tail: boolean): number[] | undefined {
 }
 
 /** Parse IPv6 text (RFC 4291 §2.2) into 16 bytes. */
-export function parseIpv6(str: string, out?: Uint8Array, outOff = 0): Uint8Array | undefined {
+export function parseIpv6Address(str: string, out?: Uint8Array, outOff = 0): Uint8Array | undefined {
   if (str.length < 2 || str.length > 45) return undefined;
   const halves = str.split('::');
   if (halves.length > 2) return undefined;
@@ -102,13 +102,13 @@ export function parseIpv6(str: string, out?: Uint8Array, outOff = 0): Uint8Array
 
 /** Parse IPv4 or IPv6 text: 4 or 16 bytes, or undefined when it is neither. */
 export function parseIp(str: string): Uint8Array | undefined {
-  return str.includes(':') ? parseIpv6(str) : parseIpv4(str);
+  return str.includes(':') ? parseIpv6Address(str) : parseIpv4Address(str);
 }
 
 /** 4 for a valid IPv4 literal, 6 for a valid IPv6 literal, otherwise undefined. */
 export function ipFamily(str: string): 4 | 6 | undefined {
-  if (str.includes(':')) return parseIpv6(str) ? 6 : undefined;
-  return parseIpv4(str) ? 4 : undefined;
+  if (str.includes(':')) return parseIpv6Address(str) ? 6 : undefined;
+  return parseIpv4Address(str) ? 4 : undefined;
 }
 
 /** Fast path: dotted quad of the 4 bytes at `off`. */

@@ -4,3 +4,7 @@ export * from './tcp-types.js';
 export * from './result.js';
 export * from './checksum.js';
 export * from './address.js';
+export * from './bytes.js';
+export * from './ip-proto.js';
+export * from './ipv4.js';
+export * from './ipv6.js';
