@@ -141,3 +141,23 @@ export function naiveChecksum16(buf: Uint8Array, off = 0, len: number = buf.leng
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return ~sum & 0xffff;
 }
+
+/** Whether `buf[off .. off+len)` (checksum field included) plus `initial` sums to 0xffff, i.e. verifies. */
+export function checksumOk(buf: Uint8Array, off: number, len: number, initial = 0): boolean {
+  return fold(sumWords(buf, off, len, initial)) === 0xffff;
+}
+
+/**
+ * Compute and store the checksum of `buf[off .. off+len)` whose 16-bit checksum field sits at
+ * `fieldOff` (zeroed first), with `initial` (e.g. a pseudo-header sum) added. With
+ * `zeroAsOnes`, a computed 0 is sent as 0xffff (UDP, RFC 768 and RFC 8200 §8.1). Returns the value.
+ */
+export function writeChecksum(buf: Uint8Array, off: number, len: number, fieldOff: number, initial = 0, zeroAsOnes = false): number {
+  buf[fieldOff] = 0;
+  buf[fieldOff + 1] = 0;
+  let c = ~fold(sumWords(buf, off, len, initial)) & 0xffff;
+  if (c === 0 && zeroAsOnes) c = 0xffff;
+  buf[fieldOff] = c >>> 8;
+  buf[fieldOff + 1] = c & 0xff;
+  return c;
+}

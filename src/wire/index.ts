@@ -8,3 +8,5 @@ export * from './bytes.js';
 export * from './ip-proto.js';
 export * from './ipv4.js';
 export * from './ipv6.js';
+export * from './tcp-options.js';
+export * from './tcp.js';
