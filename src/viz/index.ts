@@ -1,0 +1,6 @@
+// Visualisations of a TCP connection: ladder diagrams (text and SVG), time-sequence and
+// congestion-window plots. Pure functions from plain trace data to strings.
+
+export * from './trace.js';
+export { displayWidth, padEndDisplay, padStartDisplay, wrapDisplay } from './width.js';
+export { renderLadderText, type LadderTextOptions } from './ladder-text.js';
