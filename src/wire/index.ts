@@ -10,3 +10,7 @@ export * from './ipv4.js';
 export * from './ipv6.js';
 export * from './tcp-options.js';
 export * from './tcp.js';
+export * from './udp.js';
+export * from './icmp.js';
+export * from './icmpv6.js';
+export * from './icmp-quote.js';
