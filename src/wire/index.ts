@@ -14,3 +14,4 @@ export * from './udp.js';
 export * from './icmp.js';
 export * from './icmpv6.js';
 export * from './icmp-quote.js';
+export * from './build.js';
