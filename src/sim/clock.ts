@@ -1,0 +1,202 @@
+// Drivers that move a Scheduler through time.
+//
+// VirtualDriver: time only moves when the user asks (idle/run/advance). While running it pops
+// events and jumps `now` straight to the next one, so a 60 s timer costs nothing. It yields to the
+// Node event loop (setImmediate) before moving time forward whenever user-visible events were
+// dispatched, so promise continuations, process.nextTick and stream callbacks all run at the
+// virtual instant they belong to; and every SLICE events regardless, to keep the loop responsive.
+// Slices are counted in events, not wall time, so runs are deterministic.
+//
+// RealDriver: `now` follows performance.now(); one Node timer is armed at the earliest event and
+// re-armed when an earlier one is scheduled. Nothing polls.
+
+import { setImmediate as immediate } from 'node:timers/promises';
+import type { Scheduler } from './scheduler.js';
+
+const SLICE = 2048;
+/** A real-time batch runs at most this many events before giving the event loop a turn. */
+const REAL_BATCH = 4096;
+
+export interface Driver {
+  readonly kind: 'virtual' | 'real';
+  now(): number;
+  /** Run until no event is pending. */
+  idle(maxMs: number): Promise<void>;
+  /** Run for `ms` of (virtual or real) time. */
+  run(ms: number): Promise<void>;
+  /** Run synchronously for `ms` of virtual time, without yielding (virtual clock only). */
+  advance(ms: number): void;
+  /** Something user-visible happened (an event was emitted): yield before time moves on. */
+  markUserActivity(): void;
+  close(): void;
+}
+
+export class VirtualDriver implements Driver {
+  readonly kind = 'virtual' as const;
+  private userDirty = false;
+  private closed = false;
+
+  constructor(private readonly sched: Scheduler) {}
+
+  now(): number {
+    return this.sched.now;
+  }
+
+  markUserActivity(): void {
+    this.userDirty = true;
+  }
+
+  async idle(maxMs: number): Promise<void> {
+    const limit = this.sched.now + maxMs;
+    await this.drive(limit);
+    const next = this.sched.peekTime();
+    if (next !== undefined && !this.closed) {
+      throw new Error(`net.idle(): still busy after ${maxMs} ms of virtual time (next event at ${next} ms; a periodic timer?)`);
+    }
+  }
+
+  async run(ms: number): Promise<void> {
+    const limit = this.sched.now + ms;
+    await this.drive(limit);
+    this.sched.advanceTo(limit);
+  }
+
+  advance(ms: number): void {
+    const limit = this.sched.now + ms;
+    this.sched.runUntil(limit);
+    this.sched.advanceTo(limit);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async drive(limit: number): Promise<void> {
+    const s = this.sched;
+    let sinceYield = 0;
+    let quiet = 0;
+    while (!this.closed) {
+      const t = s.peekTime();
+      if (t === undefined || t > limit) {
+        // Nothing runnable: give user code two turns to schedule more before concluding.
+        if (this.userDirty || quiet < 2) {
+          this.userDirty = false;
+          quiet++;
+          sinceYield = 0;
+          await immediate();
+          continue;
+        }
+        return;
+      }
+      quiet = 0;
+      if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
+        this.userDirty = false;
+        sinceYield = 0;
+        await immediate();
+        continue;
+      }
+      s.runOne(limit);
+      sinceYield++;
+    }
+  }
+}
+
+export class RealDriver implements Driver {
+  readonly kind = 'real' as const;
+  private readonly t0 = performance.now();
+  private timer: NodeJS.Timeout | undefined;
+  private immediateHandle: NodeJS.Immediate | undefined;
+  private armedAt = Infinity;
+  private running = false;
+  private closed = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly sched: Scheduler) {
+    sched.now = 0;
+    sched.onEarlier = (time) => {
+      if (!this.running && time < this.armedAt) this.arm();
+    };
+  }
+
+  private real(): number {
+    return performance.now() - this.t0;
+  }
+
+  now(): number {
+    const t = this.real();
+    if (t > this.sched.now) this.sched.now = t;
+    return this.sched.now;
+  }
+
+  markUserActivity(): void {
+    // Real time: every batch is its own macrotask already.
+  }
+
+  async idle(maxMs: number): Promise<void> {
+    const deadline = this.real() + maxMs;
+    let quiet = 0;
+    while (!this.closed) {
+      if (this.sched.peekTime() === undefined) {
+        if (quiet >= 2) return;
+        quiet++;
+        await immediate();
+        continue;
+      }
+      quiet = 0;
+      if (this.real() > deadline) throw new Error(`net.idle(): still busy after ${maxMs} ms`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async run(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  }
+
+  advance(): void {
+    throw new Error("net.advance() needs clock: 'virtual'; use await net.run(ms) with a real clock");
+  }
+
+  close(): void {
+    this.closed = true;
+    this.disarm();
+    this.sched.onEarlier = undefined;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediateHandle) clearImmediate(this.immediateHandle);
+    this.timer = undefined;
+    this.immediateHandle = undefined;
+    this.armedAt = Infinity;
+  }
+
+  private arm(): void {
+    this.disarm();
+    if (this.closed) return;
+    const t = this.sched.peekTime();
+    if (t === undefined) return;
+    this.armedAt = t;
+    const delay = t - this.real();
+    if (delay <= 0) this.immediateHandle = setImmediate(() => this.fire());
+    else this.timer = setTimeout(() => this.fire(), Math.ceil(delay));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.immediateHandle = undefined;
+    this.armedAt = Infinity;
+    this.running = true;
+    try {
+      this.sched.runUntil(this.now(), REAL_BATCH);
+    } finally {
+      this.running = false;
+      this.arm();
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    }
+  }
+}

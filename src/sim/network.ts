@@ -1,0 +1,164 @@
+// createNetwork(): the in-memory network of the public API. It owns the scheduler, the clock
+// driver, the seeded randomness, the switched segment and the hosts on it.
+
+import type { LinkOptions } from '../link/memory.js';
+import type { PacketEngine } from '../stack/types.js';
+import { parseHostAddresses, type HostAddress } from './addressing.js';
+import { RealDriver, VirtualDriver, type Driver } from './clock.js';
+import { Link } from './link-handle.js';
+import { SimNode } from './node.js';
+import { RandomRoot, type Sfc32 } from './rng.js';
+import { Scheduler } from './scheduler.js';
+import { Segment, type SegmentStats } from './segment.js';
+
+export interface NetworkOptions {
+  /** Seed of every random choice in the network (links, stacks). Default 1. */
+  seed?: number;
+  /** 'virtual' (default): time jumps from event to event. 'real': time is performance.now(). */
+  clock?: 'virtual' | 'real';
+  /** Impairments of host pairs never passed to net.link(); false makes such pairs unreachable. Default {} (perfect). */
+  defaultLink?: LinkOptions | false;
+}
+
+export interface IdleOptions {
+  /** Give up (reject) if still busy after this much (virtual or real) time. Default 24 h. */
+  maxMs?: number;
+}
+
+/** Anything that stands for a host on the network: a SimNode, or a Host that wraps one. */
+export type NodeLike = SimNode | { readonly node: SimNode };
+
+export interface AttachOptions {
+  /** Host address(es): IPv4/IPv6, bare (gets /24 or /64) or CIDR. */
+  address: string | readonly string[];
+  name?: string;
+  /** Builds the engine once the addresses are known; returns it and its interface index toward the segment. */
+  engine: (ctx: { addresses: readonly HostAddress[]; random: Sfc32; id: number }) => { engine: PacketEngine; ifIndex: number };
+}
+
+const DAY_MS = 86_400_000;
+
+export class Network {
+  readonly seed: number;
+  readonly clock: 'virtual' | 'real';
+  readonly scheduler = new Scheduler();
+  readonly random: RandomRoot;
+  readonly segment: Segment;
+  protected readonly driver: Driver;
+  private readonly closers: Array<() => void> = [];
+  private closed = false;
+
+  constructor(opts: NetworkOptions = {}) {
+    const seed = opts.seed ?? 1;
+    if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${String(seed)}`);
+    const clock = opts.clock ?? 'virtual';
+    if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`clock must be 'virtual' or 'real', got ${String(clock)}`);
+    this.seed = seed;
+    this.clock = clock;
+    this.random = new RandomRoot(seed);
+    this.segment = new Segment(this.scheduler, this.random, opts.defaultLink ?? {});
+    this.driver = clock === 'virtual' ? new VirtualDriver(this.scheduler) : new RealDriver(this.scheduler);
+  }
+
+  /** Current time in ms since the network was created (virtual, or real for clock: 'real'). */
+  now(): number {
+    return this.driver.now();
+  }
+
+  /** Put any PacketEngine on the segment (low level; net.host() builds a full Stack). */
+  attach(opts: AttachOptions): SimNode {
+    this.assertOpen();
+    const addresses = parseHostAddresses(opts.address);
+    const id = this.segment.nodes.length;
+    const name = opts.name ?? `host${id}`;
+    const { engine, ifIndex } = opts.engine({ addresses, random: this.random.stream(`host:${id}`), id });
+    const node = new SimNode(
+      id,
+      name,
+      engine,
+      ifIndex,
+      addresses.map((a) => a.address),
+      this.scheduler,
+      {
+        transmit: (from, out, now) => this.segment.transmit(from, out, now),
+        now: () => this.driver.now(),
+        markUserActivity: () => this.driver.markUserActivity(),
+      },
+    );
+    this.segment.addNode(
+      node,
+      addresses.flatMap((a) => (a.broadcast ? [a.broadcast] : [])),
+    );
+    this.closers.push(() => node.stop());
+    return node;
+  }
+
+  /**
+   * Set the impairments of the a↔b path (created if needed). Calling it again for the same pair
+   * changes that path's settings and returns a handle to it.
+   */
+  link(a: NodeLike, b: NodeLike, opts: LinkOptions = {}): Link {
+    this.assertOpen();
+    const na = toNode(a);
+    const nb = toNode(b);
+    if (na === nb) throw new Error('net.link(): a and b are the same host');
+    for (const n of [na, nb]) if (this.segment.nodes[n.id] !== n) throw new Error(`net.link(): host ${n.name} belongs to another network`);
+    const existed = this.segment.find(na, nb) !== undefined;
+    const path = this.segment.path(na, nb, opts)!;
+    const handle = new Link(path, path.a !== na);
+    if (existed) handle.set(opts);
+    return handle;
+  }
+
+  /**
+   * Run until nothing is pending: no event scheduled and no stack waiting on a timer. With the
+   * virtual clock time jumps ahead; user callbacks and promise continuations run in between at
+   * the virtual instant they belong to.
+   */
+  async idle(opts: IdleOptions = {}): Promise<void> {
+    await this.driver.idle(opts.maxMs ?? DAY_MS);
+  }
+
+  /** Run for `ms` (virtual or real) milliseconds, interleaving with user code. */
+  async run(ms: number): Promise<void> {
+    checkMs(ms);
+    await this.driver.run(ms);
+  }
+
+  /** Virtual clock only: run `ms` of virtual time synchronously (no user continuations run meanwhile). */
+  advance(ms: number): void {
+    checkMs(ms);
+    this.driver.advance(ms);
+  }
+
+  /** Segment counters (unroutable next hops, missing paths). */
+  stats(): SegmentStats {
+    return this.segment.stats;
+  }
+
+  /** Stop all timers and drop pending events. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.closers) c();
+    this.driver.close();
+    this.scheduler.clear();
+  }
+
+  /** Register cleanup to run on close() (used by captures and hosts). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
+  protected assertOpen(): void {
+    if (this.closed) throw new Error('network is closed');
+  }
+}
+
+function toNode(x: NodeLike): SimNode {
+  return x instanceof SimNode ? x : x.node;
+}
+
+function checkMs(ms: number): void {
+  if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`ms must be a finite number >= 0, got ${String(ms)}`);
+}

@@ -1,0 +1,106 @@
+// A SimNode drives one PacketEngine (a Stack or a test double) on the scheduler: it feeds packets
+// in, drains poll() after every input, hands outbound packets to the network, and keeps exactly
+// one wake-up event armed at the engine's pollAt(). Input at one instant is batched: receive()
+// queues a single service event, so several packets arriving together are polled once.
+
+import type { OutboundPacket, PacketEngine } from '../stack/types.js';
+import type { Scheduler, SimEvent } from './scheduler.js';
+
+/** Runs after each service; returns true when it dispatched something to user code. */
+export type Pump = (now: number) => boolean;
+
+export interface NodeHooks {
+  transmit(from: SimNode, out: OutboundPacket, now: number): void;
+  now(): number;
+  markUserActivity(): void;
+}
+
+/** Consecutive services at one instant before we call the engine's pollAt() broken. */
+const SPIN_LIMIT = 100_000;
+
+export class SimNode {
+  private wake: SimEvent | undefined;
+  private serviceQueued = false;
+  private readonly pumps: Pump[] = [];
+  private spinAt = -1;
+  private spins = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly engine: PacketEngine,
+    /** Interface index of the engine's interface toward the network. */
+    readonly ifIndex: number,
+    /** Canonical addresses of that interface. */
+    readonly addresses: readonly string[],
+    private readonly sched: Scheduler,
+    private readonly hooks: NodeHooks,
+  ) {}
+
+  /** Register code that drains engine events into user-facing objects after every service. */
+  addPump(pump: Pump): void {
+    this.pumps.push(pump);
+  }
+
+  /** A packet arrives from the network. */
+  deliver(packet: Uint8Array, now: number): void {
+    this.engine.receive(packet, now, this.ifIndex);
+    this.requestService(now);
+  }
+
+  /** State changed outside the scheduler (a user call): poll the engine at the current time. */
+  kick(): void {
+    this.requestService(this.hooks.now());
+  }
+
+  private requestService(now: number): void {
+    if (this.serviceQueued) return;
+    this.serviceQueued = true;
+    this.sched.at(now, SimNode.serviceEvent, this);
+  }
+
+  private static serviceEvent(self: SimNode, now: number): void {
+    self.serviceQueued = false;
+    self.service(now);
+  }
+
+  private static wakeEvent(self: SimNode, now: number): void {
+    self.wake = undefined;
+    self.service(now);
+  }
+
+  private service(now: number): void {
+    const out = this.engine.poll(now);
+    for (const o of out) this.hooks.transmit(this, o, now);
+    let dispatched = false;
+    for (const pump of this.pumps) if (pump(now)) dispatched = true;
+    if (dispatched) this.hooks.markUserActivity();
+    this.arm(now);
+  }
+
+  private arm(now: number): void {
+    const t = this.engine.pollAt();
+    if (t === undefined) return;
+    if (t <= now) {
+      if (this.spinAt === now) {
+        if (++this.spins > SPIN_LIMIT) throw new Error(`host ${this.name}: pollAt() stays at ${t} <= now ${now} after poll(); the engine makes no progress`);
+      } else {
+        this.spinAt = now;
+        this.spins = 0;
+      }
+    }
+    // One wake-up at a time: an earlier deadline replaces it; a later one waits for the early
+    // wake-up, which polls harmlessly and re-arms.
+    if (this.wake !== undefined) {
+      if (this.wake.time <= t) return;
+      this.sched.cancel(this.wake);
+    }
+    this.wake = this.sched.at(t, SimNode.wakeEvent, this);
+  }
+
+  /** Drop pending wake-ups (network closing). */
+  stop(): void {
+    if (this.wake) this.sched.cancel(this.wake);
+    this.wake = undefined;
+  }
+}
