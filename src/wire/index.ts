@@ -15,3 +15,5 @@ export * from './icmp.js';
 export * from './icmpv6.js';
 export * from './icmp-quote.js';
 export * from './build.js';
+export * from './packet.js';
+export { formatDecoded } from './packet-format.js';

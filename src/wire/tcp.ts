@@ -140,14 +140,14 @@ export function tcpChecksumValid(buf: Uint8Array, off: number, len: number, src:
 }
 
 const FLAG_NAMES: Array<[number, string]> = [
-  [TcpFlag.AE, 'AE'], [TcpFlag.CWR, 'CWR'], [TcpFlag.ECE, 'ECE'], [TcpFlag.URG, 'URG'], [TcpFlag.ACK, 'ACK'],
-  [TcpFlag.PSH, 'PSH'], [TcpFlag.RST, 'RST'], [TcpFlag.SYN, 'SYN'], [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.FIN, 'FIN'], [TcpFlag.SYN, 'SYN'], [TcpFlag.RST, 'RST'], [TcpFlag.PSH, 'PSH'], [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.URG, 'URG'], [TcpFlag.ECE, 'ECE'], [TcpFlag.CWR, 'CWR'], [TcpFlag.AE, 'AE'],
 ];
 
-/** Flag names in header order, e.g. ['ACK', 'SYN']; reserved bits as 'RES9'..'RES11'. */
+/** Flag names from the lowest bit up, as Wireshark lists them: ['SYN', 'ACK']; reserved bits as 'RES9'..'RES11'. */
 export function tcpFlagNames(flags: number): string[] {
   const out: string[] = [];
-  for (let bit = 11; bit >= 9; bit--) if (flags & (1 << bit)) out.push(`RES${bit}`);
   for (const [bit, name] of FLAG_NAMES) if (flags & bit) out.push(name);
+  for (let bit = 9; bit <= 11; bit++) if (flags & (1 << bit)) out.push(`RES${bit}`);
   return out;
 }
