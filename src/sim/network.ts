@@ -4,6 +4,7 @@
 import type { LinkOptions } from '../link/memory.js';
 import type { PacketEngine } from '../stack/types.js';
 import { parseHostAddresses, type HostAddress } from './addressing.js';
+import { Capture, type CaptureOptions } from './capture.js';
 import { RealDriver, VirtualDriver, type Driver } from './clock.js';
 import { Link } from './link-handle.js';
 import { SimNode } from './node.js';
@@ -46,6 +47,7 @@ export class Network {
   readonly segment: Segment;
   protected readonly driver: Driver;
   private readonly closers: Array<() => void> = [];
+  private readonly captures = new Set<Capture>();
   private closed = false;
 
   constructor(opts: NetworkOptions = {}) {
@@ -116,19 +118,54 @@ export class Network {
    * the virtual instant they belong to.
    */
   async idle(opts: IdleOptions = {}): Promise<void> {
-    await this.driver.idle(opts.maxMs ?? DAY_MS);
+    try {
+      await this.driver.idle(opts.maxMs ?? DAY_MS);
+    } finally {
+      this.flushCaptures();
+    }
   }
 
   /** Run for `ms` (virtual or real) milliseconds, interleaving with user code. */
   async run(ms: number): Promise<void> {
     checkMs(ms);
-    await this.driver.run(ms);
+    try {
+      await this.driver.run(ms);
+    } finally {
+      this.flushCaptures();
+    }
   }
 
   /** Virtual clock only: run `ms` of virtual time synchronously (no user continuations run meanwhile). */
   advance(ms: number): void {
     checkMs(ms);
-    this.driver.advance(ms);
+    try {
+      this.driver.advance(ms);
+    } finally {
+      this.flushCaptures();
+    }
+  }
+
+  /**
+   * Record every packet on every link as pcap (LINKTYPE_RAW): to `file` when given, else in memory
+   * (capture.bytes()). Stop with capture.stop(); net.close() stops all captures.
+   */
+  capture(file?: string, opts: CaptureOptions = {}): Capture {
+    this.assertOpen();
+    const observers = (opts.point ?? 'tx') === 'rx' ? this.segment.onArrive : this.segment.onTransmit;
+    const cap = new Capture(file, opts, (record) => {
+      observers.push(record);
+      return () => {
+        const i = observers.indexOf(record);
+        if (i >= 0) observers.splice(i, 1);
+        this.captures.delete(cap);
+      };
+    });
+    this.captures.add(cap);
+    return cap;
+  }
+
+  private flushCaptures(): void {
+    for (const c of this.captures) c.flush();
   }
 
   /** Segment counters (unroutable next hops, missing paths). */
@@ -140,6 +177,7 @@ export class Network {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const c of [...this.captures]) c.stop();
     for (const c of this.closers) c();
     this.driver.close();
     this.scheduler.clear();
