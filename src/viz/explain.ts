@@ -11,6 +11,7 @@ interface Sent {
   seq: number;
   len: number;
   flags: number;
+  lost?: boolean;
 }
 
 /** Explanation lines for every segment entry, keyed by its index in trace.entries. */
@@ -88,7 +89,7 @@ export function explainSegments(trace: LadderTrace, lang: Lang, num: Numbering):
       lines.push(ko ? '이 세그먼트는 링크에서 손실되어 상대에게 도착하지 않습니다.' : 'This segment is lost on the link and never reaches the other side.');
     }
 
-    sent[i].push({ seq: e.seq >>> 0, len: e.len, flags: e.flags });
+    sent[i].push({ seq: e.seq >>> 0, len: e.len, flags: e.flags, lost: e.lost === true });
     if (lines.length > 0) out.set(index, lines);
   });
   return out;
@@ -108,17 +109,26 @@ function explainAck(
   const me = sideNoun(trace.sides[e.from], lang);
   if (prevAck === ack) {
     if (e.len === 0 && !hasFlag(e.flags, TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) {
+      const sack = e.sackBlocks ?? [];
+      const blocks = sack.map(([l, r]) => `${num.ack(e.from, l)}–${num.ack(e.from, r)}`).join(', ');
+      if (sack.length > 0) {
+        return ko
+          ? `중복 ACK: 기다리는 번호는 여전히 ${shown}${josa(String(shown), '이고', '고')}, SACK으로 ${blocks} 구간을 받았다고 알립니다(RFC 2018).`
+          : `Duplicate ACK: ${me} still expects ${shown}; SACK reports ${blocks} received (RFC 2018).`;
+      }
       return ko
         ? `중복 ACK: 기다리는 번호가 여전히 ${shown}입니다.`
         : `Duplicate ACK: ${me} still expects ${shown}.`;
     }
     return undefined;
   }
-  // The latest segment of the peer whose end is exactly this ACK.
-  for (let k = peerSent.length - 1; k >= 0; k--) {
-    const p = peerSent[k]!;
-    const space = segmentSpace(p);
-    if (space === 0 || seqAdd(p.seq, space) !== ack) continue;
+  // The ACK is read against the peer's latest segment that reached us and used sequence space.
+  let p: Sent | undefined;
+  for (let k = peerSent.length - 1; k >= 0 && p === undefined; k--) {
+    const q = peerSent[k]!;
+    if (q.lost !== true && segmentSpace(q) > 0) p = q;
+  }
+  if (p !== undefined && seqAdd(p.seq, segmentSpace(p)) === ack) {
     const start = num.ack(e.from, p.seq);
     if (hasFlag(p.flags, TcpFlag.SYN)) {
       return ko
@@ -141,8 +151,8 @@ function explainAck(
       : `ack=${shown}: ${start} + ${p.len} bytes, the next byte ${me} expects.`;
   }
   return ko
-    ? `ack=${shown}: 누적 확인 응답으로, ${shown} 앞의 모든 바이트를 받았다는 뜻입니다.`
-    : `ack=${shown}: cumulative; every byte before ${shown} has arrived.`;
+    ? `ack=${shown}: 누적 확인 응답으로, ${shown} 앞의 모든 바이트를 받았다는 뜻입니다(빈 구간이 채워졌습니다).`
+    : `ack=${shown}: cumulative; every byte before ${shown} has arrived (any gap is filled).`;
 }
 
 function possessive(noun: string): string {

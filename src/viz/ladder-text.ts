@@ -61,7 +61,7 @@ export function renderLadderText(trace: LadderTrace, opts: LadderTextOptions): s
       mr = Math.max(mr, displayWidth(r.states[1] ?? ''));
     }
   }
-  const times = rows.map((r) => (r.kind === 'step' ? formatMs(r.seg.t) : r.kind === 'states' || r.kind === 'note' ? formatMs(r.t) : ''));
+  const times = rows.map((r) => (r.kind === 'step' ? formatMs(r.seg.t) : r.kind === 'states' ? formatMs(r.t) : ''));
   const timeHead = word('time', opts.lang);
   const tw = opts.time === true ? Math.max(displayWidth(timeHead), ...times.map(displayWidth)) + 1 : 0;
 
@@ -129,10 +129,12 @@ function renderRow(r: LadderRow, t: string, c: RowCtx): string[] {
       return [row(t, r.states[0] ?? '', '', r.states[1] ?? '')];
     case 'note': {
       const out: string[] = [];
-      for (const l of wrapDisplay(`${g.bullet} ${r.text}`, inner - 4)) {
-        const mid = r.side === 0 ? `  ${l}` : r.side === 1 ? padStartDisplay(`${l}  `, inner) : centerDisplay(l, inner);
-        out.push(row(out.length === 0 ? t : '', '', mid, ''));
-      }
+      // Notes carry no time of their own in the margin; the rows around them do.
+      wrapDisplay(r.text, inner - 6).forEach((l, i) => {
+        const s = `${i === 0 ? `${g.bullet} ` : '  '}${l}`;
+        const mid = r.side === 0 ? `  ${s}` : r.side === 1 ? padStartDisplay(`${s}  `, inner) : centerDisplay(s, inner);
+        out.push(row('', '', mid, ''));
+      });
       return out;
     }
     case 'step': {
