@@ -126,6 +126,7 @@ function walkExtHeaders(v: Ipv6View, out: Ipv6ExtHeader[] | undefined): WireErro
   let pos = v.off + IPV6_HEADER;
   let count = 0;
   let protoField = v.off + 6;
+  v.fragmentHeaderOffset = -1;
   while (isIpv6ExtHeader(proto)) {
     if (count === IPV6_MAX_EXT_HEADERS) {
       return wireError('TOO_MANY_EXT_HEADERS', 'nextHeader', protoField, `more than ${IPV6_MAX_EXT_HEADERS} extension headers`);
@@ -143,8 +144,10 @@ function walkExtHeaders(v: Ipv6View, out: Ipv6ExtHeader[] | undefined): WireErro
       return wireError('TRUNCATED', `extHeaders[${count}]`, pos, `extension header ${proto} of ${size} bytes exceeds the packet`);
     }
     const next = buf[pos]!;
+    let fragmentData = false;
     if (proto === IpProto.FRAGMENT) {
       v.fragmentHeaderOffset = pos;
+      fragmentData = (u16(buf, pos + 2) & 0xfff8) !== 0;
       out?.push({ kind: 'fragment', fragmentOffset: u16(buf, pos + 2) & 0xfff8, moreFragments: (buf[pos + 3]! & 1) === 1, id: u32(buf, pos + 4) });
     } else {
       out?.push({ kind: 'raw', type: proto, data: buf.subarray(pos + 2, pos + size) });
@@ -154,7 +157,7 @@ function walkExtHeaders(v: Ipv6View, out: Ipv6ExtHeader[] | undefined): WireErro
     proto = next;
     pos += size;
     // RFC 8200 §4.5: after a non-first fragment's header comes fragment data, not more headers.
-    if (v.fragmentHeaderOffset >= 0 && (u16(buf, v.fragmentHeaderOffset + 2) & 0xfff8) !== 0) break;
+    if (fragmentData) break;
   }
   v.protocol = proto;
   v.payloadOffset = pos;

@@ -7,10 +7,12 @@
 // known kind with a wrong length is kept as 'unknown' and parsing continues); parseTcp() fails on
 // it by default, or ignores it in lenient mode.
 //
-// EOL: an End of Option List in the last 32-bit word of the options (fewer than 4 bytes to the
-// end) is padding and not reported; earlier it is reported as { kind: 'eol' }. Bytes after an EOL
-// are ignored. Emitting pads with zero bytes to a 32-bit boundary, so parse(emit(options))
-// returns the same list when any EOL in it is last and starts a 32-bit word.
+// EOL: an End of Option List that starts a 32-bit word of the options area is reported as
+// { kind: 'eol' }; one inside a word is taken as the padding that completes the word and is not
+// reported. Either way it ends the list and the bytes after it are ignored. Emitting pads with
+// zero bytes to a 32-bit boundary, so parse(emit(options)) returns the same list whenever an EOL
+// in it is last and starts a word (the only layouts that differ on the wire), and
+// emit(parse(x)) parses back to the same list for every x.
 
 import type { TcpOption } from './tcp-types.js';
 import { put16, put32, u16, u32 } from './bytes.js';
@@ -48,7 +50,7 @@ export function parseTcpOptions(buf: Uint8Array, off: number, len: number): TcpO
   while (pos < end) {
     const kind = buf[pos]!;
     if (kind === TcpOptionKind.EOL) {
-      if (end - pos >= 4) options.push({ kind: 'eol' });
+      if (((pos - off) & 3) === 0) options.push({ kind: 'eol' });
       break;
     }
     if (kind === TcpOptionKind.NOP) {
