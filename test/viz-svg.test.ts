@@ -11,6 +11,7 @@ import { renderTimeSequenceSvg, mergeBars } from '../src/viz/plot-timeseq.js';
 import { renderCwndSvg } from '../src/viz/plot-cwnd.js';
 import { reduceM4, niceStep, ticks } from '../src/viz/plot-axis.js';
 import { monoWidth, sansWidth } from '../src/viz/svg.js';
+import { seriesFromTrace, unwrapper } from '../src/viz/series.js';
 
 // ---- a strict little XML reader ---------------------------------------------------------------
 
@@ -387,4 +388,20 @@ test('ticks are round numbers inside the domain', () => {
       for (const v of ts) assert.ok(v >= min - span * 1e-6 && v <= min + span * (1 + 1e-6));
     }),
   );
+});
+
+test('seriesFromTrace: data and ACKs in relative bytes, across a 2^32 wrap of the ISN', () => {
+  for (const isn of [100, 4294967290]) {
+    const s = seriesFromTrace(studyTrace(isn, 2000, true), 0);
+    assert.deepEqual(s.segments, [
+      { t: 10, start: 0, end: 100 },
+      { t: 210, start: 0, end: 100, retransmission: true },
+    ]);
+    assert.deepEqual(s.acks.map((a) => a.ack), [0, 100, 101, 101]);
+    const back = seriesFromTrace(studyTrace(100, isn), 1);
+    assert.deepEqual(back.segments.map((x) => [x.start, x.end]), [[0, 500]]);
+  }
+  const u = unwrapper();
+  assert.deepEqual([0xfffffff0, 5, 0x80000000, 0xffffffff, 3].map(u), [-16, 5, 0x80000000, 0xffffffff, 2 ** 32 + 3]);
+  assert.ok(parseXml(renderTimeSequenceSvg(seriesFromTrace(studyTrace(), 0))).name === 'svg');
 });

@@ -7,3 +7,4 @@ export { renderLadderText, type LadderTextOptions } from './ladder-text.js';
 export { renderLadderSvg, type LadderSvgOptions } from './ladder-svg.js';
 export { renderTimeSequenceSvg, type TimeSeqOptions } from './plot-timeseq.js';
 export { renderCwndSvg, type CwndOptions } from './plot-cwnd.js';
+export { seriesFromTrace } from './series.js';

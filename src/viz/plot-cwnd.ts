@@ -22,7 +22,7 @@ export interface CwndOptions {
 const L = {
   title: { en: 'Congestion window and RTT', ko: '혼잡 윈도와 RTT' },
   x: { en: 'time', ko: '시간' },
-  y: { en: 'window', ko: '윈도' },
+  y: { en: 'cwnd, ssthresh', ko: 'cwnd, ssthresh' },
   srttAxis: { en: 'smoothed RTT', ko: '평활 RTT' },
   cwnd: { en: 'cwnd', ko: 'cwnd (혼잡 윈도)' },
   ssthresh: { en: 'ssthresh', ko: 'ssthresh (임계값)' },
