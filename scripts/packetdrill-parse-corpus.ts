@@ -5,7 +5,13 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseScript } from '../src/packetdrill/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { formatScript, parseScript, type Event } from '../src/packetdrill/index.js';
+
+/** Events without their positions, for comparing a script with its printed-and-reparsed form. */
+function shape(events: Event[]): unknown[] {
+  return events.map(({ line: _l, column: _c, ...rest }) => (rest.kind === 'unsupported' ? { kind: rest.kind, reason: rest.reason } : rest));
+}
 
 interface Args {
   dialect: 'linux' | 'freebsd';
@@ -58,6 +64,8 @@ function main(): void {
   let withUnsupported = 0;
   let failed = 0;
   let events = 0;
+  let roundTripped = 0;
+  let firstRoundTripFailure = '';
   const reasons = new Map<string, number>();
   const groups = new Map<string, { count: number; example: string }>();
   const started = performance.now();
@@ -74,6 +82,9 @@ function main(): void {
       continue;
     }
     events += r.script.events.length;
+    const again = parseScript(formatScript(r.script), { dialect: args.dialect, defines: args.defines });
+    if (again.ok && isDeepStrictEqual(shape(again.script.events), shape(r.script.events))) roundTripped++;
+    else if (firstRoundTripFailure === '') firstRoundTripFailure = f;
     const unsupported = r.script.events.filter((e) => e.kind === 'unsupported');
     if (unsupported.length === 0) clean++;
     else withUnsupported++;
@@ -85,6 +96,7 @@ function main(): void {
   console.log(`parsed without unsupported nodes: ${clean} (${pct(clean)} %)`);
   console.log(`parsed with unsupported nodes:    ${withUnsupported} (${pct(withUnsupported)} %)`);
   console.log(`failed to parse:                  ${failed} (${pct(failed)} %)`);
+  console.log(`print → reparse gives the same events: ${roundTripped} of ${clean + withUnsupported}${firstRoundTripFailure === '' ? '' : ` (first difference: ${firstRoundTripFailure})`}`);
   for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`  unsupported ×${n}: ${reason}`);
   const top = [...groups].sort((a, b) => b[1].count - a[1].count).slice(0, args.show);
   if (top.length > 0) console.log('top parse errors:');

@@ -44,6 +44,9 @@ function isGeneric(t: Token): boolean {
 /** Optional hex blob (cookie, digest, data): a word or integer not followed by more syntax. */
 function optBlob(c: Cursor): string {
   const t = c.peek();
+  if (t.kind === 'word' && !/^[0-9a-fA-F]+$/.test(t.text) && /^[A-Z][A-Z0-9_]*$/.test(t.text)) {
+    c.unsupported(`undefined symbol ${t.text} used as option data`);
+  }
   if (t.kind === 'word' || t.kind === 'int' || t.kind === 'hex') {
     c.next();
     return t.text;
@@ -148,4 +151,57 @@ function accEcnText(c: Cursor, head: Token): string {
     last = c.tokens[c.i - 1]!.end;
   }
   return c.slice(head.start, last).replace(/\s+/g, ' ');
+}
+
+const hexLen = (h: string): number => Math.ceil((h.startsWith('0x') ? h.length - 2 : h.length) / 2);
+
+/**
+ * Bytes the options occupy on the wire, or undefined when a form's size is not known here
+ * (exp-tarr). RFC 9293 §3.1: the header, options included, is a whole number of 32-bit words.
+ */
+export function optionsWireLength(list: readonly TcpOptionSpec[]): number | undefined {
+  let n = 0;
+  for (const o of list) {
+    switch (o.kind) {
+      case 'nop':
+      case 'eol':
+        n += 1;
+        break;
+      case 'mss':
+        n += 4;
+        break;
+      case 'wscale':
+        n += 3;
+        break;
+      case 'sackOK':
+        n += 2;
+        break;
+      case 'sack':
+        n += 2 + 8 * o.blocks.length;
+        break;
+      case 'timestamp':
+        n += 10;
+        break;
+      case 'md5':
+        n += 18;
+        break;
+      case 'fastOpen':
+        n += (o.experimental ? 4 : 2) + hexLen(o.cookie);
+        break;
+      case 'accEcn': {
+        // RFC 9768 §3.2.3: kind, length, then 3-byte counters (exp- forms add a 2-byte ExID)
+        const counters = o.text.split(/\s+/).filter((w) => /^[0-9]+$/.test(w)).length;
+        n += (o.text.startsWith('exp-') ? 4 : 2) + 3 * counters;
+        break;
+      }
+      case 'generic':
+        if (o.exid === 0x00ac) return undefined;
+        n += (o.exid !== undefined ? 4 : 2) + hexLen(o.data);
+        break;
+      case 'raw':
+        n += hexLen(o.hex);
+        break;
+    }
+  }
+  return n;
 }

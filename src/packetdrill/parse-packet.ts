@@ -6,7 +6,7 @@
 import type { Direction, IcmpEchoed, IcmpPacketSpec, IpInfo, PacketSpec, SeqSpec, TcpPacketSpec, UdpPacketSpec } from './ast.js';
 import { Cursor, U16, U20, U32, U8 } from './cursor.js';
 import { parseFlags } from './flags.js';
-import { parseTcpOptions } from './parse-options.js';
+import { optionsWireLength, parseTcpOptions } from './parse-options.js';
 
 export type PacketParse = { packet: PacketSpec } | { unsupported: string };
 
@@ -172,8 +172,16 @@ function parseTcp(c: Cursor, direction: Direction, ip: IpInfo | undefined): Pack
   if (c.isPunct('<')) {
     const open = c.peek();
     packet.options = parseTcpOptions(c);
-    if (packet.options === 'any' && direction === 'inbound') {
-      c.fail(open, 'PD_ANY_OPTIONS_INBOUND', '<...> for TCP options can only be used with outbound packets');
+    if (packet.options === 'any') {
+      if (direction === 'inbound') {
+        c.fail(open, 'PD_ANY_OPTIONS_INBOUND', '<...> for TCP options can only be used with outbound packets');
+      }
+    } else {
+      const len = optionsWireLength(packet.options);
+      if (len !== undefined && len % 4 !== 0) {
+        c.fail(open, 'PD_OPTIONS_PADDING', `TCP options take ${len} bytes, not a multiple of 4 (pad with nop or eol)`);
+      }
+      if (len !== undefined && len > 40) c.fail(open, 'PD_OUT_OF_RANGE', `TCP options take ${len} bytes, more than 40`);
     }
   }
   if (c.isPunct('[')) return { unsupported: 'RST diagnostic payload' };
