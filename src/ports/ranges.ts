@@ -16,9 +16,9 @@ export const PORT_MIN = 0;
 export const PORT_MAX = 65535;
 
 export const PORT_RANGES: readonly PortRange[] = [
-  { name: 'well-known', title: 'System Ports (well-known)', min: 0, max: 1023 },
-  { name: 'registered', title: 'User Ports (registered)', min: 1024, max: 49151 },
-  { name: 'dynamic', title: 'Dynamic and/or Private Ports (ephemeral)', min: 49152, max: 65535 },
+  { name: 'well-known', title: 'System Ports', min: 0, max: 1023 },
+  { name: 'registered', title: 'User Ports', min: 1024, max: 49151 },
+  { name: 'dynamic', title: 'Dynamic and/or Private Ports', min: 49152, max: 65535 },
 ];
 
 /** RFC 6056 §2.1 / RFC 6335 §6: the range ephemeral ports are drawn from by default. */
@@ -50,16 +50,16 @@ export function checkPort(n: number): PortResult {
   return { ok: true, port: n };
 }
 
-/** True when `text` looks like an attempt at a number (optionally signed decimal), not a name. */
+/** True when `text` looks like an attempt at a number (signed, possibly fractional), not a name. */
 export function looksNumeric(text: string): boolean {
-  return /^\s*[+-]?\d+\s*$/.test(text);
+  return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(text);
 }
 
 /** Parses decimal port text such as "443". Signs, fractions and out-of-range values are errors. */
 export function parsePort(text: string): PortResult {
   const t = text.trim();
   if (t === '') return { ok: false, code: 'PORT_EMPTY', message: 'port is empty' };
-  if (!/^[+-]?\d+(\.\d+)?$/.test(t)) return { ok: false, code: 'PORT_NOT_INTEGER', message: `not a port number: ${JSON.stringify(text)}` };
+  if (!looksNumeric(t)) return { ok: false, code: 'PORT_NOT_INTEGER', message: `not a port number: ${JSON.stringify(text)}` };
   if (t.includes('.')) return { ok: false, code: 'PORT_NOT_INTEGER', message: `port must be an integer, got ${t}` };
   const n = Number(t) || 0; // folds -0 to 0
   if (n < PORT_MIN || n > PORT_MAX) {
