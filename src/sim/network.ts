@@ -2,6 +2,8 @@
 // driver, the seeded randomness, the switched segment and the hosts on it.
 
 import type { LinkOptions } from '../link/memory.js';
+import { Host, type HostRuntime } from '../api/host.js';
+import { Stack } from '../stack/stack.js';
 import type { PacketEngine } from '../stack/types.js';
 import { parseHostAddresses, type HostAddress } from './addressing.js';
 import { Capture, type CaptureOptions } from './capture.js';
@@ -19,6 +21,17 @@ export interface NetworkOptions {
   clock?: 'virtual' | 'real';
   /** Impairments of host pairs never passed to net.link(); false makes such pairs unreachable. Default {} (perfect). */
   defaultLink?: LinkOptions | false;
+}
+
+export interface HostOptions {
+  /** IPv4 and/or IPv6 address(es): bare ('10.0.0.1' → /24, '2001:db8::1' → /64) or CIDR. */
+  address: string | readonly string[];
+  /** Unique name; also resolvable as a host name by the host APIs. Default 'host<N>'. */
+  name?: string;
+  /** Interface MTU (default 1500). */
+  mtu?: number;
+  /** Configuration passed to the stack's TCP layer. */
+  tcp?: object;
 }
 
 export interface IdleOptions {
@@ -48,6 +61,7 @@ export class Network {
   protected readonly driver: Driver;
   private readonly closers: Array<() => void> = [];
   private readonly captures = new Set<Capture>();
+  private readonly hostsByName = new Map<string, Host>();
   private closed = false;
 
   constructor(opts: NetworkOptions = {}) {
@@ -65,6 +79,51 @@ export class Network {
   /** Current time in ms since the network was created (virtual, or real for clock: 'real'). */
   now(): number {
     return this.driver.now();
+  }
+
+  /**
+   * A new host with a full Stack on the segment: one interface 'eth0' with the given addresses,
+   * their connected routes, and an on-link default route per family (so hosts on other prefixes
+   * are reached across the switch too).
+   */
+  host(opts: HostOptions): Host {
+    this.assertOpen();
+    if (opts === null || typeof opts !== 'object') throw new TypeError('net.host() needs an options object with an address');
+    const name = opts.name ?? `host${this.segment.nodes.length}`;
+    if (this.hostsByName.has(name)) throw new Error(`a host named ${name} already exists`);
+    const mtu = opts.mtu ?? 1500;
+    let stack: Stack | undefined;
+    const node = this.attach({
+      address: opts.address,
+      name,
+      engine: ({ addresses, random }) => {
+        const s = new Stack({ rng: () => random.u32(), hostname: name, ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}) });
+        const ifIndex = s.addInterface({ name: 'eth0', mtu, addresses: addresses.map((a) => a.cidr) });
+        if (addresses.some((a) => a.family === 4)) s.addRoute({ prefix: '0.0.0.0/0', ifIndex, metric: 1000 });
+        if (addresses.some((a) => a.family === 6)) s.addRoute({ prefix: '::/0', ifIndex, metric: 1000 });
+        stack = s;
+        return { engine: s, ifIndex };
+      },
+    });
+    const runtime: HostRuntime = {
+      now: () => this.driver.now(),
+      kick: () => node.kick(),
+      markActivity: () => this.driver.markUserActivity(),
+      schedule: (delayMs, fn) => {
+        const ev = this.scheduler.at(this.driver.now() + delayMs, () => fn(), null);
+        return { cancel: () => this.scheduler.cancel(ev) };
+      },
+      lookupHost: (n, family) => this.hostsByName.get(n)?.addresses.find((a) => a.includes(':') === (family === 6)),
+      addPump: (pump) => node.addPump(pump),
+    };
+    const host = new Host(node, stack!, runtime);
+    this.hostsByName.set(name, host);
+    return host;
+  }
+
+  /** Hosts created with net.host(), in creation order. */
+  get hosts(): Host[] {
+    return [...this.hostsByName.values()];
   }
 
   /** Put any PacketEngine on the segment (low level; net.host() builds a full Stack). */
