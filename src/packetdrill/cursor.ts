@@ -81,7 +81,7 @@ export class Cursor {
    */
   expectInt(what: string, max: number, min = 0): number {
     const t = this.peek();
-    if (t.kind === 'word' && /^[A-Z][A-Z0-9_]*$/.test(t.text)) {
+    if (t.kind === 'word' && looksLikeSymbol(t.text)) {
       this.unsupported(`undefined symbol ${t.text} used as ${what}`);
     }
     if (t.kind !== 'int' && t.kind !== 'hex') this.unexpected(t, what);
@@ -97,6 +97,14 @@ export class Cursor {
   slice(start: number, end: number): string {
     return this.src.slice(start, end);
   }
+}
+
+/**
+ * A capitalised name of two or more characters that is not just TCP flag letters, e.g. MSS or
+ * TFO_COOKIE: the kind of symbol scripts leave to `-D NAME=value`.
+ */
+export function looksLikeSymbol(text: string): boolean {
+  return /^[A-Z][A-Z0-9_]+$/.test(text) && !/^[FSRPEWAU]+$/.test(text);
 }
 
 export function intValue(t: Token): number {

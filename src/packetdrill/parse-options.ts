@@ -3,7 +3,7 @@
 // forms `exp-FO`, `gen-N data`, `exp-XXXX data`, AccECN options and `<0102...>` raw bytes.
 
 import type { TcpOptionSpec } from './ast.js';
-import { Cursor, U16, U24, U32, U8 } from './cursor.js';
+import { Cursor, U16, U24, U32, U8, looksLikeSymbol } from './cursor.js';
 import type { Token } from './lexer.js';
 
 const KEYWORDS = new Set([
@@ -44,7 +44,7 @@ function isGeneric(t: Token): boolean {
 /** Optional hex blob (cookie, digest, data): a word or integer not followed by more syntax. */
 function optBlob(c: Cursor): string {
   const t = c.peek();
-  if (t.kind === 'word' && !/^[0-9a-fA-F]+$/.test(t.text) && /^[A-Z][A-Z0-9_]*$/.test(t.text)) {
+  if (t.kind === 'word' && !/^[0-9a-fA-F]+$/.test(t.text) && looksLikeSymbol(t.text)) {
     c.unsupported(`undefined symbol ${t.text} used as option data`);
   }
   if (t.kind === 'word' || t.kind === 'int' || t.kind === 'hex') {

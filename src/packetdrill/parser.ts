@@ -74,6 +74,13 @@ function parseChecked(text: string, opts: ParseOptions): ParseResult {
     const eof = c.peek();
     errors.push(at(eof, 'PD_NO_EVENTS', 'script has no events'));
   }
+  // After an unterminated string, command or block the rest of the file was swallowed, so
+  // parse errors past that point are echoes of the same problem.
+  const cut = lexed.errors.find((e) => e.code.startsWith('PD_UNTERMINATED'));
+  if (cut !== undefined) {
+    const after = (e: ParseError): boolean => e.line > cut.line || (e.line === cut.line && e.column > cut.column);
+    for (let i = errors.length - 1; i >= 0; i--) if (!lexed.errors.includes(errors[i]!) && after(errors[i]!)) errors.splice(i, 1);
+  }
   if (errors.length > 0) {
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, errors };
