@@ -111,7 +111,8 @@ export interface DecodedUdp {
   payload: string;
 }
 
-export interface DecodedIcmp {
+/** Fields shared by ICMP and ICMPv6 messages. */
+export interface DecodedIcmpMessage {
   layer: 'icmp' | 'icmpv6';
   type: number;
   typeName: string;
@@ -132,6 +133,16 @@ export interface DecodedIcmp {
   quoteError?: WireError;
   quoteLength?: number;
 }
+
+export interface DecodedIcmpV4 extends DecodedIcmpMessage {
+  layer: 'icmp';
+}
+
+export interface DecodedIcmpV6 extends DecodedIcmpMessage {
+  layer: 'icmpv6';
+}
+
+export type DecodedIcmp = DecodedIcmpV4 | DecodedIcmpV6;
 
 /** Upper-layer bytes not decoded further (unknown protocol, non-first fragment). */
 export interface DecodedData {

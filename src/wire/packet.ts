@@ -38,6 +38,8 @@ export interface UpperContext {
   dstOff: number;
   /** Checksums cannot be verified (truncated, or a fragment). */
   unverifiable: boolean;
+  /** Part of a fragmented datagram (lengths in the upper header describe the whole datagram). */
+  fragment: boolean;
   firstFragment: boolean;
 }
 
@@ -94,7 +96,8 @@ function decodeUdp(ctx: UpperContext, out: DecodedPacket): WireError | undefined
   const { buf, off, len } = ctx;
   if (len < 8) return wireError('TRUNCATED', 'header', off, `${len} bytes, a UDP header needs 8`);
   const length = u16(buf, off + 4);
-  const bad = length < 8 || length > ctx.declaredLen;
+  // RFC 768 Length covers the whole datagram; a first fragment holds only part of it.
+  const bad = length < 8 || (length > ctx.declaredLen && !ctx.fragment);
   const end = off + Math.min(Math.max(length, 8), len);
   const udpCtx: UpperContext = { ...ctx, len: end - off, declaredLen: length, unverifiable: ctx.unverifiable || bad || length > len };
   const udp: DecodedUdp = {
@@ -112,8 +115,11 @@ function decodeUdp(ctx: UpperContext, out: DecodedPacket): WireError | undefined
   }
   out.layers.push(udp);
   if (udp.checksum.status === 'invalid' && udp.checksum.expected !== undefined) out.notes.push('UDP checksum invalid');
-  if (bad) return wireError('BAD_LENGTH', 'length', off + 4, `UDP length ${length} does not fit the ${ctx.declaredLen}-byte IP payload`);
-  if (length < ctx.declaredLen) out.notes.push(`${ctx.declaredLen - length} bytes after the UDP datagram inside the IP payload`);
+  if (bad) {
+    const why = length < 8 ? 'is below the header size 8' : `exceeds the ${ctx.declaredLen}-byte IP payload`;
+    return wireError('BAD_LENGTH', 'length', off + 4, `UDP length ${length} ${why}`);
+  }
+  if (length < ctx.declaredLen && !ctx.fragment) out.notes.push(`${ctx.declaredLen - length} bytes after the UDP datagram inside the IP payload`);
   return undefined;
 }
 
@@ -160,7 +166,7 @@ function decodeV4(buf: Uint8Array, out: DecodedPacket): WireError | undefined {
   else if (buf.length > v.totalLength) out.notes.push(`${buf.length - v.totalLength} bytes after the IPv4 packet ignored`);
   return decodeUpper({
     buf, off: v.payloadOffset, len: v.payloadLength, declaredLen: v.totalLength - hl, protocol: v.protocol, family: 4,
-    srcOff: 12, dstOff: 16, unverifiable: v.truncated || v.isFragment, firstFragment: v.fragmentOffset === 0,
+    srcOff: 12, dstOff: 16, unverifiable: v.truncated || v.isFragment, fragment: v.isFragment, firstFragment: v.fragmentOffset === 0,
   }, out);
 }
 
@@ -202,7 +208,8 @@ function decodeV6(buf: Uint8Array, out: DecodedPacket): WireError | undefined {
   if (err) return err;
   return decodeUpper({
     buf, off: v.payloadOffset, len: v.end - v.payloadOffset, declaredLen: 40 + v.payloadLength - v.payloadOffset,
-    protocol: v.protocol, family: 6, srcOff: 8, dstOff: 24, unverifiable: v.truncated || v.isFragment, firstFragment: v.fragmentOffset === 0,
+    protocol: v.protocol, family: 6, srcOff: 8, dstOff: 24, unverifiable: v.truncated || v.isFragment, fragment: v.isFragment,
+    firstFragment: v.fragmentOffset === 0,
   }, out);
 }
 
