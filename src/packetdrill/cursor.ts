@@ -6,7 +6,11 @@ import type { ParseError, ParseErrorCode } from './ast.js';
 import type { Token } from './lexer.js';
 
 export class EventFailure {
-  constructor(readonly error: ParseError) {}
+  /** `echo`: a consequence of an error the lexer already reported (input cut short) */
+  constructor(
+    readonly error: ParseError,
+    readonly echo = false,
+  ) {}
 }
 
 /** A construct that parses but that the runner cannot execute; the event becomes 'unsupported'. */
@@ -22,10 +26,14 @@ export const U32 = 0xffffffff;
 
 export class Cursor {
   i = 0;
+  /** index of the first token of the event being parsed */
+  eventStart = 0;
 
   constructor(
     readonly tokens: readonly Token[],
     readonly src: string,
+    /** the lexer stopped early at an unterminated string, command, block or comment */
+    readonly truncated = false,
   ) {}
 
   peek(k = 0): Token {
@@ -53,7 +61,22 @@ export class Cursor {
     throw new EventFailure({ code, line: tok.line, column: tok.column, message });
   }
 
+  /**
+   * Syntax error. When the event so far is fine but stops short at the end of its line, the
+   * error points just after its last token ("found end of line") rather than at the next line.
+   */
   unexpected(tok: Token, expected: string): never {
+    if (tok.kind === 'eof' && this.truncated) {
+      throw new EventFailure({ code: 'PD_UNEXPECTED_TOKEN', line: tok.line, column: tok.column, message: 'input cut short' }, true);
+    }
+    const idx = this.tokens.indexOf(tok);
+    const prev = idx > this.eventStart ? this.tokens[idx - 1] : undefined;
+    if (prev !== undefined && tok.lineStart) {
+      const nl = prev.text.lastIndexOf('\n');
+      const line = prev.line + (prev.text.match(/\n/g)?.length ?? 0);
+      const column = nl < 0 ? prev.column + prev.text.length : prev.text.length - nl;
+      throw new EventFailure({ code: 'PD_UNEXPECTED_TOKEN', line, column, message: `expected ${expected}, found end of line` });
+    }
     const got = tok.kind === 'eof' ? 'end of script' : `'${clip(tok.text)}'`;
     return this.fail(tok, 'PD_UNEXPECTED_TOKEN', `expected ${expected}, found ${got}`);
   }

@@ -30,7 +30,10 @@ function parseChecked(text: string, opts: ParseOptions): ParseResult {
   const lexed = lex(pre.text);
   const errors: ParseError[] = [...pre.errors, ...lexed.errors];
   const tokens = substituteDefines(lexed.tokens, pre.defines);
-  const c = new Cursor(tokens, pre.text);
+  // After an unterminated string, command or block the lexer swallowed the rest of the file;
+  // the parser's complaints about the missing end are echoes of that one error.
+  const truncated = lexed.errors.some((e) => e.code.startsWith('PD_UNTERMINATED'));
+  const c = new Cursor(tokens, pre.text, truncated);
   const script: Script = { dialect, options: [], defines: pre.defines, events: [] };
 
   while (c.peek().kind !== 'eof') {
@@ -59,6 +62,7 @@ function parseChecked(text: string, opts: ParseOptions): ParseResult {
       continue;
     }
     const startIdx = c.i;
+    c.eventStart = startIdx;
     try {
       const ev = parseEvent(c);
       const after = c.peek();
@@ -66,20 +70,13 @@ function parseChecked(text: string, opts: ParseOptions): ParseResult {
       script.events.push(ev);
     } catch (e) {
       if (!(e instanceof EventFailure)) throw e;
-      errors.push(e.error);
+      if (!e.echo) errors.push(e.error);
       resync(c, startIdx);
     }
   }
   if (script.events.length === 0 && errors.length === 0) {
     const eof = c.peek();
     errors.push(at(eof, 'PD_NO_EVENTS', 'script has no events'));
-  }
-  // After an unterminated string, command or block the rest of the file was swallowed, so
-  // parse errors past that point are echoes of the same problem.
-  const cut = lexed.errors.find((e) => e.code.startsWith('PD_UNTERMINATED'));
-  if (cut !== undefined) {
-    const after = (e: ParseError): boolean => e.line > cut.line || (e.line === cut.line && e.column > cut.column);
-    for (let i = errors.length - 1; i >= 0; i--) if (!lexed.errors.includes(errors[i]!) && after(errors[i]!)) errors.splice(i, 1);
   }
   if (errors.length > 0) {
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
