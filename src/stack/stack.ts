@@ -71,6 +71,13 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     this.stats = newStats(this.config.budgetBytes);
     this.pmtu = new PmtuCache({ ...DEFAULT_PMTU, ...opts.pmtu });
     this.frags = new Fragments(this.config.budgetBytes, this.config.timeoutV4Ms, this.config.timeoutV6Ms);
+    const frags = this.frags;
+    this.stats.reassembly = {
+      get bytesInUse() { return frags.budget.used; },
+      budgetBytes: this.config.budgetBytes,
+      get datagrams() { return frags.datagrams; },
+      get evictions() { return frags.budget.evictions; },
+    };
     this.tcpFactory = opts.tcpFactory ?? defaultTcpFactory;
     this.tcpConfig = opts.tcp;
     this.nextId4 = this.rng() & 0xffff;
