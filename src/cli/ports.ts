@@ -60,7 +60,7 @@ export function portsReport(query: string | undefined, json: boolean): string {
   const { text, protocol } = splitProtocol(query);
   if (looksNumeric(text)) {
     const p = parsePort(text);
-    if (!p.ok) throw usageError(`${p.message}; ports are integers 0-65535`, p.code);
+    if (!p.ok) throw usageError(p.message, p.code);
     const r = portRange(p.port);
     const services = servicesByPort(p.port, protocol);
     if (json) return JSON.stringify({ query, port: p.port, protocol: protocol ?? null, range: r, services: services.map(serviceJson) }) + '\n';
