@@ -1,7 +1,7 @@
 // sim/: the in-memory network (createNetwork), its scheduler, clocks and seeded randomness.
 import { Network, type NetworkOptions } from './network.js';
 
-export { Network, type NetworkOptions, type HostOptions, type IdleOptions, type NodeLike, type AttachOptions } from './network.js';
+export { Network, type NetworkOptions, type HostOptions, type IdleOptions, type NodeLike, type AttachOptions, type NetworkTimer } from './network.js';
 export { Host, type HostRuntime, type PingOptions, type StackEventHandler } from '../api/host.js';
 export { Link } from './link-handle.js';
 export { Capture, type CaptureOptions } from './capture.js';

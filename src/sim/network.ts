@@ -52,6 +52,10 @@ export interface AttachOptions {
 
 const DAY_MS = 86_400_000;
 
+export interface NetworkTimer {
+  cancel(): void;
+}
+
 export class Network {
   readonly seed: number;
   readonly clock: 'virtual' | 'real';
@@ -225,6 +229,32 @@ export class Network {
 
   private flushCaptures(): void {
     for (const c of this.captures) c.flush();
+  }
+
+  /**
+   * Call `fn` after `ms` of network time. Code that runs on the virtual clock must use these
+   * timers rather than Node's, which count wall time. Returns a handle for clearTimeout().
+   */
+  setTimeout(fn: () => void, ms: number): NetworkTimer {
+    checkMs(ms);
+    const ev = this.scheduler.at(
+      this.driver.now() + ms,
+      () => {
+        this.driver.markUserActivity();
+        fn();
+      },
+      null,
+    );
+    return { cancel: () => this.scheduler.cancel(ev) };
+  }
+
+  clearTimeout(timer: NetworkTimer | undefined): void {
+    timer?.cancel();
+  }
+
+  /** Resolves after `ms` of network time. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.setTimeout(resolve, ms));
   }
 
   /** Segment counters (unroutable next hops, missing paths). */
