@@ -29,6 +29,10 @@ export interface HostRuntime {
   lookupHost(name: string, family: 4 | 6): string | undefined;
   /** Register the drain that runs after every stack poll; it returns true when it dispatched events. */
   addPump(pump: (now: number) => boolean): void;
+  /** An open socket or server holds the network running (virtual clock: it advances on its own while refs are held). */
+  ref(): void;
+  /** Releases a ref(). */
+  unref(): void;
 }
 
 export interface PingOptions {
@@ -63,7 +67,8 @@ export class Host {
   // `dgram` below from a small host adapter, and fed by an onStackEvent() handler (or by its own
   // pump via runtime.addPump) for TCP events.
 
-  private readonly runtime: HostRuntime;
+  /** @internal How api modules (dgram here, net for TCP) reach the network: time, kicks, timers. */
+  readonly runtime: HostRuntime;
   private readonly udpOwners = new Map<UdpSocket, DgramSocket>();
   private readonly pings = new Map<string, PendingPing>();
   private readonly handlers: StackEventHandler[] = [];
@@ -130,7 +135,17 @@ export class Host {
   private pump(now: number): boolean {
     const events = this.stack.pollEvents();
     let dispatched = false;
-    for (const ev of events) if (this.dispatch(ev, now)) dispatched = true;
+    let failure: { error: unknown } | undefined;
+    for (const ev of events) {
+      // A throwing user callback must not swallow the events after it; rethrow once all are out.
+      try {
+        if (this.dispatch(ev, now)) dispatched = true;
+      } catch (error) {
+        dispatched = true;
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
     return dispatched;
   }
 

@@ -6,6 +6,10 @@
 // dispatched, so promise continuations, process.nextTick and stream callbacks all run at the
 // virtual instant they belong to; and every SLICE events regardless, to keep the loop responsive.
 // Slices are counted in events, not wall time, so runs are deterministic.
+// While something holds a ref() (an open host.net socket or listening server, like a ref'd handle
+// in Node's event loop), it also runs by itself whenever events are pending, so code that awaits
+// socket I/O sees the network advance without calling idle()/run(); idle()/run() take over while
+// they are active.
 //
 // RealDriver: `now` follows performance.now(); one Node timer is armed at the earliest event and
 // re-armed when an earlier one is scheduled. Nothing polls.
@@ -28,6 +32,10 @@ export interface Driver {
   advance(ms: number): void;
   /** Something user-visible happened (an event was emitted): yield before time moves on. */
   markUserActivity(): void;
+  /** A handle that keeps the network running while user code awaits it (virtual clock: auto-run). */
+  ref(): void;
+  /** Releases a ref(). */
+  unref(): void;
   close(): void;
 }
 
@@ -35,8 +43,23 @@ export class VirtualDriver implements Driver {
   readonly kind = 'virtual' as const;
   private userDirty = false;
   private closed = false;
+  private refs = 0;
+  /** idle()/run() calls in progress (the background run stands aside for them). */
+  private driving = 0;
+  private autoRunning = false;
 
-  constructor(private readonly sched: Scheduler) {}
+  constructor(private readonly sched: Scheduler) {
+    sched.onEarlier = () => this.startAuto();
+  }
+
+  ref(): void {
+    this.refs++;
+    this.startAuto();
+  }
+
+  unref(): void {
+    if (this.refs > 0) this.refs--;
+  }
 
   now(): number {
     return this.sched.now;
@@ -69,9 +92,50 @@ export class VirtualDriver implements Driver {
 
   close(): void {
     this.closed = true;
+    this.sched.onEarlier = undefined;
+  }
+
+  /** Background run while refs are held: same yielding rules as drive(), no time limit. */
+  private startAuto(): void {
+    if (this.autoRunning || this.refs === 0 || this.driving > 0 || this.closed) return;
+    if (this.sched.peekTime() === undefined) return;
+    this.autoRunning = true;
+    void this.autoRun();
+  }
+
+  private async autoRun(): Promise<void> {
+    const s = this.sched;
+    let sinceYield = 0;
+    try {
+      await immediate(); // let the synchronous code that scheduled the work finish first
+      while (!this.closed && this.refs > 0 && this.driving === 0) {
+        const t = s.peekTime();
+        if (t === undefined) break;
+        if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
+          this.userDirty = false;
+          sinceYield = 0;
+          await immediate();
+          continue;
+        }
+        s.runOne();
+        sinceYield++;
+      }
+    } finally {
+      this.autoRunning = false;
+    }
   }
 
   private async drive(limit: number): Promise<void> {
+    this.driving++;
+    try {
+      await this.driveLoop(limit);
+    } finally {
+      this.driving--;
+      if (this.driving === 0) this.startAuto();
+    }
+  }
+
+  private async driveLoop(limit: number): Promise<void> {
     const s = this.sched;
     let sinceYield = 0;
     let quiet = 0;
@@ -131,6 +195,12 @@ export class RealDriver implements Driver {
   markUserActivity(): void {
     // Real time: every batch is its own macrotask already.
   }
+
+  ref(): void {
+    // Real time: the driver's own timer keeps the network running.
+  }
+
+  unref(): void {}
 
   async idle(maxMs: number): Promise<void> {
     const deadline = this.real() + maxMs;

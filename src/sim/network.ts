@@ -4,6 +4,7 @@
 import type { LinkOptions } from '../link/memory.js';
 import { Host, type HostRuntime } from '../api/host.js';
 import { Stack } from '../stack/stack.js';
+import type { TcpFactory } from '../stack/config.js';
 import type { PacketEngine } from '../stack/types.js';
 import { parseHostAddresses, type HostAddress } from './addressing.js';
 import { Capture, type CaptureOptions } from './capture.js';
@@ -21,6 +22,8 @@ export interface NetworkOptions {
   clock?: 'virtual' | 'real';
   /** Impairments of host pairs never passed to net.link(); false makes such pairs unreachable. Default {} (perfect). */
   defaultLink?: LinkOptions | false;
+  /** TCP layer for every host's Stack (default: the Stack's own). */
+  tcpFactory?: TcpFactory;
 }
 
 export interface HostOptions {
@@ -66,6 +69,7 @@ export class Network {
   private readonly closers: Array<() => void> = [];
   private readonly captures = new Set<Capture>();
   private readonly hostsByName = new Map<string, Host>();
+  private readonly tcpFactory: TcpFactory | undefined;
   private closed = false;
 
   constructor(opts: NetworkOptions = {}) {
@@ -75,6 +79,7 @@ export class Network {
     if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`clock must be 'virtual' or 'real', got ${String(clock)}`);
     this.seed = seed;
     this.clock = clock;
+    this.tcpFactory = opts.tcpFactory;
     this.random = new RandomRoot(seed);
     this.segment = new Segment(this.scheduler, this.random, opts.defaultLink ?? {});
     this.driver = clock === 'virtual' ? new VirtualDriver(this.scheduler) : new RealDriver(this.scheduler);
@@ -101,7 +106,12 @@ export class Network {
       address: opts.address,
       name,
       engine: ({ addresses, random }) => {
-        const s = new Stack({ rng: () => random.u32(), hostname: name, ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}) });
+        const s = new Stack({
+          rng: () => random.u32(),
+          hostname: name,
+          ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}),
+          ...(this.tcpFactory ? { tcpFactory: this.tcpFactory } : {}),
+        });
         const ifIndex = s.addInterface({ name: 'eth0', mtu, addresses: addresses.map((a) => a.cidr) });
         if (addresses.some((a) => a.family === 4)) s.addRoute({ prefix: '0.0.0.0/0', ifIndex, metric: 1000 });
         if (addresses.some((a) => a.family === 6)) s.addRoute({ prefix: '::/0', ifIndex, metric: 1000 });
@@ -119,6 +129,8 @@ export class Network {
       },
       lookupHost: (n, family) => this.hostsByName.get(n)?.addresses.find((a) => a.includes(':') === (family === 6)),
       addPump: (pump) => node.addPump(pump),
+      ref: () => this.driver.ref(),
+      unref: () => this.driver.unref(),
     };
     const host = new Host(node, stack!, runtime);
     this.hostsByName.set(name, host);
