@@ -1,0 +1,95 @@
+// A FIFO of bytes in a growable ring buffer: the send buffer (queued + unacknowledged data) and the
+// in-order part of the receive buffer. Memory grows with use (doubling, up to `limit`) and is
+// released by clear(), so ten thousand idle connections do not hold ten thousand full buffers.
+
+const MIN_ALLOC = 2048;
+
+export class ByteQueue {
+  #buf = new Uint8Array(0);
+  #head = 0;
+  #len = 0;
+
+  /** `limit` is the most bytes the queue may hold. */
+  constructor(public limit: number) {}
+
+  get length(): number {
+    return this.#len;
+  }
+
+  /** Bytes that push() would still take. */
+  get free(): number {
+    return Math.max(0, this.limit - this.#len);
+  }
+
+  /** Bytes of memory currently allocated. */
+  get allocated(): number {
+    return this.#buf.length;
+  }
+
+  /** Appends as much of `data` as fits (copying it); returns the number of bytes taken. */
+  push(data: Uint8Array): number {
+    const n = Math.min(data.length, this.free);
+    if (n === 0) return 0;
+    this.#reserve(this.#len + n);
+    const cap = this.#buf.length;
+    const tail = (this.#head + this.#len) % cap;
+    const first = Math.min(n, cap - tail);
+    this.#buf.set(first === data.length ? data : data.subarray(0, first), tail);
+    if (first < n) this.#buf.set(data.subarray(first, n), 0);
+    this.#len += n;
+    return n;
+  }
+
+  /** A copy of `len` bytes starting `offset` bytes after the head (clamped to what is queued). */
+  peek(offset: number, len: number): Uint8Array {
+    const start = Math.max(0, Math.min(offset, this.#len));
+    const n = Math.max(0, Math.min(len, this.#len - start));
+    const out = new Uint8Array(n);
+    if (n === 0) return out;
+    const cap = this.#buf.length;
+    const pos = (this.#head + start) % cap;
+    const first = Math.min(n, cap - pos);
+    out.set(this.#buf.subarray(pos, pos + first), 0);
+    if (first < n) out.set(this.#buf.subarray(0, n - first), first);
+    return out;
+  }
+
+  /** Drops `n` bytes from the head. */
+  consume(n: number): void {
+    n = Math.max(0, Math.min(n, this.#len));
+    if (n === 0) return;
+    this.#len -= n;
+    this.#head = this.#len === 0 ? 0 : (this.#head + n) % this.#buf.length;
+  }
+
+  /** Removes and returns up to `n` bytes from the head. */
+  shift(n: number): Uint8Array {
+    const out = this.peek(0, n);
+    this.consume(out.length);
+    return out;
+  }
+
+  /** Releases the memory of an empty queue (it is allocated again on the next push). */
+  trim(): void {
+    if (this.#len === 0) this.#buf = new Uint8Array(0);
+  }
+
+  /** Empties the queue and releases its memory. */
+  clear(): void {
+    this.#buf = new Uint8Array(0);
+    this.#head = 0;
+    this.#len = 0;
+  }
+
+  #reserve(need: number): void {
+    const cap = this.#buf.length;
+    if (need <= cap) return;
+    let size = Math.max(MIN_ALLOC, cap);
+    while (size < need) size *= 2;
+    size = Math.min(size, Math.max(need, this.limit));
+    const next = new Uint8Array(size);
+    if (this.#len > 0) next.set(this.peek(0, this.#len), 0);
+    this.#buf = next;
+    this.#head = 0;
+  }
+}

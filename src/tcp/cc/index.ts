@@ -1,0 +1,26 @@
+// Congestion-control registry: TcpConfig.congestionControl names one of these.
+
+import { NewReno } from './newreno.js';
+import type { CongestionControl, CongestionControlInit } from './types.js';
+
+export type { AckSample, CongestionControl, CongestionControlInit } from './types.js';
+export { initialWindow } from './types.js';
+export { NewReno } from './newreno.js';
+
+export type CongestionControlFactory = (init: CongestionControlInit) => CongestionControl;
+
+const registry = new Map<string, CongestionControlFactory>([['newreno', (init) => new NewReno(init)]]);
+
+/** Adds (or replaces) an algorithm under `name`. */
+export function registerCongestionControl(name: string, factory: CongestionControlFactory): void {
+  registry.set(name.toLowerCase(), factory);
+}
+
+export function congestionControlNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** The algorithm called `name`, or undefined when there is none. */
+export function createCongestionControl(name: string, init: CongestionControlInit): CongestionControl | undefined {
+  return registry.get(name.toLowerCase())?.(init);
+}

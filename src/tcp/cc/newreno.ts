@@ -1,0 +1,79 @@
+// NewReno window arithmetic: RFC 5681 (slow start, congestion avoidance, fast recovery) with the
+// RFC 6582 partial-ACK rules. Loss detection itself is the caller's (../recovery.ts).
+
+import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+
+export class NewReno implements CongestionControl {
+  readonly name = 'newreno';
+  cwnd: number;
+  ssthresh = Infinity;
+  #mss: number;
+  #iw: number;
+  /** Bytes acknowledged since the last cwnd increase in congestion avoidance. */
+  #caAcked = 0;
+
+  constructor(init: CongestionControlInit) {
+    this.#mss = init.mss;
+    this.#iw = initialWindow(init);
+    this.cwnd = this.#iw;
+  }
+
+  onAck(s: AckSample): void {
+    if (s.ackedBytes <= 0) return;
+    // RFC 7661 spirit / RFC 5681 §3.1: do not grow a window the sender is not using.
+    if (s.appLimited && s.flightSize < this.cwnd / 2) return;
+    if (this.cwnd < this.ssthresh) {
+      // RFC 5681 §3.1 eq. 2: cwnd += min(N, SMSS) per ACK.
+      this.cwnd += Math.min(s.ackedBytes, this.#mss);
+    } else {
+      // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
+      this.#caAcked += s.ackedBytes;
+      if (this.#caAcked >= this.cwnd) {
+        this.#caAcked -= this.cwnd;
+        this.cwnd += this.#mss;
+      }
+    }
+  }
+
+  onRecoveryStart(flightSize: number): void {
+    // RFC 5681 §3.2 step 2 eq. 4 and step 3: ssthresh = max(FlightSize/2, 2·SMSS); cwnd = ssthresh + 3·SMSS.
+    this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
+    this.cwnd = this.ssthresh + 3 * this.#mss;
+    this.#caAcked = 0;
+  }
+
+  onDupAckInRecovery(): void {
+    // RFC 5681 §3.2 step 4: inflate by one SMSS per additional duplicate ACK.
+    this.cwnd += this.#mss;
+  }
+
+  onPartialAck(s: AckSample): void {
+    // RFC 6582 §3.2 step 5: deflate by the amount acknowledged, add back one SMSS if that was ≥ SMSS.
+    this.cwnd = Math.max(this.#mss, this.cwnd - s.ackedBytes + (s.ackedBytes >= this.#mss ? this.#mss : 0));
+  }
+
+  onRecoveryEnd(flightSize: number): void {
+    // RFC 6582 §3.2 step 6 option 1: cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS).
+    this.cwnd = Math.min(this.ssthresh, Math.max(flightSize, this.#mss) + this.#mss);
+    this.#caAcked = 0;
+  }
+
+  onRto(flightSize: number): void {
+    // RFC 5681 §3.1 eq. 4 and the loss window LW = 1 SMSS.
+    this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
+    this.cwnd = this.#mss;
+    this.#caAcked = 0;
+  }
+
+  onIdleRestart(): void {
+    // RFC 5681 §4.1: restart window RW = min(IW, cwnd).
+    this.cwnd = Math.min(this.cwnd, this.#iw);
+  }
+
+  setMss(mss: number): void {
+    if (mss <= 0 || mss === this.#mss) return;
+    this.cwnd = Math.max(mss, Math.round((this.cwnd / this.#mss) * mss));
+    if (Number.isFinite(this.ssthresh)) this.ssthresh = Math.max(2 * mss, Math.round((this.ssthresh / this.#mss) * mss));
+    this.#mss = mss;
+  }
+}

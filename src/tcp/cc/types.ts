@@ -1,0 +1,58 @@
+// Congestion control as an interface (CONVENTIONS habit 7). The connection decides *when* loss has
+// happened (duplicate-ACK counting and the recovery point live in ../recovery.ts, the RTO in the
+// connection); an algorithm only does the window arithmetic. NewReno is here; CUBIC (RFC 9438) and
+// others implement the same interface without touching the state machine.
+
+export interface AckSample {
+  /** Sequence space newly acknowledged by this ACK. */
+  ackedBytes: number;
+  /** RTT measured from this ACK (Karn-valid), if any. */
+  rtt: number | undefined;
+  /** Smoothed RTT of the connection, if known. */
+  srtt: number | undefined;
+  /** Bytes in flight before this ACK (FlightSize, RFC 5681 §2). */
+  flightSize: number;
+  /** Total bytes acknowledged over the connection's life, including this ACK (delivery-rate input). */
+  delivered: number;
+  /** Whether the sender was limited by the application (nothing more to send) rather than by cwnd. */
+  appLimited: boolean;
+  now: number;
+}
+
+export interface CongestionControl {
+  readonly name: string;
+  /** Congestion window in bytes. */
+  readonly cwnd: number;
+  /** Slow-start threshold in bytes (Infinity until the first loss). */
+  readonly ssthresh: number;
+  /** New data acknowledged outside loss recovery (RFC 5681 §3.1 slow start / congestion avoidance). */
+  onAck(s: AckSample): void;
+  /** Loss detected by duplicate ACKs: fast retransmit and fast recovery begin (RFC 5681 §3.2 steps 2–3). */
+  onRecoveryStart(flightSize: number, now: number): void;
+  /** A further duplicate ACK during fast recovery (RFC 5681 §3.2 step 4, window inflation). */
+  onDupAckInRecovery(now: number): void;
+  /** A partial ACK during fast recovery (RFC 6582 §3.2 step 5). */
+  onPartialAck(s: AckSample): void;
+  /** A full ACK ends fast recovery (RFC 6582 §3.2 step 6). */
+  onRecoveryEnd(flightSize: number, now: number): void;
+  /** Retransmission timeout (RFC 5681 §3.1 eq. 4, loss window). */
+  onRto(flightSize: number, now: number): void;
+  /** Sending restarts after an idle period longer than the RTO (RFC 5681 §4.1). */
+  onIdleRestart(now: number): void;
+  /** The sender's MSS changed (path MTU). */
+  setMss(mss: number): void;
+}
+
+export interface CongestionControlInit {
+  mss: number;
+  /** RFC 6928 IW in segments. */
+  initialWindowSegments: number;
+  /** RFC 5681 §3.1 / RFC 6928 §2: the SYN or SYN-ACK was retransmitted → IW is one segment. */
+  synLost: boolean;
+}
+
+/** RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)), generalised to n segments. */
+export function initialWindow(init: CongestionControlInit): number {
+  if (init.synLost) return init.mss;
+  return Math.min(init.initialWindowSegments * init.mss, Math.max(2 * init.mss, 14600));
+}

@@ -1,0 +1,152 @@
+// Tunables of the TCP core, each with its default and the rule it comes from. Times are in
+// milliseconds, sizes in bytes. A TcpLayer takes a Partial<TcpConfig>; resolveConfig() fills in the
+// defaults and clamps values that an RFC bounds.
+
+import type { Endpoint } from '../stack/types.js';
+
+export interface TcpConfig {
+  /**
+   * MSS we advertise, overriding the one derived from the path MTU (RFC 9293 §3.7.1:
+   * MTU − IP header − 20). Never exceeds the MTU-derived value. Default: undefined (derive).
+   */
+  mss: number | undefined;
+  /** Send buffer (queued + unacknowledged bytes). Default 256 KiB. */
+  sendBufferSize: number;
+  /**
+   * Receive buffer: in-order unread bytes plus the out-of-order reassembly queue. The advertised
+   * window is the free part of it (capped at 65535 until window scaling, RFC 7323). Default 256 KiB.
+   */
+  recvBufferSize: number;
+  /** RFC 6298 §2.1: initial RTO, 1 s. */
+  rtoInitial: number;
+  /** RFC 6298 §2.4 says 1 s; 200 ms is the common practice (Linux TCP_RTO_MIN). Default 200. */
+  rtoMin: number;
+  /** RFC 6298 §2.5: an upper bound of at least 60 s. Default 60 s. */
+  rtoMax: number;
+  /** RFC 6298 §2 clock granularity G. The core's clock is exact, default 1 ms. */
+  clockGranularity: number;
+  /**
+   * Delayed ACK timeout (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2: under 0.5 s; values above 500 are
+   * clamped). Default 40 ms, short enough not to stall request/response traffic under Nagle.
+   */
+  delayedAckTimeout: number;
+  /** Received data segments acknowledged at once after the handshake (quick-ACK start). Default 16. */
+  quickAckSegments: number;
+  /**
+   * Maximum segment lifetime (RFC 9293 §3.4.2). TIME-WAIT lasts 2 × MSL. RFC 9293 calls 2 min an
+   * engineering choice; the default 30 s (TIME-WAIT 60 s) is the BSD/Linux choice.
+   */
+  msl: number;
+  /**
+   * SYN retransmissions before an active open fails with ETIMEDOUT. RFC 1122 §4.2.3.5 asks that a
+   * SYN be retried for at least 3 minutes: with the default RTOs, 7 retries give ≈ 3 min 3 s.
+   */
+  synRetries: number;
+  /** SYN-ACK retransmissions for a half-open passive connection before it is dropped. Default 5. */
+  synAckRetries: number;
+  /**
+   * Data/FIN retransmissions (R2, RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5, at least 100 s) before the
+   * connection fails with ETIMEDOUT. Default 15 (≈ 13 min with the default RTO bounds).
+   */
+  dataRetries: number;
+  /**
+   * RFC 9293 §3.8.3 / RFC 5482 user timeout: fail with ETIMEDOUT when sent data stays
+   * unacknowledged this long. Default undefined (only dataRetries applies).
+   */
+  userTimeout: number | undefined;
+  /** RFC 1122 §4.2.3.6: keep-alives are off unless asked for. Default false. */
+  keepAlive: boolean;
+  /** Idle time before the first keep-alive probe, at least 2 h by default (RFC 1122 §4.2.3.6). */
+  keepAliveIdle: number;
+  /** Interval between unanswered keep-alive probes. Default 75 s. */
+  keepAliveInterval: number;
+  /** Unanswered keep-alive probes before ETIMEDOUT. Default 9. */
+  keepAliveCount: number;
+  /** Disable Nagle's algorithm (RFC 896, RFC 9293 §3.7.4) on new connections. Default false. */
+  noDelay: boolean;
+  /** Congestion control algorithm name (see cc/index.ts). Default 'newreno'. */
+  congestionControl: string;
+  /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
+  initialWindowSegments: number;
+  /** RFC 5681 §3.2 duplicate-ACK threshold for fast retransmit. Default 3. */
+  dupAckThreshold: number;
+  /** RFC 3042 limited transmit. Default true. */
+  limitedTransmit: boolean;
+  /** RFC 5961 §7: challenge ACKs sent per second by this layer, all connections together. Default 1000. */
+  challengeAckLimit: number;
+  /** Half-open (SYN-RECEIVED) connections a listener holds before SYNs are dropped. Default 256. */
+  synBacklog: number;
+  /** Upper bound on a listener's accept-queue length (the listen() backlog is clamped to it). Default 4096. */
+  maxBacklog: number;
+  /** Orphaned (fully closed) connections leave FIN-WAIT-2 after this long. Default 60 s. */
+  finWait2Timeout: number;
+  /** RFC 1337: ignore RST in TIME-WAIT (TIME-WAIT assassination protection). Default true. */
+  rfc1337: boolean;
+  /** Out-of-order segments held for reassembly per connection (the bytes are bounded by the window). Default 512. */
+  maxReassemblySegments: number;
+  /**
+   * Initial sequence number hook (tests, demos). Default undefined: RFC 6528 ISN = M + F(4-tuple, key).
+   * Returning undefined falls back to the RFC 6528 choice.
+   */
+  isn: ((local: Endpoint, remote: Endpoint, now: number) => number | undefined) | undefined;
+}
+
+export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
+  mss: undefined,
+  sendBufferSize: 256 * 1024,
+  recvBufferSize: 256 * 1024,
+  rtoInitial: 1000,
+  rtoMin: 200,
+  rtoMax: 60_000,
+  clockGranularity: 1,
+  delayedAckTimeout: 40,
+  quickAckSegments: 16,
+  msl: 30_000,
+  synRetries: 7,
+  synAckRetries: 5,
+  dataRetries: 15,
+  userTimeout: undefined,
+  keepAlive: false,
+  keepAliveIdle: 2 * 60 * 60 * 1000,
+  keepAliveInterval: 75_000,
+  keepAliveCount: 9,
+  noDelay: false,
+  congestionControl: 'newreno',
+  initialWindowSegments: 10,
+  dupAckThreshold: 3,
+  limitedTransmit: true,
+  challengeAckLimit: 1000,
+  synBacklog: 256,
+  maxBacklog: 4096,
+  finWait2Timeout: 60_000,
+  rfc1337: true,
+  maxReassemblySegments: 512,
+  isn: undefined,
+});
+
+function atLeast(v: number, min: number): number {
+  return Number.isFinite(v) ? Math.max(min, v) : min;
+}
+
+/** Defaults filled in; values an RFC bounds are clamped into range. */
+export function resolveConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
+  const c: TcpConfig = { ...DEFAULT_TCP_CONFIG };
+  for (const [k, v] of Object.entries(partial)) {
+    if (v !== undefined || k === 'mss' || k === 'userTimeout' || k === 'isn') (c as unknown as Record<string, unknown>)[k] = v;
+  }
+  c.sendBufferSize = atLeast(c.sendBufferSize, 1);
+  c.recvBufferSize = atLeast(c.recvBufferSize, 1);
+  c.rtoMin = atLeast(c.rtoMin, 1);
+  c.rtoMax = atLeast(c.rtoMax, c.rtoMin);
+  c.rtoInitial = Math.min(c.rtoMax, atLeast(c.rtoInitial, c.rtoMin));
+  c.clockGranularity = atLeast(c.clockGranularity, 0);
+  c.delayedAckTimeout = Math.min(500, atLeast(c.delayedAckTimeout, 0));
+  c.msl = atLeast(c.msl, 0);
+  c.initialWindowSegments = atLeast(c.initialWindowSegments, 1);
+  c.dupAckThreshold = atLeast(c.dupAckThreshold, 1);
+  c.synBacklog = atLeast(c.synBacklog, 1);
+  c.maxBacklog = atLeast(c.maxBacklog, 1);
+  c.maxReassemblySegments = atLeast(c.maxReassemblySegments, 1);
+  if (c.mss !== undefined) c.mss = atLeast(Math.floor(c.mss), 64);
+  return c;
+}

@@ -1,0 +1,617 @@
+// One TCP connection (a TCB, RFC 9293 §3.3.1) and its user interface (§3.9.1: SEND, RECEIVE, CLOSE,
+// ABORT, STATUS). Segment arrival lives in input.ts, segment generation in output.ts, timer expiry in
+// timer-actions.ts; the state changes themselves only through states.ts.
+//
+// Handles are sans-IO: every call that can change state takes `now` (ms). Nothing is sent from here
+// directly — the connection asks its host (the TcpLayer) to poll it.
+
+import { createCongestionControl, type CongestionControl } from './cc/index.js';
+import { ByteQueue } from './byte-queue.js';
+import type { TcpConfig } from './config.js';
+import { tcpError, type TcpError, type TcpErrorCode } from './errors.js';
+import type { TcpEvent } from './events.js';
+import type { TcpListener } from './listener.js';
+import type { TcpSocketOptions } from './options.js';
+import { Reassembly } from './reassembly.js';
+import { LossRecovery } from './recovery.js';
+import { RttEstimator } from './rtt.js';
+import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
+import { findTransition, type TcpCause, type TcpState } from './states.js';
+import { TimerTable } from './timers.js';
+import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
+
+/** What a connection needs from the layer that holds it. */
+export interface ConnectionHost {
+  readonly config: TcpConfig;
+  readonly services: TcpServices;
+  emit(ev: TcpEvent): void;
+  /** The connection has something to send or changed a timer: poll it. */
+  wake(c: TcpConnection): void;
+  /** Sends a segment at the next poll, ahead of anything else (immediate ACKs, RSTs). */
+  enqueue(d: TcpDatagram): void;
+  /** The connection reached CLOSED (or a half-open child returned to LISTEN): forget it. */
+  detach(c: TcpConnection): void;
+  /** RFC 5961 §7 challenge-ACK budget: false when this second's budget is spent. */
+  allowChallengeAck(now: number): boolean;
+}
+
+export interface TcpConnectionStats {
+  segmentsIn: number;
+  segmentsOut: number;
+  /** Payload bytes delivered in order to the receive buffer. */
+  bytesIn: number;
+  /** Payload bytes sent, retransmissions included. */
+  bytesOut: number;
+  retransmittedSegments: number;
+  retransmittedBytes: number;
+  fastRetransmits: number;
+  rtoExpirations: number;
+  dupAcksIn: number;
+  challengeAcksOut: number;
+  zeroWindowProbes: number;
+  keepAliveProbes: number;
+}
+
+/** RFC 9293 §3.7.1 default send MSS when the peer sent no MSS option: 536 (IPv4), 1220 (IPv6). */
+export function defaultMss(isV6: boolean): number {
+  return isV6 ? 1220 : 536;
+}
+
+export function isV6(address: string): boolean {
+  return address.includes(':');
+}
+
+/** Smallest send MSS accepted from a peer's option (protects against 1-byte segments). */
+export const MIN_SND_MSS = 48;
+
+export class TcpConnection {
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  /** Demultiplexing key "laddr|lport|raddr|rport". */
+  readonly key: string;
+  /** Created by a listener (passive OPEN) rather than connect(). */
+  readonly passive: boolean;
+  /** @internal */ readonly host: ConnectionHost;
+  #state: TcpState;
+  /** The listener holding this connection until accept(). */
+  listener: TcpListener | undefined = undefined;
+  /** Visible to the user (active open, or passive and established): user events are emitted. */
+  announced = false;
+  /** Our SYN has been acknowledged and the connection set up for data transfer. */
+  handshakeDone = false;
+
+  // ---- RFC 9293 §3.3.1 send sequence variables (SND.MAX: highest sequence sent, for go-back-N after an RTO)
+  iss = 0;
+  sndUna = 0;
+  sndNxt = 0;
+  sndMax = 0;
+  sndWnd = 0;
+  sndWl1 = 0;
+  sndWl2 = 0;
+  sndUp = 0;
+  /** RFC 5961 §5.2 MAX.SND.WND: the largest window the peer has offered. */
+  maxSndWnd = 0;
+  /** Shift applied to the peer's window field (RFC 7323, later; 0 for now). */
+  sndWscale = 0;
+
+  // ---- receive sequence variables
+  irs = 0;
+  rcvNxt = 0;
+  /** RCV.NXT + RCV.WND as last advertised: the right edge never moves left (§3.8.6.2.2). */
+  rcvAdvEdge = 0;
+  /** Shift applied to our window field (RFC 7323, later; 0 for now). */
+  rcvWscale = 0;
+  /** RCV.UP: sequence number just past the last urgent byte (RFC 6093), valid when urgentSeen. */
+  rcvUp = 0;
+  urgentSeen = false;
+  /** Stream offset (bytes since the peer's first data byte) of RCV.NXT. */
+  rcvOff = 0;
+  /** Stream offset of the next byte recv() returns. */
+  readOffset = 0;
+
+  /** Effective send MSS (RFC 9293 §3.7.1, RFC 6691). */
+  sndMss: number;
+  /** MSS we advertise. */
+  advMss: number;
+  /** Estimate of the peer's segment size, for "every second full-sized segment" (§3.8.6.3). */
+  rcvMss: number;
+  /** The peer sent an MSS option. */
+  peerMss: number | undefined = undefined;
+
+  sendBuf: ByteQueue;
+  recvBuf: ByteQueue;
+  ooo: Reassembly;
+
+  /** CLOSE requested (§3.10.4): a FIN follows the queued data. finSeq is its sequence number once known. */
+  finQueued = false;
+  finSeq = 0;
+  /** shutdown() before ESTABLISHED: queue the CLOSE until then (§3.10.4 SYN-RECEIVED). */
+  closePending = false;
+  /** close() called: the user reads no more (data arriving now is answered with RST, RFC 1122 §4.2.2.13). */
+  orphaned = false;
+  /** The peer's FIN has been processed (EOF after the buffered bytes). */
+  peerFin = false;
+
+  // ---- what the next poll should send
+  ackNow = false;
+  /** In-order bytes received since the last ACK we sent. */
+  unackedBytes = 0;
+  quickAcks: number;
+  /** (Re)send SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED). */
+  synPending = false;
+  /** Retransmit the segment at SND.UNA (fast retransmit / partial ACK). */
+  retransmitHead = false;
+  /** Send one segment even if sender SWS avoidance would wait (persist override, §3.8.6.2.1). */
+  forceSend = false;
+  /** Send a zero-window probe (§3.8.6.1) or keep-alive (RFC 1122 §4.2.3.6). */
+  probePending = false;
+  /** End of the last sub-MSS segment sent (Nagle/Minshall). */
+  smallSegEnd: number | undefined = undefined;
+
+  // ---- timers and retransmission state
+  readonly timers = new TimerTable();
+  /** @internal layer heap bookkeeping: the earliest deadline this connection has in the heap. */
+  heapAt = Infinity;
+  rtt: RttEstimator;
+  /** Consecutive retransmission-timer expiries without progress. */
+  retries = 0;
+  synRetransmitted = false;
+  /** RTT timing of one segment at a time (Karn's rule, RFC 6298 §3). */
+  rttTiming = false;
+  rttSeq = 0;
+  rttTime = 0;
+  cc: CongestionControl;
+  recovery: LossRecovery;
+  /** Total sequence space acknowledged by the peer. */
+  delivered = 0;
+  /** Last time the peer acknowledged new data, or data was first put in flight. */
+  lastProgress = 0;
+  lastRecv = 0;
+  lastSend = 0;
+  keepProbes = 0;
+  persistBackoff = 0;
+  persistProbes = 0;
+
+  // ---- per-connection options
+  noDelay: boolean;
+  keepAlive: boolean;
+  keepAliveIdle: number;
+  userTimeout: number | undefined;
+
+  /** Error the connection ended with, if any. */
+  error: TcpErrorCode | undefined = undefined;
+  /** ICMP-reported soft error, reported instead of ETIMEDOUT when the connection times out. */
+  softError: TcpErrorCode | undefined = undefined;
+  readableArmed = true;
+  sendBlocked = false;
+  #closedEmitted = false;
+
+  readonly stats: TcpConnectionStats = {
+    segmentsIn: 0,
+    segmentsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    retransmittedSegments: 0,
+    retransmittedBytes: 0,
+    fastRetransmits: 0,
+    rtoExpirations: 0,
+    dupAcksIn: 0,
+    challengeAcksOut: 0,
+    zeroWindowProbes: 0,
+    keepAliveProbes: 0,
+  };
+
+  constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {
+    const cfg = host.config;
+    this.host = host;
+    this.local = { address: local.address, port: local.port };
+    this.remote = { address: remote.address, port: remote.port };
+    this.key = connectionKey(local.address, local.port, remote.address, remote.port);
+    this.passive = initial === 'LISTEN';
+    this.#state = initial;
+    const v6 = isV6(remote.address);
+    const pathMss = Math.max(MIN_SND_MSS, host.services.mtuFor(remote.address) - (v6 ? 40 : 20) - 20);
+    const wanted = opts.mss ?? cfg.mss;
+    this.advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, wanted ?? pathMss));
+    this.sndMss = Math.min(pathMss, defaultMss(v6));
+    this.rcvMss = Math.min(this.advMss, defaultMss(false));
+    this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));
+    this.recvBuf = new ByteQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
+    this.ooo = new Reassembly(cfg.maxReassemblySegments);
+    this.quickAcks = cfg.quickAckSegments;
+    this.rtt = new RttEstimator({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity });
+    this.cc = this.#newCc(false);
+    this.recovery = new LossRecovery(0, { dupAckThreshold: cfg.dupAckThreshold, limitedTransmit: cfg.limitedTransmit });
+    this.noDelay = opts.noDelay ?? cfg.noDelay;
+    this.keepAlive = opts.keepAlive ?? cfg.keepAlive;
+    this.keepAliveIdle = opts.keepAliveIdle ?? cfg.keepAliveIdle;
+    const ut = opts.userTimeout ?? cfg.userTimeout;
+    this.userTimeout = ut !== undefined && ut > 0 ? ut : undefined;
+    this.lastRecv = now;
+    this.lastSend = now;
+  }
+
+  // ================================================================ status (§3.10.6 STATUS)
+
+  get state(): TcpState {
+    return this.#state;
+  }
+
+  /** Bytes ready for recv(). */
+  get readableLength(): number {
+    return this.recvBuf.length;
+  }
+
+  /** Bytes queued for sending, sent or not yet acknowledged. */
+  get writableLength(): number {
+    return this.sendBuf.length;
+  }
+
+  /** Bytes send() would take now. */
+  get sendSpace(): number {
+    return this.finQueued || this.closePending ? 0 : this.sendBuf.free;
+  }
+
+  get sendBufferSize(): number {
+    return this.sendBuf.limit;
+  }
+
+  set sendBufferSize(n: number) {
+    this.sendBuf.limit = Math.max(1, Math.floor(n));
+  }
+
+  get recvBufferSize(): number {
+    return this.recvBuf.limit;
+  }
+
+  /** Takes effect for future window advertisements; an advertised window is never withdrawn. */
+  set recvBufferSize(n: number) {
+    this.recvBuf.limit = Math.max(1, Math.floor(n));
+  }
+
+  /** The peer's FIN has been received and every byte before it has been read. */
+  get eof(): boolean {
+    return this.peerFin && this.recvBuf.length === 0;
+  }
+
+  /** Current RTO, smoothed RTT and congestion state, for diagnostics and plots. */
+  get info(): { rto: number; srtt: number | undefined; rttvar: number | undefined; cwnd: number; ssthresh: number; sndWnd: number; inRecovery: boolean; sndMss: number } {
+    return {
+      rto: this.rtt.rto,
+      srtt: this.rtt.srtt,
+      rttvar: this.rtt.rttvar,
+      cwnd: this.cc.cwnd,
+      ssthresh: this.cc.ssthresh,
+      sndWnd: this.sndWnd,
+      inRecovery: this.recovery.inRecovery,
+      sndMss: this.sndMss,
+    };
+  }
+
+  // ================================================================ user calls (§3.10)
+
+  /**
+   * §3.10.2 SEND: queues up to the free send-buffer space (copying) and returns the bytes taken.
+   * Before ESTABLISHED the data waits for the handshake. After shutdown/close: EPIPE.
+   */
+  send(data: Uint8Array, _now: number): number | TcpError {
+    switch (this.#state) {
+      case 'SYN-SENT':
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+      case 'CLOSE-WAIT': {
+        if (this.finQueued || this.closePending) return tcpError('EPIPE', 'the connection has been shut down for sending');
+        const n = this.sendBuf.push(data);
+        if (n < data.length) this.sendBlocked = true;
+        if (n > 0) this.host.wake(this);
+        return n;
+      }
+      case 'CLOSED':
+      case 'LISTEN':
+        if (this.error !== undefined) return tcpError(this.error, 'connection failed');
+        return tcpError(this.announced ? 'EPIPE' : 'ENOTCONN', 'connection is closed');
+      default:
+        return tcpError('EPIPE', 'the connection has been shut down for sending');
+    }
+  }
+
+  /**
+   * §3.10.3 RECEIVE: up to `maxBytes` in-order bytes, or undefined when none are buffered (check
+   * `eof` to tell end-of-stream from "nothing yet"). Reading may open the window (§3.8.6.2.2).
+   */
+  recv(maxBytes?: number): Uint8Array | undefined {
+    const n = Math.min(this.recvBuf.length, maxBytes ?? Infinity);
+    if (n <= 0) {
+      this.readableArmed = true;
+      return undefined;
+    }
+    const out = this.recvBuf.shift(n);
+    this.readOffset += out.length;
+    if (this.recvBuf.length === 0) this.readableArmed = true;
+    if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && this.#wantWindowUpdate()) {
+      this.ackNow = true;
+      this.host.wake(this);
+    }
+    return out;
+  }
+
+  /**
+   * §3.10.4 CLOSE as a half-close ("I have no more to send"): a FIN follows the queued data; the
+   * receive side stays open. In SYN-SENT the FIN waits for the handshake (sockets behaviour; the
+   * RFC would delete the TCB, which close() does).
+   */
+  shutdown(now: number): TcpError | undefined {
+    switch (this.#state) {
+      case 'CLOSED':
+      case 'LISTEN':
+        return this.error !== undefined ? undefined : tcpError('ENOTCONN', 'not connected');
+      case 'SYN-SENT':
+        this.closePending = true;
+        return undefined;
+      case 'SYN-RECEIVED':
+        // §3.10.4: FIN now if nothing is queued, otherwise after entering ESTABLISHED.
+        if (this.sendBuf.length > 0) {
+          this.closePending = true;
+          return undefined;
+        }
+        this.queueFin();
+        this.setState('close', now);
+        this.host.wake(this);
+        return undefined;
+      case 'ESTABLISHED':
+      case 'CLOSE-WAIT':
+        this.queueFin();
+        this.setState('close', now);
+        this.host.wake(this);
+        return undefined;
+      default:
+        return undefined; // FIN already queued
+    }
+  }
+
+  /**
+   * Full close: shutdown() plus "the user reads no more". Unread or later-arriving data is answered
+   * with RST (RFC 1122 §4.2.2.13, RFC 2525 §2.17). In SYN-SENT the TCB is deleted (§3.10.4).
+   */
+  close(now: number): void {
+    this.orphaned = true;
+    switch (this.#state) {
+      case 'CLOSED':
+        return;
+      case 'SYN-SENT':
+        this.setState('close', now);
+        return;
+      case 'TIME-WAIT':
+      case 'CLOSING':
+      case 'LAST-ACK':
+        return;
+      default:
+        break;
+    }
+    if (this.recvBuf.length > 0 || !this.ooo.isEmpty) {
+      this.abort(now);
+      return;
+    }
+    this.shutdown(now);
+    if (this.#state === 'FIN-WAIT-2') this.timers.set('finwait2', now + this.host.config.finWait2Timeout);
+    this.host.wake(this);
+  }
+
+  /** §3.10.5 ABORT: RST where the state calls for it, then CLOSED. */
+  abort(now: number): void {
+    switch (this.#state) {
+      case 'CLOSED':
+      case 'LISTEN':
+        return;
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSE-WAIT':
+        this.host.enqueue(this.segment(this.sndMax, RST_ACK, EMPTY));
+        break;
+      default:
+        break;
+    }
+    this.recvBuf.clear();
+    this.setState('abort', now);
+  }
+
+  /** RFC 896 Nagle off (true) or on (false). */
+  setNoDelay(noDelay = true): void {
+    this.noDelay = noDelay;
+    if (noDelay) this.host.wake(this);
+  }
+
+  /** RFC 1122 §4.2.3.6 keep-alive; `idleMs` (default from config) before the first probe. */
+  setKeepAlive(enable: boolean, idleMs?: number): void {
+    this.keepAlive = enable;
+    if (idleMs !== undefined && idleMs > 0) this.keepAliveIdle = idleMs;
+    this.keepProbes = 0;
+    this.armKeepAlive();
+    this.host.wake(this);
+  }
+
+  /** RFC 9293 §3.8.3 / RFC 5482 user timeout in ms (0 = none). */
+  setUserTimeout(ms: number): void {
+    this.userTimeout = ms > 0 ? ms : undefined;
+  }
+
+  // ================================================================ internals shared by input/output
+
+  /** @internal Changes state along an edge of the RFC 9293 §3.3.2 table (throws on a missing edge: a bug). */
+  setState(cause: TcpCause, now: number, error?: TcpErrorCode): void {
+    const from = this.#state;
+    const edge = findTransition(from, cause);
+    if (edge === undefined) throw new Error(`TCP state machine has no transition from ${from} on ${cause}`);
+    this.#state = edge.to;
+    if (error !== undefined) this.error = error;
+    this.host.emit({ type: 'state', conn: this, from, to: edge.to, cause, now });
+    if (edge.to === 'TIME-WAIT') {
+      // §3.10.7.4: start the time-wait timer, turn off the other timers.
+      this.timers.clearAll();
+      this.timers.set('timewait', now + 2 * this.host.config.msl);
+      this.sendBuf.clear();
+    }
+    if (edge.to === 'CLOSED' || edge.to === 'LISTEN') this.#release(error !== undefined);
+    if ((edge.to === 'CLOSED' || edge.to === 'TIME-WAIT') && !this.#closedEmitted && this.announced) {
+      this.#closedEmitted = true;
+      const ev: TcpEvent = error !== undefined ? { type: 'closed', conn: this, error, now } : { type: 'closed', conn: this, now };
+      this.host.emit(ev);
+    }
+  }
+
+  /** @internal The connection fails with `code` (§3.10.7, §3.8.3), moving to CLOSED by `cause`. */
+  fail(code: TcpErrorCode, cause: TcpCause, now: number): void {
+    this.recvBuf.clear();
+    this.ooo.clear();
+    this.setState(cause, now, code);
+  }
+
+  /** @internal Emits a user event if the user can see this connection. */
+  notify(type: 'connected' | 'readable' | 'writable' | 'peer-fin', now: number): void {
+    if (this.announced) this.host.emit({ type, conn: this, now });
+  }
+
+  /** @internal Queues our FIN after the data queued so far (§3.10.4). */
+  queueFin(): void {
+    if (this.finQueued) return;
+    this.finQueued = true;
+    this.closePending = false;
+    this.finSeq = seqAdd(this.dataHeadSeq(), this.sendBuf.length);
+  }
+
+  /** @internal Sequence number of the first byte in the send buffer (SND.UNA, or ISS+1 before the SYN is acked). */
+  dataHeadSeq(): number {
+    return seqLe(this.sndUna, this.iss) ? seqAdd(this.iss, 1) : this.sndUna;
+  }
+
+  /** @internal Bytes queued but never sent from the current send pointer. */
+  unsentBytes(): number {
+    return Math.max(0, this.sendBuf.length - seqDiff(this.sndNxt, this.dataHeadSeq()));
+  }
+
+  /** @internal Our FIN has been sent (it is below SND.MAX). */
+  finSent(): boolean {
+    return this.finQueued && seqGt(this.sndMax, this.finSeq);
+  }
+
+  /** @internal Our FIN has been acknowledged. */
+  finAcked(): boolean {
+    return this.finQueued && seqGt(this.sndUna, this.finSeq);
+  }
+
+  /** @internal Receive capacity the window may offer (65535 until RFC 7323 window scaling). */
+  rcvCapacity(): number {
+    return Math.min(this.recvBuf.limit, 0xffff * 2 ** this.rcvWscale);
+  }
+
+  /**
+   * @internal The window to advertise now (bytes). RFC 9293 §3.8.6.2.2 receiver SWS avoidance:
+   * the right edge moves only when it can move by at least min(RCV.BUFF/2, Eff.snd.MSS); it
+   * never moves left. This is the single place RFC 7323 scaling hooks into.
+   */
+  receiveWindow(): number {
+    const cap = this.rcvCapacity();
+    const free = Math.max(0, cap - this.recvBuf.length);
+    const cur = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    if (free - cur >= Math.min(cap / 2, this.sndMss)) return free;
+    return cur;
+  }
+
+  /** @internal The 16-bit window field for the receive window (§3.1, scaled by RFC 7323 later). */
+  windowField(): number {
+    return Math.min(0xffff, Math.floor(this.receiveWindow() / 2 ** this.rcvWscale));
+  }
+
+  /** @internal Builds a segment from this connection and records what it acknowledges/advertises. */
+  segment(seq: number, flags: number, payload: Uint8Array, options: TcpDatagram['seg']['options'] = []): TcpDatagram {
+    const hasAck = (flags & ACK) !== 0;
+    const window = (flags & RST) !== 0 ? 0 : this.windowField();
+    if (hasAck && (flags & RST) === 0) {
+      const edge = seqAdd(this.rcvNxt, window * 2 ** this.rcvWscale);
+      if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;
+      this.ackNow = false;
+      this.unackedBytes = 0;
+      this.timers.clear('delack');
+    }
+    this.stats.segmentsOut++;
+    return {
+      src: this.local.address,
+      dst: this.remote.address,
+      seg: {
+        srcPort: this.local.port,
+        dstPort: this.remote.port,
+        seq,
+        ack: hasAck ? this.rcvNxt : 0,
+        flags,
+        window,
+        urgent: 0,
+        options,
+        payload,
+      },
+    };
+  }
+
+  /** @internal Sends an ACK at once (§3.10.7.4 unacceptable segment, out-of-order data, challenge ACK). */
+  sendAckNow(): void {
+    this.host.enqueue(this.segment(this.sndMax, ACK, EMPTY));
+  }
+
+  /** @internal RFC 5961 §3.2/§4.2/§5.2 challenge ACK, rate limited (§7). */
+  challengeAck(now: number): void {
+    if (!this.host.allowChallengeAck(now)) return;
+    this.stats.challengeAcksOut++;
+    this.sendAckNow();
+  }
+
+  /** @internal (Re)arms the keep-alive timer from the last time we heard from the peer. */
+  armKeepAlive(): void {
+    const s = this.#state;
+    if (!this.keepAlive || !(s === 'ESTABLISHED' || s === 'CLOSE-WAIT' || s === 'FIN-WAIT-2')) {
+      this.timers.clear('keepalive');
+      return;
+    }
+    const cfg = this.host.config;
+    const at = this.keepProbes === 0 ? this.lastRecv + this.keepAliveIdle : this.lastSend + cfg.keepAliveInterval;
+    this.timers.set('keepalive', at);
+  }
+
+  /** @internal Congestion control for the connection's current MSS (§3.7.1) and SYN history. */
+  resetCongestionControl(): void {
+    this.cc = this.#newCc(this.synRetransmitted);
+    this.recovery = new LossRecovery(this.iss, this.recovery.opts);
+  }
+
+  #newCc(synLost: boolean): CongestionControl {
+    const cfg = this.host.config;
+    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost };
+    return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
+  }
+
+  /** Whether reading opened the window enough to announce it (§3.8.6.2.2). */
+  #wantWindowUpdate(): boolean {
+    const cur = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
+    const next = this.receiveWindow();
+    if (next <= cur) return false;
+    return cur < this.sndMss || next >= 2 * cur;
+  }
+
+  #release(flushRecv: boolean): void {
+    this.timers.clearAll();
+    this.sendBuf.clear();
+    this.ooo.clear();
+    if (flushRecv) this.recvBuf.clear();
+    this.synPending = this.retransmitHead = this.forceSend = this.probePending = this.ackNow = false;
+    this.host.detach(this);
+  }
+}
+
+export const EMPTY = new Uint8Array(0);
+const ACK = 0x10;
+const RST = 0x04;
+const RST_ACK = 0x14;
+
+export function connectionKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
+  return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
+}

@@ -1,0 +1,478 @@
+// SEGMENT ARRIVES, RFC 9293 §3.10.7, for a connection that exists (the CLOSED and LISTEN cases are
+// the layer's and the listener's). The order of the checks is the RFC's: sequence number, RST,
+// security, SYN, ACK, URG, text, FIN. RFC 5961 hardens the RST, SYN and ACK checks.
+
+import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
+import { EMPTY, MIN_SND_MSS, defaultMss, isV6, type TcpConnection } from './connection.js';
+import type { AckSample } from './cc/types.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+import { acceptsText } from './states.js';
+
+const { FIN, SYN, RST, ACK, URG } = TcpFlag;
+
+export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): void {
+  c.stats.segmentsIn++;
+  if (c.state === 'SYN-SENT') synSent(c, seg, now);
+  else if (c.state !== 'CLOSED' && c.state !== 'LISTEN') synchronized(c, seg, now);
+}
+
+/** RFC 9293 §3.7.1 / RFC 6691: effective send MSS from the peer's MSS option and our path MTU. */
+export function applyPeerOptions(c: TcpConnection, seg: TcpRepr): void {
+  for (const o of seg.options) if (o.kind === 'mss') c.peerMss = o.mss;
+  const v6 = isV6(c.remote.address);
+  const pathMss = c.host.services.mtuFor(c.remote.address) - (v6 ? 40 : 20) - 20;
+  c.sndMss = Math.max(MIN_SND_MSS, Math.min(c.peerMss ?? defaultMss(v6), pathMss));
+  c.rcvMss = Math.min(c.advMss, c.sndMss);
+}
+
+/** §3.10.7.2 LISTEN, third check: a SYN creates this connection in SYN-RECEIVED. */
+export function acceptSyn(c: TcpConnection, seg: TcpRepr, iss: number, now: number): void {
+  c.irs = seg.seq;
+  c.rcvNxt = seqAdd(seg.seq, 1);
+  c.rcvAdvEdge = c.rcvNxt;
+  applyPeerOptions(c, seg);
+  c.iss = iss;
+  c.sndUna = iss;
+  c.sndNxt = seqAdd(iss, 1);
+  c.sndMax = c.sndNxt;
+  // A SYN's window is never scaled (RFC 7323 §2.2).
+  c.sndWnd = c.maxSndWnd = seg.window;
+  c.sndWl1 = seg.seq;
+  c.sndWl2 = iss;
+  c.lastRecv = now;
+  c.setState('rcv-syn', now);
+  c.synPending = true;
+  // Text or FIN carried by the SYN is not acknowledged and will be retransmitted by the peer.
+  c.host.wake(c);
+}
+
+/** §3.10.7.3 SYN-SENT. */
+function synSent(c: TcpConnection, seg: TcpRepr, now: number): void {
+  const f = seg.flags;
+  // First: the ACK bit.
+  if (f & ACK) {
+    if (seqLe(seg.ack, c.iss) || seqGt(seg.ack, c.sndMax)) {
+      if (!(f & RST)) c.host.enqueue(resetFor(c, seg.ack));
+      return;
+    }
+  }
+  // Second: the RST bit (RFC 5961 §3: only with an ACK that acknowledges our SYN).
+  if (f & RST) {
+    if (f & ACK) c.fail('ECONNREFUSED', 'rcv-rst', now);
+    return;
+  }
+  // Third: security/compartment — not implemented (RFC 9293 leaves it to implementations that use IP security options).
+  // Fourth: the SYN bit.
+  if (!(f & SYN)) return;
+  c.irs = seg.seq;
+  c.rcvNxt = seqAdd(seg.seq, 1);
+  c.rcvAdvEdge = c.rcvNxt;
+  c.lastRecv = now;
+  applyPeerOptions(c, seg);
+  c.sndWnd = c.maxSndWnd = seg.window;
+  c.sndWl1 = seg.seq;
+  if (f & ACK) {
+    c.sndWl2 = seg.ack;
+    ackOfSyn(c, seg.ack, now);
+    c.setState('rcv-syn-ack', now);
+    // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> completes the handshake at once (not delayed, not merged).
+    c.sendAckNow();
+    established(c, now);
+    // "If there are other controls or text in the segment, then continue processing at the sixth step."
+    const payload = seg.payload;
+    const fin = (f & FIN) !== 0;
+    if (payload.length > 0 || fin || (f & URG)) afterAck(c, seg, seqAdd(seg.seq, 1), trimToWindow(c, seqAdd(seg.seq, 1), payload), fin, now);
+    c.host.wake(c);
+    return;
+  }
+  // Simultaneous open (§3.3.4 Figure 8): SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+  c.sndWl2 = c.iss;
+  c.setState('rcv-syn', now);
+  c.synPending = true;
+  c.host.wake(c);
+}
+
+function trimToWindow(c: TcpConnection, seq: number, payload: Uint8Array): Uint8Array {
+  const room = Math.max(0, seqDiff(c.rcvAdvEdge, seq));
+  return payload.length > room ? payload.subarray(0, room) : payload;
+}
+
+/** Our SYN is acknowledged in SYN-SENT: SND.UNA advances, the SYN's RTT is sampled (Karn permitting). */
+function ackOfSyn(c: TcpConnection, ack: number, now: number): void {
+  if (c.rttTiming && seqGe(ack, c.rttSeq)) c.rtt.sample(now - c.rttTime);
+  c.rttTiming = false;
+  c.sndUna = ack;
+  if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
+  c.delivered += 1;
+  c.retries = 0;
+  c.timers.clear('rto');
+}
+
+/** Actions on reaching ESTABLISHED (or on our SYN being acked after a CLOSE from SYN-RECEIVED). */
+function established(c: TcpConnection, now: number): void {
+  if (c.handshakeDone) return;
+  c.handshakeDone = true;
+  c.resetCongestionControl();
+  // RFC 6298 §5.7: after a retransmitted SYN, RTO is at least 3 s once data transfer begins.
+  if (c.synRetransmitted) c.rtt.atLeast(3000);
+  c.retries = 0;
+  c.quickAcks = c.host.config.quickAckSegments;
+  c.lastProgress = now;
+  c.armKeepAlive();
+  if (c.passive) c.listener?.childEstablished(c, now);
+  else c.notify('connected', now);
+  if (c.closePending && c.state === 'ESTABLISHED') {
+    c.queueFin();
+    c.setState('close', now);
+  }
+}
+
+/** §3.10.7.4: all synchronized states, and SYN-RECEIVED. */
+function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
+  const f = seg.flags;
+  const rst = (f & RST) !== 0;
+  const hasAck = (f & ACK) !== 0;
+  let seq = seg.seq;
+  let payload = seg.payload;
+  let syn = (f & SYN) !== 0;
+  let fin = (f & FIN) !== 0;
+
+  if (c.state === 'SYN-RECEIVED' && syn && seq === c.irs && !rst) {
+    // The peer retransmitted its SYN: our SYN-ACK was lost. Answer with the SYN-ACK again (an
+    // ACK alone, as the unacceptable-segment rule would send, is dropped by a peer in SYN-SENT).
+    if (!hasAck) {
+      c.synPending = true;
+      c.host.wake(c);
+      return;
+    }
+    // Simultaneous open, Figure 8 line 5: the peer's SYN,ACK acknowledges our SYN.
+    if (seqGt(seg.ack, c.sndUna) && seqLe(seg.ack, c.sndMax)) {
+      syn = false;
+      seq = seqAdd(seq, 1);
+    }
+  }
+
+  // ---- First: sequence number check (the four cases of §3.10.7.4).
+  const segLen = payload.length + (syn ? 1 : 0) + (fin ? 1 : 0);
+  const wnd = Math.max(0, seqDiff(c.rcvAdvEdge, c.rcvNxt));
+  let acceptable: boolean;
+  if (segLen === 0) {
+    // An empty segment exactly at the right edge is accepted too (it carries nothing that needs room).
+    acceptable = wnd === 0 ? seq === c.rcvNxt : seqLe(c.rcvNxt, seq) && seqLe(seq, seqAdd(c.rcvNxt, wnd));
+  } else if (wnd === 0) {
+    // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made
+    // to accept valid ACKs, URGs, and RSTs": a segment starting at RCV.NXT is processed with its
+    // text trimmed away (a lone FIN needs no buffer space and is kept).
+    acceptable = seq === c.rcvNxt;
+  } else {
+    const end = seqAdd(c.rcvNxt, wnd);
+    const inWnd = (x: number): boolean => seqLe(c.rcvNxt, x) && seqLt(x, end);
+    acceptable = inWnd(seq) || inWnd(seqAdd(seq, segLen - 1));
+  }
+  if (!acceptable) {
+    if (!rst) {
+      // TIME-WAIT: a retransmitted FIN is acknowledged and restarts the 2 MSL timer (§3.10.7.4 eighth).
+      if (c.state === 'TIME-WAIT' && fin) c.timers.set('timewait', now + 2 * c.host.config.msl);
+      c.sendAckNow();
+    }
+    return;
+  }
+  c.lastRecv = now;
+  c.keepProbes = 0;
+  if (c.keepAlive) c.armKeepAlive();
+
+  // Trim the segment to the window: drop what lies before RCV.NXT and beyond the right edge.
+  if (syn && seqLt(seq, c.rcvNxt)) {
+    syn = false;
+    seq = seqAdd(seq, 1);
+  }
+  const front = seqDiff(c.rcvNxt, seq);
+  if (front > 0) {
+    const cut = Math.min(front, payload.length);
+    payload = payload.subarray(cut);
+    seq = seqAdd(seq, cut);
+    if (fin && seqLt(seq, c.rcvNxt)) fin = false; // the FIN itself is old
+  }
+  const over = seqDiff(seqAdd(seq, payload.length), seqAdd(c.rcvNxt, wnd));
+  if (over > 0) {
+    payload = payload.subarray(0, Math.max(0, payload.length - over));
+    fin = false;
+    c.ackNow = true; // tell the sender where the window really ends
+  }
+
+  // ---- Second: RST (RFC 5961 §3.2: exact match resets, anything else in the window is challenged).
+  if (rst) {
+    if (seg.seq !== c.rcvNxt) {
+      c.challengeAck(now);
+      return;
+    }
+    switch (c.state) {
+      case 'SYN-RECEIVED':
+        // Passive: back to LISTEN, the user need not be informed. Active: connection refused.
+        if (c.passive) c.setState('rcv-rst', now);
+        else c.fail('ECONNREFUSED', 'rcv-rst-simultaneous', now);
+        return;
+      case 'ESTABLISHED':
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSE-WAIT':
+        c.fail('ECONNRESET', 'rcv-rst', now);
+        return;
+      case 'CLOSING':
+      case 'LAST-ACK':
+        c.setState('rcv-rst', now);
+        return;
+      case 'TIME-WAIT':
+        // RFC 1337: ignoring RST in TIME-WAIT prevents TIME-WAIT assassination.
+        if (!c.host.config.rfc1337) c.setState('rcv-rst', now);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- Third: security — not implemented (no IP security/compartment options are used).
+
+  // ---- Fourth: SYN.
+  if (syn) {
+    if (c.state === 'SYN-RECEIVED' && c.passive) {
+      c.setState('rcv-syn', now); // back to LISTEN
+      return;
+    }
+    // RFC 5961 §4.2: a SYN in a synchronized state gets a challenge ACK, whatever its sequence number.
+    c.challengeAck(now);
+    return;
+  }
+
+  // ---- Fifth: ACK.
+  if (!hasAck) return;
+  if (c.state === 'SYN-RECEIVED') {
+    if (!(seqGt(seg.ack, c.sndUna) && seqLe(seg.ack, c.sndMax))) {
+      c.host.enqueue(resetFor(c, seg.ack)); // <SEQ=SEG.ACK><CTL=RST>
+      return;
+    }
+    // A full accept queue leaves the connection half-open; our SYN-ACK retransmission retries later.
+    if (c.passive && c.listener !== undefined && !c.listener.hasRoom()) return;
+    c.sndWnd = seg.window * 2 ** c.sndWscale;
+    c.maxSndWnd = Math.max(c.maxSndWnd, c.sndWnd);
+    c.sndWl1 = seg.seq;
+    c.sndWl2 = seg.ack;
+    c.setState('rcv-ack-of-syn', now);
+    established(c, now);
+  }
+  if (!processAck(c, seg, now)) return;
+  switch (c.state) {
+    case 'FIN-WAIT-1':
+      if (c.finAcked()) {
+        c.setState('rcv-ack-of-fin', now);
+        if (c.orphaned) c.timers.set('finwait2', now + c.host.config.finWait2Timeout);
+        c.armKeepAlive();
+      }
+      break;
+    case 'CLOSING':
+      // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
+      if (c.finAcked()) c.setState('rcv-ack-of-fin', now);
+      return;
+    case 'LAST-ACK':
+      if (c.finAcked()) c.setState('rcv-ack-of-fin', now);
+      return;
+    default:
+      break;
+  }
+  afterAck(c, seg, seq, payload, fin, now);
+}
+
+/** Sixth to eighth steps: URG, segment text, FIN. `seq`/`payload` are already trimmed to the window. */
+function afterAck(c: TcpConnection, seg: TcpRepr, seq: number, payload: Uint8Array, fin: boolean, now: number): void {
+  // ---- Sixth: URG (RFC 6093: the urgent pointer points just past the last urgent byte).
+  if (seg.flags & URG && acceptsText(c.state)) {
+    const up = seqAdd(seg.seq, seg.urgent);
+    if (!c.urgentSeen || seqGt(up, c.rcvUp)) {
+      c.urgentSeen = true;
+      c.rcvUp = up;
+      if (c.announced) c.host.emit({ type: 'urgent', conn: c, mark: c.rcvOff + seqDiff(up, c.rcvNxt), now });
+    }
+  }
+  // ---- Seventh: segment text.
+  if (payload.length > 0 && acceptsText(c.state)) {
+    if (c.orphaned) {
+      // RFC 1122 §4.2.2.13 / RFC 2525 §2.17: data after CLOSE is lost — say so with a RST.
+      c.abort(now);
+      return;
+    }
+    deliver(c, seq, payload, now);
+    if (c.state === 'CLOSED') return;
+  }
+  // ---- Eighth: FIN.
+  if (fin) {
+    const finSeq = seqAdd(seq, payload.length);
+    if (finSeq === c.rcvNxt) processFin(c, now);
+    else if (seqGt(finSeq, c.rcvNxt)) c.ooo.finOffset = c.rcvOff + seqDiff(finSeq, c.rcvNxt);
+  }
+}
+
+/**
+ * §3.10.7.4 fifth step for ESTABLISHED and the states that share it. Returns false when the
+ * segment is to be dropped.
+ */
+function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
+  const ack = seg.ack;
+  // RFC 5961 §5.2 (in RFC 9293): acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
+  if (seqGt(ack, c.sndMax) || seqLt(ack, seqAdd(c.sndUna, -c.maxSndWnd))) {
+    c.challengeAck(now);
+    return false;
+  }
+  const oldWnd = c.sndWnd;
+  const segWnd = seg.window * 2 ** c.sndWscale;
+  if (seqGt(ack, c.sndUna)) {
+    newAck(c, ack, now);
+  } else if (ack === c.sndUna) {
+    // RFC 5681 §2 duplicate ACK: outstanding data, no data, no SYN/FIN, same ack, same window.
+    const isDup =
+      seg.payload.length === 0 && (seg.flags & (SYN | FIN)) === 0 && seqGt(c.sndMax, c.sndUna) && segWnd === oldWnd && c.sndWnd > 0;
+    if (isDup) {
+      c.stats.dupAcksIn++;
+      const action = c.recovery.onDupAck(ack, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now);
+      if (action === 'retransmit') {
+        c.retransmitHead = true;
+        c.stats.fastRetransmits++;
+      }
+      c.host.wake(c);
+    }
+  }
+  // Window update: if SND.UNA ≤ SEG.ACK ≤ SND.NXT and (WL1 < SEG.SEQ or (WL1 = SEG.SEQ and WL2 ≤ SEG.ACK)).
+  if (seqLe(c.sndUna, ack) && (seqLt(c.sndWl1, seg.seq) || (c.sndWl1 === seg.seq && seqLe(c.sndWl2, ack)))) {
+    c.sndWnd = segWnd;
+    c.sndWl1 = seg.seq;
+    c.sndWl2 = ack;
+    if (segWnd > c.maxSndWnd) c.maxSndWnd = segWnd;
+    if (segWnd !== oldWnd) {
+      c.persistBackoff = 0;
+      c.host.wake(c);
+    }
+  }
+  c.persistProbes = 0;
+  return true;
+}
+
+/** SND.UNA < SEG.ACK ≤ SND.MAX: new data (or our SYN/FIN) acknowledged. */
+function newAck(c: TcpConnection, ack: number, now: number): void {
+  const acked = seqDiff(ack, c.sndUna);
+  const synAcked = seqLe(c.sndUna, c.iss);
+  const finWasAcked = c.finAcked();
+  const flight = seqDiff(c.sndMax, c.sndUna);
+  c.sndUna = ack;
+  if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
+  let dataAcked = acked - (synAcked ? 1 : 0);
+  if (!finWasAcked && c.finAcked()) dataAcked--;
+  c.sendBuf.consume(dataAcked);
+  c.delivered += acked;
+  let rttSample: number | undefined;
+  if (c.rttTiming && seqGe(ack, c.rttSeq)) {
+    rttSample = now - c.rttTime;
+    c.rttTiming = false;
+    c.rtt.sample(rttSample);
+  }
+  c.retries = 0;
+  c.lastProgress = now;
+  c.persistBackoff = 0;
+  // Our SYN acknowledged after CLOSE in SYN-RECEIVED (FIN-WAIT-1 without passing ESTABLISHED).
+  if (synAcked) established(c, now);
+  const sampleBytes = acked - (synAcked ? 1 : 0);
+  let restart = true;
+  if (sampleBytes > 0) {
+    const s: AckSample = {
+      ackedBytes: sampleBytes,
+      rtt: rttSample,
+      srtt: c.rtt.srtt,
+      flightSize: flight,
+      delivered: c.delivered,
+      appLimited: c.unsentBytes() === 0 && flight < c.cc.cwnd,
+      now,
+    };
+    const r = c.recovery.onNewAck(ack, s, c.cc);
+    if (r.action === 'retransmit') c.retransmitHead = true;
+    restart = r.restartTimer;
+  }
+  // RFC 6298 §5.2 / §5.3.
+  if (c.sndUna === c.sndMax) c.timers.clear('rto');
+  else if (restart) c.timers.set('rto', rtoDeadline(c, now));
+  if (c.sendBlocked && c.sendBuf.free > 0 && !c.finQueued) {
+    c.sendBlocked = false;
+    c.notify('writable', now);
+  }
+  c.host.wake(c);
+}
+
+/** When the retransmission timer armed at `now` expires (RFC 6298, bounded by the user timeout). */
+export function rtoDeadline(c: TcpConnection, now: number): number {
+  const at = now + c.rtt.rto;
+  return c.userTimeout === undefined ? at : Math.max(now, Math.min(at, c.lastProgress + c.userTimeout));
+}
+
+/** Seventh step: in-order text goes to the receive buffer, out-of-order text to reassembly. */
+function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number): void {
+  const cfg = c.host.config;
+  if (seq !== c.rcvNxt) {
+    // Out of order: hold it and send an immediate duplicate ACK (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
+    c.ooo.insert(c.rcvOff + seqDiff(seq, c.rcvNxt), payload);
+    c.sendAckNow();
+    return;
+  }
+  const hadHoles = !c.ooo.isEmpty;
+  let total = advance(c, payload);
+  if (hadHoles) for (const chunk of c.ooo.takeFrom(c.rcvOff)) total += advance(c, chunk);
+  c.stats.bytesIn += total;
+  c.unackedBytes += total;
+  if (payload.length <= c.advMss && payload.length > c.rcvMss) c.rcvMss = payload.length;
+  if (c.readableArmed && c.recvBuf.length > 0) {
+    c.readableArmed = false;
+    c.notify('readable', now);
+  }
+  if (c.ooo.finOffset !== undefined && c.ooo.finOffset === c.rcvOff) processFin(c, now);
+  // ACK policy: RFC 5681 §4.2 (immediately when a gap is (partly) filled), RFC 9293 §3.8.6.3 /
+  // RFC 1122 §4.2.3.2 (at least every second full-sized segment, otherwise within the delay).
+  if (hadHoles) c.ackNow = true;
+  else if (c.quickAcks > 0) {
+    c.quickAcks--;
+    c.ackNow = true;
+  } else if (c.unackedBytes >= 2 * c.rcvMss) c.ackNow = true;
+  else if (!c.timers.isSet('delack')) c.timers.set('delack', now + cfg.delayedAckTimeout);
+  c.host.wake(c);
+}
+
+function advance(c: TcpConnection, data: Uint8Array): number {
+  const n = c.recvBuf.push(data);
+  c.rcvNxt = seqAdd(c.rcvNxt, n);
+  c.rcvOff += n;
+  return n;
+}
+
+/** Eighth step: the peer's FIN, in sequence. */
+function processFin(c: TcpConnection, now: number): void {
+  if (c.peerFin) return;
+  c.peerFin = true;
+  c.rcvNxt = seqAdd(c.rcvNxt, 1);
+  c.ooo.finOffset = undefined;
+  c.ackNow = true;
+  c.notify('peer-fin', now);
+  switch (c.state) {
+    case 'ESTABLISHED':
+    case 'FIN-WAIT-1':
+    case 'FIN-WAIT-2':
+      c.setState('rcv-fin', now);
+      break;
+    default:
+      break;
+  }
+  c.host.wake(c);
+}
+
+/** <SEQ=x><CTL=RST> from this connection's endpoints. */
+export function resetFor(c: TcpConnection, seq: number): ReturnType<TcpConnection['segment']> {
+  return {
+    src: c.local.address,
+    dst: c.remote.address,
+    seg: { srcPort: c.local.port, dstPort: c.remote.port, seq, ack: 0, flags: RST, window: 0, urgent: 0, options: [], payload: EMPTY },
+  };
+}

@@ -1,0 +1,379 @@
+// The TCP layer of one stack: demultiplexes segments by 4-tuple to connections and listeners,
+// answers segments for no connection (RFC 9293 §3.10.7.1), and drives every connection's output
+// and timers through poll()/pollAt(). It is the TcpHandler the stack calls, and the user-level
+// entry point (listen, connect) for the api/ layer above.
+
+import { PortTable } from '../ports/port-table.js';
+import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices } from '../stack/types.js';
+import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
+import { resolveConfig, type TcpConfig } from './config.js';
+import { EMPTY, MIN_SND_MSS, TcpConnection, connectionKey, isV6, type ConnectionHost } from './connection.js';
+import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
+import type { TcpEvent } from './events.js';
+import { DeadlineHeap } from './heap.js';
+import { acceptSyn, segmentArrives } from './input.js';
+import { IsnGenerator } from './isn.js';
+import { TcpListener, type ListenerHost } from './listener.js';
+import type { TcpConnectOptions, TcpListenOptions } from './options.js';
+import { transmit } from './output.js';
+import { seqAdd, seqGt, seqLe, seqLt } from './seq.js';
+import { onTimers } from './timer-actions.js';
+
+const { FIN, SYN, RST, ACK } = TcpFlag;
+
+export interface TcpLayerOptions {
+  services: TcpServices;
+  rng: Rng;
+  config?: Partial<TcpConfig>;
+  /** The stack's TCP bind table; by default the layer keeps its own. */
+  ports?: PortTable;
+}
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
+function validPort(p: number): boolean {
+  return Number.isInteger(p) && p >= 0 && p <= 0xffff;
+}
+
+export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
+  readonly config: TcpConfig;
+  readonly services: TcpServices;
+  readonly ports: PortTable;
+  readonly #isn: IsnGenerator;
+  readonly #conns = new Map<string, TcpConnection>();
+  readonly #listeners = new Map<string, TcpListener>();
+  #events: TcpEvent[] = [];
+  #out: TcpDatagram[] = [];
+  #dirty = new Set<TcpConnection>();
+  readonly #heap = new DeadlineHeap<TcpConnection>();
+  #lastNow = 0;
+  #challengeSecond = -Infinity;
+  #challengeCount = 0;
+  /** Segments answered with RST because no connection or listener matched. */
+  resetsSent = 0;
+
+  constructor(opts: TcpLayerOptions) {
+    this.services = opts.services;
+    this.config = resolveConfig(opts.config);
+    this.#isn = new IsnGenerator(opts.rng);
+    if (opts.ports !== undefined) this.ports = opts.ports;
+    else {
+      const key = new Uint8Array(16);
+      const view = new DataView(key.buffer);
+      for (let i = 0; i < 4; i++) view.setUint32(4 * i, opts.rng() >>> 0);
+      this.ports = new PortTable({ key });
+    }
+  }
+
+  // ================================================================ user entry points
+
+  /** Passive OPEN (§3.10.1) on `local` (address may be 0.0.0.0 / ::; port 0 picks one). */
+  listen(local: Endpoint, backlog: number, now: number, opts: TcpListenOptions = {}): TcpResult<TcpListener> {
+    this.#lastNow = now;
+    if (!validPort(local.port)) return tcpError('EINVAL', `invalid port ${local.port}`);
+    if (!isWildcard(local.address) && !this.services.isLocal(local.address)) {
+      return tcpError('EADDRNOTAVAIL', `${local.address} is not a local address`);
+    }
+    const bindOpts = { reuseAddr: opts.reuseAddr ?? true };
+    let port = local.port;
+    if (port === 0) {
+      const r = this.ports.bindEphemeral(local.address, bindOpts);
+      if (!r.ok) return tcpError(r.code, `cannot bind ${local.address}:0`);
+      port = r.port;
+    } else {
+      const r = this.ports.bind(local.address, port, bindOpts);
+      if (!r.ok) return tcpError(r.code, `${local.address}:${port} is in use`);
+    }
+    const n = Math.max(1, Math.min(this.config.maxBacklog, Math.floor(Number.isFinite(backlog) ? backlog : this.config.maxBacklog)));
+    const listener = new TcpListener(this, { address: local.address, port }, n, this.config.synBacklog, opts);
+    this.#listeners.set(`${local.address}|${port}`, listener);
+    listener.setState('passive-open', now);
+    return { ok: true, value: listener };
+  }
+
+  /** Active OPEN (§3.10.1): sends a SYN at the next poll. */
+  connect(remote: Endpoint, opts: TcpConnectOptions, now: number): TcpResult<TcpConnection> {
+    this.#lastNow = now;
+    if (!validPort(remote.port) || remote.port === 0) return tcpError('EINVAL', `invalid port ${remote.port}`);
+    let localAddr = opts.local?.address;
+    if (localAddr !== undefined && !isWildcard(localAddr)) {
+      if (!this.services.isLocal(localAddr)) return tcpError('EADDRNOTAVAIL', `${localAddr} is not a local address`);
+    } else {
+      localAddr = this.services.sourceFor(remote.address);
+      if (localAddr === undefined) return tcpError('ENETUNREACH', `no route to ${remote.address}`);
+    }
+    if (isV6(localAddr) !== isV6(remote.address)) return tcpError('EINVAL', 'address families differ');
+    const la = localAddr;
+    let port = opts.local?.port ?? 0;
+    let issFloor: number | undefined;
+    if (!validPort(port)) return tcpError('EINVAL', `invalid port ${port}`);
+    if (port !== 0) {
+      const old = this.#conns.get(connectionKey(la, port, remote.address, remote.port));
+      if (old !== undefined) {
+        if (old.state !== 'TIME-WAIT') return tcpError('EADDRINUSE', `${la}:${port} is connected to ${remote.address}:${remote.port}`);
+        // Reuse of a 4-tuple in TIME-WAIT: the new ISS lies beyond anything the old incarnation sent.
+        issFloor = old.sndMax;
+        old.abort(now);
+      }
+    } else {
+      const p = this.ports.allocateEphemeral(la, remote.address, remote.port, (p) => this.#conns.has(connectionKey(la, p, remote.address, remote.port)));
+      if (p === undefined) return tcpError('EADDRNOTAVAIL', 'no ephemeral port available');
+      port = p;
+    }
+    const local = { address: la, port };
+    const c = new TcpConnection(this, local, remote, opts, 'CLOSED', now);
+    const iss = this.#chooseIss(local, remote, now, opts.iss, issFloor);
+    c.announced = true;
+    c.iss = iss;
+    c.sndUna = iss;
+    c.sndNxt = c.sndMax = seqAdd(iss, 1);
+    c.resetCongestionControl();
+    this.#conns.set(c.key, c);
+    c.setState('active-open', now);
+    c.synPending = true;
+    this.wake(c);
+    return { ok: true, value: c };
+  }
+
+  /** Events since the last call, oldest first. */
+  pollEvents(): TcpEvent[] {
+    const ev = this.#events;
+    this.#events = [];
+    return ev;
+  }
+
+  /** Live connections (including half-open and TIME-WAIT ones). */
+  connections(): IterableIterator<TcpConnection> {
+    return this.#conns.values();
+  }
+
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+
+  listeners(): IterableIterator<TcpListener> {
+    return this.#listeners.values();
+  }
+
+  /** The connection for a 4-tuple, if any. */
+  find(local: Endpoint, remote: Endpoint): TcpConnection | undefined {
+    return this.#conns.get(connectionKey(local.address, local.port, remote.address, remote.port));
+  }
+
+  // ================================================================ TcpHandler (called by the stack)
+
+  receive(dgram: TcpDatagram, now: number): void {
+    this.#lastNow = now;
+    const seg = dgram.seg;
+    if (seg.srcPort === 0 || seg.dstPort === 0) return; // port 0 is never a valid endpoint
+    const c = this.#conns.get(connectionKey(dgram.dst, seg.dstPort, dgram.src, seg.srcPort));
+    if (c !== undefined) {
+      if (c.state === 'TIME-WAIT' && (seg.flags & (SYN | ACK | RST)) === SYN && seqGt(seg.seq, c.rcvNxt)) {
+        // RFC 1122 §4.2.2.13 (RFC 9293 §3.10.7.4 fourth, TIME-WAIT): a new SYN with a higher
+        // sequence number may reopen the connection; our new ISS exceeds the old SND.MAX.
+        const l = this.#findListener(dgram.dst, seg.dstPort);
+        if (l !== undefined) {
+          const floor = c.sndMax;
+          c.setState('rcv-syn-reopen', now);
+          this.#listenInput(l, dgram, now, floor);
+          return;
+        }
+      }
+      segmentArrives(c, seg, now);
+      return;
+    }
+    const l = this.#findListener(dgram.dst, seg.dstPort);
+    if (l !== undefined) this.#listenInput(l, dgram, now, undefined);
+    else this.#replyClosed(dgram);
+  }
+
+  poll(now: number): TcpDatagram[] {
+    this.#lastNow = now;
+    for (;;) {
+      const at = this.#heap.peekAt();
+      if (at === undefined || at > now) break;
+      const c = this.#heap.pop()!.item;
+      if (at !== c.heapAt) continue; // stale entry
+      c.heapAt = Infinity;
+      if (c.state === 'CLOSED' && c.timers.next() === Infinity) continue;
+      if (c.timers.next() <= now) onTimers(c, now);
+      this.#dirty.add(c);
+    }
+    const out = this.#out;
+    this.#out = [];
+    const dirty = [...this.#dirty];
+    this.#dirty.clear();
+    for (const c of dirty) {
+      transmit(c, now, out);
+      this.#schedule(c);
+    }
+    if (this.#out.length > 0) {
+      out.push(...this.#out);
+      this.#out = [];
+    }
+    if (this.#heap.size > 2 * this.#conns.size + 64) this.#heap.filter((at, c) => at === c.heapAt);
+    return out;
+  }
+
+  pollAt(): number | undefined {
+    if (this.#out.length > 0 || this.#dirty.size > 0) return this.#lastNow;
+    for (;;) {
+      const at = this.#heap.peekAt();
+      if (at === undefined) return undefined;
+      const c = this.#heap.peekItem()!;
+      this.#heap.pop();
+      if (at !== c.heapAt) continue; // stale entry
+      // The earliest timer may have moved later since the entry was pushed: re-file it exactly.
+      const real = c.timers.next();
+      c.heapAt = Infinity;
+      if (real === Infinity) continue;
+      this.#heap.push(real, c);
+      c.heapAt = real;
+      if (real === at) return at;
+    }
+  }
+
+  icmpError(err: TcpIcmpError, now: number): void {
+    this.#lastNow = now;
+    const c = this.#conns.get(connectionKey(err.local.address, err.local.port, err.remote.address, err.remote.port));
+    if (c === undefined) return;
+    // RFC 5927 §4.1: act only on errors quoting a sequence number we have outstanding.
+    if (!(seqLe(c.sndUna, err.seq) && seqLt(err.seq, c.sndMax))) return;
+    if (err.kind === 'packet-too-big') {
+      if (err.mtu === undefined) return;
+      const mss = Math.max(MIN_SND_MSS, err.mtu - (isV6(c.remote.address) ? 40 : 20) - 20);
+      if (mss >= c.sndMss) return;
+      // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
+      c.sndMss = mss;
+      c.cc.setMss(mss);
+      if (seqLt(c.sndUna, c.sndNxt) && !seqLe(c.sndUna, c.iss)) c.sndNxt = c.sndUna;
+      this.wake(c);
+      return;
+    }
+    const soft = icmpErrorCode(err);
+    const hard = err.kind === 'unreachable' && (err.family === 4 ? err.code === 2 || err.code === 3 : err.code === 4);
+    if (hard && (c.state === 'SYN-SENT' || (c.state === 'SYN-RECEIVED' && !c.passive))) {
+      // RFC 1122 §4.2.3.9: protocol/port unreachable are hard errors; during setup they end the attempt.
+      c.fail('ECONNREFUSED', 'icmp-error', now);
+      return;
+    }
+    c.softError = soft;
+  }
+
+  // ================================================================ ConnectionHost / ListenerHost
+
+  emit(ev: TcpEvent): void {
+    this.#events.push(ev);
+  }
+
+  wake(c: TcpConnection): void {
+    this.#dirty.add(c);
+  }
+
+  enqueue(d: TcpDatagram): void {
+    this.#out.push(d);
+  }
+
+  detach(c: TcpConnection): void {
+    if (this.#conns.get(c.key) === c) this.#conns.delete(c.key);
+    if (c.listener !== undefined) {
+      c.listener.remove(c);
+      c.listener = undefined;
+    }
+  }
+
+  allowChallengeAck(now: number): boolean {
+    const second = Math.floor(now / 1000);
+    if (second !== this.#challengeSecond) {
+      this.#challengeSecond = second;
+      this.#challengeCount = 0;
+    }
+    if (this.#challengeCount >= this.config.challengeAckLimit) return false;
+    this.#challengeCount++;
+    return true;
+  }
+
+  closeListener(l: TcpListener, now: number): void {
+    l.setState('close', now);
+    const key = `${l.local.address}|${l.local.port}`;
+    if (this.#listeners.get(key) === l) this.#listeners.delete(key);
+    this.ports.release(l.local.address, l.local.port);
+    for (const c of l.drain()) c.abort(now);
+  }
+
+  // ================================================================ internals
+
+  #schedule(c: TcpConnection): void {
+    const d = c.timers.next();
+    if (d < c.heapAt) {
+      this.#heap.push(d, c);
+      c.heapAt = d;
+    }
+  }
+
+  #chooseIss(local: Endpoint, remote: Endpoint, now: number, fixed: number | undefined, floor: number | undefined): number {
+    let iss = fixed ?? this.config.isn?.(local, remote, now) ?? this.#isn.isn(local, remote, now);
+    iss >>>= 0;
+    if (floor !== undefined && !seqGt(iss, floor)) iss = seqAdd(floor, 0x10000);
+    return iss;
+  }
+
+  #findListener(address: string, port: number): TcpListener | undefined {
+    const b = this.ports.lookup(address, port);
+    if (b === undefined) return undefined;
+    const l = this.#listeners.get(`${b.address}|${port}`);
+    return l?.state === 'LISTEN' ? l : undefined;
+  }
+
+  /** §3.10.7.2 LISTEN. */
+  #listenInput(l: TcpListener, dgram: TcpDatagram, now: number, issFloor: number | undefined): void {
+    const seg = dgram.seg;
+    if (seg.flags & RST) return; // first: an incoming RST is ignored
+    if (seg.flags & ACK) {
+      // second: any ACK is bad here — <SEQ=SEG.ACK><CTL=RST>
+      this.#out.push(reply(dgram, seg.ack, 0, RST));
+      this.resetsSent++;
+      return;
+    }
+    if (!(seg.flags & SYN)) return; // fourth: anything else is dropped
+    if (!l.admitsSyn()) {
+      l.droppedSyns++; // queues full: drop silently, the peer retransmits
+      return;
+    }
+    const local = { address: dgram.dst, port: seg.dstPort };
+    const remote = { address: dgram.src, port: seg.srcPort };
+    const c = new TcpConnection(this, local, remote, l.options, 'LISTEN', now);
+    l.addHalfOpen(c);
+    this.#conns.set(c.key, c);
+    acceptSyn(c, seg, this.#chooseIss(local, remote, now, undefined, issFloor), now);
+  }
+
+  /** §3.10.7.1 CLOSED: answer anything but a RST with a RST. */
+  #replyClosed(dgram: TcpDatagram): void {
+    const seg = dgram.seg;
+    if (seg.flags & RST) return;
+    if (seg.flags & ACK) this.#out.push(reply(dgram, seg.ack, 0, RST));
+    else this.#out.push(reply(dgram, 0, seqAdd(seg.seq, segmentLength(seg)), RST | ACK));
+    this.resetsSent++;
+  }
+}
+
+/** SEG.LEN: payload plus one for each of SYN and FIN (RFC 9293 §3.4). */
+export function segmentLength(seg: TcpRepr): number {
+  return seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
+}
+
+function reply(to: TcpDatagram, seq: number, ack: number, flags: number): TcpDatagram {
+  return {
+    src: to.dst,
+    dst: to.src,
+    seg: { srcPort: to.seg.dstPort, dstPort: to.seg.srcPort, seq, ack, flags, window: 0, urgent: 0, options: [], payload: EMPTY },
+  };
+}
+
+function icmpErrorCode(err: TcpIcmpError): TcpErrorCode {
+  if (err.kind === 'unreachable' && err.code === 0) return 'ENETUNREACH';
+  return 'EHOSTUNREACH';
+}

@@ -1,0 +1,30 @@
+// Per-connection options a user can set at connect()/listen() time (defaults come from TcpConfig).
+
+import type { Endpoint } from '../stack/types.js';
+
+export interface TcpSocketOptions {
+  /** Disable Nagle's algorithm (RFC 896). */
+  noDelay?: boolean;
+  /** RFC 1122 §4.2.3.6 keep-alive. */
+  keepAlive?: boolean;
+  /** Idle time before the first keep-alive probe (ms). */
+  keepAliveIdle?: number;
+  sendBufferSize?: number;
+  recvBufferSize?: number;
+  /** RFC 9293 §3.8.3 user timeout (ms); 0 or undefined = none. */
+  userTimeout?: number;
+  /** MSS to advertise (clamped to what the path MTU allows). */
+  mss?: number;
+}
+
+export interface TcpConnectOptions extends TcpSocketOptions {
+  /** Local address and/or port; missing parts are chosen (source address by route, RFC 6056 port). */
+  local?: Partial<Endpoint>;
+  /** Initial send sequence number (tests and demos; default RFC 6528). */
+  iss?: number;
+}
+
+export interface TcpListenOptions extends TcpSocketOptions {
+  /** SO_REUSEADDR for the listening port (see ports/port-table.ts). Default true, as node:net servers do. */
+  reuseAddr?: boolean;
+}

@@ -1,0 +1,150 @@
+// Segment generation for one connection, called by the layer's poll(). What goes out, in order:
+// SYN or SYN-ACK, a fast/partial-ACK retransmission, new data and FIN (windows, Nagle and sender SWS
+// avoidance permitting), a probe, and a pure ACK when one is owed and nothing else carried it.
+
+import { TcpFlag } from '../wire/tcp-types.js';
+import type { TcpDatagram } from '../stack/types.js';
+import { EMPTY, type TcpConnection } from './connection.js';
+import { rtoDeadline } from './input.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+
+const { FIN, SYN, PSH, ACK } = TcpFlag;
+
+export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): void {
+  const s = c.state;
+  if (s === 'CLOSED' || s === 'LISTEN') return;
+  if (c.synPending) sendSyn(c, now, out);
+  if (s === 'SYN-SENT' || s === 'SYN-RECEIVED') return;
+  if (c.retransmitHead) {
+    c.retransmitHead = false;
+    retransmitHead(c, now, out);
+  }
+  sendData(c, now, out);
+  if (c.probePending) {
+    // Zero-window probe (§3.8.6.1) and keep-alive (RFC 1122 §4.2.3.6): an old sequence number
+    // makes the peer answer with an ACK carrying its current window.
+    c.probePending = false;
+    out.push(c.segment(seqAdd(c.sndUna, -1), ACK, EMPTY));
+    c.lastSend = now;
+  }
+  if (c.ackNow) out.push(c.segment(c.sndMax, ACK, EMPTY));
+  armPersist(c, now);
+}
+
+/** SYN (SYN-SENT) or SYN,ACK (otherwise), <SEQ=ISS>, with our MSS option (§3.7.1). */
+function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
+  c.synPending = false;
+  const flags = c.state === 'SYN-SENT' ? SYN : SYN | ACK;
+  out.push(c.segment(c.iss, flags, EMPTY, [{ kind: 'mss', mss: c.advMss }]));
+  if (!c.synRetransmitted && !c.rttTiming && seqLe(c.sndUna, c.iss)) {
+    c.rttTiming = true;
+    c.rttSeq = seqAdd(c.iss, 1);
+    c.rttTime = now;
+  } else if (c.synRetransmitted) c.rttTiming = false; // Karn
+  if (seqLt(c.sndMax, seqAdd(c.iss, 1))) c.sndMax = seqAdd(c.iss, 1);
+  if (!c.timers.isSet('rto')) c.timers.set('rto', rtoDeadline(c, now));
+  c.lastSend = now;
+}
+
+/** States in which data and FIN may be (re)transmitted. */
+function sendsData(c: TcpConnection): boolean {
+  const s = c.state;
+  return s === 'ESTABLISHED' || s === 'CLOSE-WAIT' || s === 'FIN-WAIT-1' || s === 'CLOSING' || s === 'LAST-ACK';
+}
+
+/** RFC 5681 §3.2 / RFC 6582: resend the first unacknowledged segment, whatever cwnd says. */
+function retransmitHead(c: TcpConnection, now: number, out: TcpDatagram[]): void {
+  if (!sendsData(c) || !seqLt(c.sndUna, c.sndMax) || seqLe(c.sndUna, c.iss)) return;
+  const off = seqDiff(c.sndUna, c.dataHeadSeq());
+  const len = Math.max(0, Math.min(c.sndMss, c.sendBuf.length - off, seqDiff(c.sndMax, c.sndUna)));
+  const fin = c.finSent() && seqAdd(c.sndUna, len) === c.finSeq;
+  if (len === 0 && !fin) return;
+  emit(c, now, out, c.sndUna, off, len, fin);
+}
+
+/** New data (or data after an RTO rewound SND.NXT) and our FIN. */
+function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
+  if (!sendsData(c) || seqLe(c.sndNxt, c.iss)) return;
+  const head = c.dataHeadSeq();
+  let first = true;
+  for (;;) {
+    const off = seqDiff(c.sndNxt, head);
+    const unsent = c.sendBuf.length - off;
+    const inflight = seqDiff(c.sndNxt, c.sndUna);
+    if (unsent > 0) {
+      // RFC 5681 §4.1: restart from the restart window after an idle period longer than the RTO.
+      if (first && inflight === 0 && c.sndMax === c.sndNxt && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
+      first = false;
+      const wndRoom = seqDiff(seqAdd(c.sndUna, c.sndWnd), c.sndNxt);
+      // RFC 3042 limited transmit: one extra segment per duplicate ACK (first two).
+      const cwnd = Math.floor(c.cc.cwnd) + c.recovery.limitedTransmitSegments() * c.sndMss;
+      const room = Math.min(wndRoom, cwnd - inflight);
+      const len = Math.min(unsent, c.sndMss, room);
+      if (len <= 0) return;
+      const last = len === unsent;
+      const fin = last && c.finQueued;
+      // RFC 896 Nagle with Minshall's refinement: hold a sub-MSS segment only while another
+      // sub-MSS segment is unacknowledged (avoids the delayed-ACK stall on a write's tail).
+      const nagleOk = c.noDelay || !(c.smallSegEnd !== undefined && seqGt(c.smallSegEnd, c.sndUna));
+      // §3.8.6.2.1 sender SWS avoidance: a full segment; or all queued data (pushed: every write
+      // is); or at least half the largest window the peer has offered; or the override timeout.
+      // Retransmissions (SND.NXT rewound by an RTO) are not held back.
+      const rexmit = seqLt(c.sndNxt, c.sndMax);
+      const ok = len === c.sndMss || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
+      if (!ok) return;
+      c.forceSend = false;
+      emit(c, now, out, c.sndNxt, off, len, fin);
+      continue;
+    }
+    if (c.finQueued && c.sndNxt === c.finSeq) {
+      // A lone FIN needs no window space (the receiver accepts it at RCV.NXT even when its window is closed).
+      emit(c, now, out, c.sndNxt, off, 0, true);
+    }
+    return;
+  }
+}
+
+function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, off: number, len: number, fin: boolean): void {
+  const payload = len > 0 ? c.sendBuf.peek(off, len) : EMPTY;
+  let flags = ACK;
+  if (len > 0 && off + len === c.sendBuf.length) flags |= PSH;
+  if (fin) flags |= FIN;
+  const end = seqAdd(seq, len + (fin ? 1 : 0));
+  const retransmission = seqLt(seq, c.sndMax);
+  if (c.sndUna === c.sndMax) c.lastProgress = now; // the user-timeout clock starts with data in flight
+  out.push(c.segment(seq, flags, payload));
+  if (seqGt(end, c.sndNxt) && seqLe(seq, c.sndNxt)) c.sndNxt = end;
+  if (seqGt(end, c.sndMax)) c.sndMax = end;
+  c.stats.bytesOut += len;
+  if (retransmission) {
+    c.stats.retransmittedSegments++;
+    c.stats.retransmittedBytes += len;
+    c.rttTiming = false; // Karn's rule (RFC 6298 §3)
+  } else if (!c.rttTiming) {
+    c.rttTiming = true;
+    c.rttSeq = end;
+    c.rttTime = now;
+  }
+  if (len > 0 && len < c.sndMss) c.smallSegEnd = end;
+  // RFC 6298 §5.1: start the timer if it is not running.
+  if (!c.timers.isSet('rto')) c.timers.set('rto', rtoDeadline(c, now));
+  c.timers.clear('persist');
+  c.lastSend = now;
+}
+
+/**
+ * The persist timer (§3.8.6.1 zero-window probing, §3.8.6.2.1 SWS override) runs when data waits,
+ * nothing is in flight and the windows keep it from being sent. Exponential backoff, RTO-based.
+ */
+function armPersist(c: TcpConnection, now: number): void {
+  const waiting = sendsData(c) && c.unsentBytes() > 0 && c.sndNxt === c.sndUna;
+  if (!waiting) {
+    c.timers.clear('persist');
+    return;
+  }
+  c.timers.clear('rto'); // nothing is in flight from SND.NXT: probing replaces retransmission
+  if (c.timers.isSet('persist')) return;
+  const cfg = c.host.config;
+  const base = Math.max(cfg.rtoMin, c.rtt.baseRto);
+  c.timers.set('persist', now + Math.min(cfg.rtoMax, base * 2 ** c.persistBackoff));
+}

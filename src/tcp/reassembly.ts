@@ -1,0 +1,101 @@
+// Out-of-order segments waiting for a gap to fill (RFC 9293 §3.10.7.4 seventh step: "segments with
+// higher beginning sequence numbers ... may be held for later processing"). Positions are stream
+// offsets (bytes since the start of the peer's data, 53-bit safe), not wrapping sequence numbers.
+// Held pieces never overlap; their bytes lie inside the advertised window, which is carved out of
+// the receive buffer, so the memory bound is the buffer size. The piece count is bounded as well.
+
+interface Piece {
+  off: number;
+  data: Uint8Array;
+}
+
+export class Reassembly {
+  #pieces: Piece[] = [];
+  #bytes = 0;
+  /** Stream offset of an out-of-order FIN, if one arrived ahead of a gap. */
+  finOffset: number | undefined = undefined;
+
+  constructor(public maxPieces: number) {}
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get pieceCount(): number {
+    return this.#pieces.length;
+  }
+
+  get isEmpty(): boolean {
+    return this.#pieces.length === 0;
+  }
+
+  /** [start, end) stream-offset ranges held, in order (SACK blocks later, RFC 2018). */
+  ranges(): Array<[number, number]> {
+    return this.#pieces.map((p) => [p.off, p.off + p.data.length]);
+  }
+
+  /**
+   * Holds the parts of `data` (at stream offset `off`) that are not held yet. Copies the bytes.
+   * Returns false when nothing new could be held (duplicate, or the piece limit is reached).
+   */
+  insert(off: number, data: Uint8Array): boolean {
+    let start = off;
+    const end = off + data.length;
+    const fresh: Piece[] = [];
+    let i = this.#lowerBound(start);
+    // Step back one piece in case it straddles `start`.
+    if (i > 0) i--;
+    for (; i < this.#pieces.length && start < end; i++) {
+      const p = this.#pieces[i]!;
+      const pEnd = p.off + p.data.length;
+      if (pEnd <= start) continue;
+      if (p.off >= end) break;
+      if (p.off > start) fresh.push({ off: start, data: data.slice(start - off, p.off - off) });
+      start = Math.max(start, pEnd);
+    }
+    if (start < end) fresh.push({ off: start, data: data.slice(start - off, end - off) });
+    if (fresh.length === 0) return false;
+    if (this.#pieces.length + fresh.length > this.maxPieces) return false;
+    for (const f of fresh) {
+      this.#pieces.splice(this.#lowerBound(f.off), 0, f);
+      this.#bytes += f.data.length;
+    }
+    return true;
+  }
+
+  /**
+   * Removes and returns the held bytes that continue the stream at `next`, in order. Pieces that
+   * lie wholly before `next` are discarded.
+   */
+  takeFrom(next: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    while (this.#pieces.length > 0) {
+      const p = this.#pieces[0]!;
+      const pEnd = p.off + p.data.length;
+      if (p.off > next) break;
+      this.#pieces.shift();
+      this.#bytes -= p.data.length;
+      if (pEnd <= next) continue;
+      out.push(p.data.subarray(next - p.off));
+      next = pEnd;
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.#pieces = [];
+    this.#bytes = 0;
+    this.finOffset = undefined;
+  }
+
+  #lowerBound(off: number): number {
+    let lo = 0;
+    let hi = this.#pieces.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#pieces[mid]!.off < off) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

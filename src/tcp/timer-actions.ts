@@ -1,0 +1,133 @@
+// What a connection does when one of its timers expires. The layer calls onTimers() for a
+// connection whose earliest deadline has passed; each expired timer is handled in turn.
+
+import { resetFor, rtoDeadline } from './input.js';
+import type { TcpConnection } from './connection.js';
+import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
+
+export function onTimers(c: TcpConnection, now: number): void {
+  const t = c.timers;
+  if (t.timewait <= now) {
+    t.clear('timewait');
+    if (c.state === 'TIME-WAIT') c.setState('timeout-2msl', now);
+    return;
+  }
+  if (t.finwait2 <= now) {
+    t.clear('finwait2');
+    if (c.state === 'FIN-WAIT-2') {
+      c.setState('fin-wait-2-timeout', now);
+      return;
+    }
+  }
+  if (t.rto <= now) {
+    t.clear('rto');
+    onRetransmissionTimeout(c, now);
+    if (c.state === 'CLOSED') return;
+  }
+  if (t.persist <= now) {
+    t.clear('persist');
+    onPersist(c, now);
+    if (c.state === 'CLOSED') return;
+  }
+  if (t.delack <= now) {
+    t.clear('delack');
+    c.ackNow = true;
+  }
+  if (t.keepalive <= now) {
+    t.clear('keepalive');
+    onKeepAlive(c, now);
+  }
+}
+
+/** Ends the connection with ETIMEDOUT (or the ICMP-reported reason, RFC 1122 §4.2.3.9), telling the peer. */
+function timedOut(c: TcpConnection, now: number): void {
+  if (c.state !== 'SYN-SENT') c.host.enqueue(resetFor(c, c.sndMax));
+  c.fail(c.softError ?? 'ETIMEDOUT', 'timeout', now);
+}
+
+/** RFC 6298 §5.4–§5.6 (and the SYN retry limit, R2 of RFC 9293 §3.8.3). */
+function onRetransmissionTimeout(c: TcpConnection, now: number): void {
+  const cfg = c.host.config;
+  c.stats.rtoExpirations++;
+  if (seqLe(c.sndUna, c.iss)) {
+    // Our SYN (or SYN-ACK) is not acknowledged yet.
+    c.retries++;
+    const limit = c.passive ? cfg.synAckRetries : cfg.synRetries;
+    if (c.retries > limit) {
+      if (c.passive && !c.announced) c.setState('timeout', now);
+      else timedOut(c, now);
+      return;
+    }
+    c.synRetransmitted = true;
+    c.rtt.backoff();
+    c.rttTiming = false;
+    c.synPending = true;
+    // Anything sent after the SYN (a FIN after CLOSE in SYN-RECEIVED) goes again too.
+    c.sndNxt = seqAdd(c.iss, 1);
+    c.host.wake(c);
+    return;
+  }
+  if (seqGe(c.sndUna, c.sndMax)) return; // nothing outstanding
+  if (c.userTimeout !== undefined && now - c.lastProgress >= c.userTimeout) {
+    timedOut(c, now);
+    return;
+  }
+  c.retries++;
+  if (c.retries > cfg.dataRetries) {
+    timedOut(c, now);
+    return;
+  }
+  const flight = seqDiff(c.sndMax, c.sndUna);
+  c.cc.onRto(flight, now);
+  c.recovery.onRto(seqAdd(c.sndMax, -1));
+  c.rtt.backoff();
+  c.rttTiming = false;
+  c.retransmitHead = false;
+  // §5.4: retransmit the earliest unacknowledged segment — and, as cwnd regrows, the rest after it.
+  c.sndNxt = c.sndUna;
+  c.timers.set('rto', rtoDeadline(c, now)); // §5.6 (output re-arms nothing while the timer runs)
+  c.host.wake(c);
+}
+
+/** §3.8.6.1 zero-window probe, or the §3.8.6.2.1 SWS override when some window is open. */
+function onPersist(c: TcpConnection, now: number): void {
+  if (c.unsentBytes() === 0 || c.sndNxt !== c.sndUna) return;
+  c.persistProbes++;
+  if (c.persistProbes > c.host.config.dataRetries) {
+    timedOut(c, now);
+    return;
+  }
+  const room = seqDiff(seqAdd(c.sndUna, c.sndWnd), c.sndNxt);
+  if (room > 0) c.forceSend = true;
+  else {
+    c.probePending = true;
+    c.stats.zeroWindowProbes++;
+  }
+  c.persistBackoff++;
+  c.host.wake(c);
+}
+
+/** RFC 1122 §4.2.3.6: probe an idle connection; give up after keepAliveCount unanswered probes. */
+function onKeepAlive(c: TcpConnection, now: number): void {
+  const cfg = c.host.config;
+  const s = c.state;
+  if (!c.keepAlive || !(s === 'ESTABLISHED' || s === 'CLOSE-WAIT' || s === 'FIN-WAIT-2')) return;
+  // Data outstanding or waiting: the retransmission and persist timers watch the peer instead.
+  if (c.sndUna !== c.sndMax || c.unsentBytes() > 0) {
+    c.timers.set('keepalive', now + c.keepAliveIdle);
+    return;
+  }
+  if (c.keepProbes === 0 && now - c.lastRecv < c.keepAliveIdle) {
+    c.armKeepAlive();
+    return;
+  }
+  if (c.keepProbes >= cfg.keepAliveCount) {
+    timedOut(c, now);
+    return;
+  }
+  c.keepProbes++;
+  c.stats.keepAliveProbes++;
+  c.probePending = true;
+  c.timers.set('keepalive', now + cfg.keepAliveInterval);
+  c.host.wake(c);
+}

@@ -1,0 +1,120 @@
+// Shared helpers for the TCP core tests (not a test file itself).
+import { TcpLayer } from '../src/tcp/layer.js';
+import type { TcpConfig } from '../src/tcp/config.js';
+import type { TcpConnection } from '../src/tcp/connection.js';
+import type { TcpEvent } from '../src/tcp/events.js';
+import { TcpFlag, type TcpRepr } from '../src/wire/tcp-types.js';
+import type { TcpDatagram } from '../src/stack/types.js';
+
+export const { FIN, SYN, RST, PSH, ACK, URG } = TcpFlag;
+
+export function rng(seed = 7): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+export function mkLayer(address = '10.0.0.1', config: Partial<TcpConfig> = {}, mtu = 1500): TcpLayer {
+  return new TcpLayer({
+    services: { sourceFor: () => address, isLocal: (a) => a === address, mtuFor: () => mtu },
+    rng: rng(),
+    config,
+  });
+}
+
+export interface SegSpec {
+  seq?: number;
+  ack?: number;
+  flags: number;
+  window?: number;
+  urgent?: number;
+  payload?: Uint8Array | number;
+  options?: TcpRepr['options'];
+  srcPort?: number;
+  dstPort?: number;
+}
+
+export const LOCAL = { address: '10.0.0.1', port: 80 };
+export const REMOTE = { address: '10.0.0.2', port: 40000 };
+
+/** A segment from REMOTE to LOCAL (or the given ports). */
+export function dg(s: SegSpec, src = REMOTE.address, dst = LOCAL.address): TcpDatagram {
+  const payload = typeof s.payload === 'number' ? new Uint8Array(s.payload).fill(0x61) : (s.payload ?? new Uint8Array(0));
+  return {
+    src,
+    dst,
+    seg: {
+      srcPort: s.srcPort ?? REMOTE.port,
+      dstPort: s.dstPort ?? LOCAL.port,
+      seq: s.seq ?? 0,
+      ack: s.ack ?? 0,
+      flags: s.flags,
+      window: s.window ?? 65535,
+      urgent: s.urgent ?? 0,
+      options: s.options ?? [],
+      payload,
+    },
+  };
+}
+
+export function flagNames(flags: number): string {
+  const names: string[] = [];
+  for (const [n, v] of Object.entries(TcpFlag)) if (flags & v) names.push(n);
+  return names.join(',');
+}
+
+/** Compact view of a segment for assertions. */
+export function view(d: TcpDatagram): { seq: number; ack: number; flags: string; len: number; window: number } {
+  return { seq: d.seg.seq, ack: d.seg.ack, flags: flagNames(d.seg.flags), len: d.seg.payload.length, window: d.seg.window };
+}
+
+export function bytes(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export interface Passive {
+  layer: TcpLayer;
+  conn: TcpConnection;
+  /** Our ISS and the peer's ISN. */
+  iss: number;
+  irs: number;
+  events: TcpEvent[];
+}
+
+/**
+ * A server-side connection in ESTABLISHED built by hand: LISTEN on LOCAL, SYN from REMOTE with
+ * seq=irs, our SYN-ACK with seq=iss, the peer's ACK. Returns the accepted connection.
+ */
+export function passiveEstablished(config: Partial<TcpConfig> = {}, irs = 1000, iss = 5000, peerWindow = 65535, peerMss = 1460): Passive {
+  const layer = mkLayer(LOCAL.address, { isn: () => iss, ...config });
+  const l = layer.listen(LOCAL, 8, 0);
+  if (!l.ok) throw new Error(l.message);
+  layer.receive(dg({ seq: irs, flags: SYN, window: peerWindow, options: [{ kind: 'mss', mss: peerMss }] }), 0);
+  layer.poll(0);
+  layer.receive(dg({ seq: irs + 1, ack: iss + 1, flags: ACK, window: peerWindow }), 1);
+  const conn = l.value.accept();
+  if (conn === undefined) throw new Error('no connection');
+  layer.poll(1);
+  return { layer, conn, iss, irs, events: layer.pollEvents() };
+}
+
+/** Segments produced by poll(now). */
+export function out(layer: TcpLayer, now: number): TcpDatagram[] {
+  return layer.poll(now);
+}
