@@ -255,3 +255,48 @@ test('determinism with full stacks: same seed → byte-identical pcap (ephemeral
   assert.deepEqual(x, y);
   assert.notDeepEqual(x, z);
 });
+
+test('virtual clock with full stacks: a heartbeat every virtual second for 120 s completes, on network-time timers', async () => {
+  const net = createNetwork();
+  const a = net.host({ address: '10.0.0.1' });
+  const b = net.host({ address: '10.0.0.2' });
+  net.link(a, b, { delayMs: 30 });
+  const srv = b.dgram.createSocket('udp4');
+  const arrivals: number[] = [];
+  srv.on('message', () => arrivals.push(net.now()));
+  srv.bind(9);
+  const cli = a.dgram.createSocket('udp4');
+  let beats = 0;
+  const beat = (): void => {
+    cli.send('beat', 9, '10.0.0.2');
+    if (++beats < 120) net.setTimeout(beat, 1000);
+  };
+  net.setTimeout(beat, 1000);
+  const wall0 = performance.now();
+  await net.idle();
+  const wallMs = performance.now() - wall0;
+  assert.equal(arrivals.length, 120);
+  assert.equal(arrivals[0], 1030);
+  assert.equal(arrivals.at(-1), 120_030);
+  assert.equal(net.now(), 120_030);
+  assert.ok(wallMs < 20_000, `sanity bound only (${wallMs.toFixed(0)} ms wall)`);
+});
+
+test('a throwing user callback rejects idle() and leaves the network usable', async () => {
+  const net = createNetwork();
+  const a = net.host({ address: '10.0.0.1' });
+  const b = net.host({ address: '10.0.0.2' });
+  const srv = b.dgram.createSocket('udp4');
+  let calls = 0;
+  srv.on('message', () => {
+    if (++calls === 1) throw new Error('boom');
+  });
+  srv.bind(9);
+  const cli = a.dgram.createSocket('udp4');
+  cli.send('one', 9, '10.0.0.2');
+  await assert.rejects(net.idle(), /boom/);
+  cli.send('two', 9, '10.0.0.2');
+  await net.idle();
+  assert.equal(calls, 2);
+  assert.equal(await until(net, a.ping('10.0.0.2')), 0);
+});

@@ -70,12 +70,16 @@ export class SimNode {
   }
 
   private service(now: number): void {
-    const out = this.engine.poll(now);
-    for (const o of out) this.hooks.transmit(this, o, now);
-    let dispatched = false;
-    for (const pump of this.pumps) if (pump(now)) dispatched = true;
-    if (dispatched) this.hooks.markUserActivity();
-    this.arm(now);
+    try {
+      const out = this.engine.poll(now);
+      for (const o of out) this.hooks.transmit(this, o, now);
+      let dispatched = false;
+      for (const pump of this.pumps) if (pump(now)) dispatched = true;
+      if (dispatched) this.hooks.markUserActivity();
+    } finally {
+      // Even when user code called from a pump throws, the engine's timers stay armed.
+      this.arm(now);
+    }
   }
 
   private arm(now: number): void {
