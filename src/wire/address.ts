@@ -116,10 +116,13 @@ export function formatIpv4(bytes: Uint8Array, off = 0): IpAddress {
   return DEC[bytes[off]!]! + '.' + DEC[bytes[off + 1]!]! + '.' + DEC[bytes[off + 2]!]! + '.' + DEC[bytes[off + 3]!]!;
 }
 
+/** Scratch for formatIpv6 (single-threaded; never escapes the call). */
+const WORDS = new Uint16Array(8);
+
 /** RFC 5952 canonical text of the 16 bytes at `off`. */
 export function formatIpv6(bytes: Uint8Array, off = 0): IpAddress {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push((bytes[off + 2 * i]! << 8) | bytes[off + 2 * i + 1]!);
+  const w = WORDS;
+  for (let i = 0; i < 8; i++) w[i] = (bytes[off + 2 * i]! << 8) | bytes[off + 2 * i + 1]!;
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
   if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
     return '::ffff:' + formatIpv4(bytes, off + 12);
@@ -140,9 +143,18 @@ export function formatIpv6(bytes: Uint8Array, off = 0): IpAddress {
     }
     i = j;
   }
-  const hex = (from: number, to: number): string => w.slice(from, to).map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return hex(0, bestStart) + '::' + hex(bestStart + bestLen, 8);
+  // RFC 5952 §4.3: lowercase hex, §4.1: no leading zeros.
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (s !== '' && !s.endsWith(':')) s += ':';
+    s += w[i]!.toString(16);
+  }
+  return s;
 }
 
 /**
