@@ -1,7 +1,16 @@
 // Parse-rate check for the packetdrill parser over a directory tree of .pkt scripts.
 //   node dist/scripts/packetdrill-parse-corpus.js [--dialect linux|freebsd] [-D NAME[=VALUE]]... [--show N] DIR...
-// Prints how many files parse, how many of those contain unsupported events (by reason), and
-// the most frequent parse errors grouped by code and message shape, each with one example.
+// Prints how many files parse, how many of those contain unsupported events (by reason),
+// whether printing and re-parsing gives the same events, and the most frequent parse errors
+// grouped by code and message shape, each with one example. Not part of `npm test`.
+//
+// Corpus: check out google/packetdrill and freebsd-net/tcp-testsuite, e.g.
+//   git clone --depth 1 https://github.com/google/packetdrill /tmp/pd-corpus/packetdrill
+//   node dist/scripts/packetdrill-parse-corpus.js -D TFO_COOKIE=3021b9d889017eeb \
+//     /tmp/pd-corpus/packetdrill/gtests/net/tcp
+//   node dist/scripts/packetdrill-parse-corpus.js --dialect freebsd /tmp/pd-corpus/tcp-testsuite
+// (google's suite passes -D TFO_COOKIE=... and a few more defines from its run_all.py; without
+// them those events are reported as unsupported, not as errors.)
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,8 +12,10 @@ export type MatchResult = { ok: true } | { ok: false; field: string; message: st
 
 export interface OptionMatchConfig {
   /**
-   * TS val check. packetdrill's default does not check it (`--tcp_ts_tick_usecs=0`); give a
-   * slack (in TS units, 0 = exact) to check it, or a predicate to apply your own rule.
+   * TS val check. packetdrill's default does not check it (`--tcp_ts_tick_usecs=0`); when it
+   * does, it first maps the live val into script space (TsMapper.outboundValToScript) and
+   * accepts |difference| × tick ≤ max(tolerance_usecs, tolerance_percent × time since the
+   * first event). Give a slack in TS units (0 = exact), or a predicate for your own rule.
    */
   tsVal?: 'ignore' | { slack: number } | ((scriptVal: number, actualVal: number) => boolean);
   /** check TS ecr exactly (packetdrill does not check outbound ecr) */
