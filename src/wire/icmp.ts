@@ -107,7 +107,7 @@ export function parseIcmp(buf: Uint8Array, off = 0, len: number = buf.length - o
 
 /** Whether the message `buf[off .. off+len)` checksums correctly. */
 export function icmpChecksumValid(buf: Uint8Array, off: number, len: number): boolean {
-  return len >= 4 && off + len <= buf.length && checksumOk(buf, off, len);
+  return off >= 0 && len >= 4 && off + len <= buf.length && checksumOk(buf, off, len);
 }
 
 /** Length emitIcmp will write. */

@@ -99,7 +99,7 @@ export function parseIcmpv6(buf: Uint8Array, off = 0, len: number = buf.length -
 
 /** Whether the message `buf[off .. off+len)` checksums correctly for these IPv6 addresses (16 bytes each). */
 export function icmpv6ChecksumValid(buf: Uint8Array, off: number, len: number, src: Uint8Array, dst: Uint8Array): boolean {
-  return len >= 4 && off + len <= buf.length && checksumOk(buf, off, len, pseudoHeaderSumV6(src, dst, IpProto.ICMPV6, len));
+  return off >= 0 && len >= 4 && off + len <= buf.length && checksumOk(buf, off, len, pseudoHeaderSumV6(src, dst, IpProto.ICMPV6, len));
 }
 
 export function icmpv6Length(repr: Icmpv6Repr): number {

@@ -134,8 +134,12 @@ export function tcpSegmentLength(repr: TcpRepr): number {
   return tcpHeaderLength(repr.options) + repr.payload.length;
 }
 
-/** Whether the segment `buf[off .. off+len)` carries a correct checksum for these addresses (4 or 16 bytes each). */
+/**
+ * Whether the segment `buf[off .. off+len)` carries a correct checksum for these addresses (4 or
+ * 16 bytes each); false when the range is not inside `buf`.
+ */
 export function tcpChecksumValid(buf: Uint8Array, off: number, len: number, src: Uint8Array, dst: Uint8Array): boolean {
+  if (off < 0 || len < 0 || off + len > buf.length) return false;
   return checksumOk(buf, off, len, pseudoHeaderSum(src, dst, IpProto.TCP, len));
 }
 

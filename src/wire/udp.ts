@@ -87,7 +87,7 @@ export type UdpChecksumStatus = 'none' | 'valid' | 'invalid';
  * Length, else whether it verifies over the Length bytes.
  */
 export function udpChecksumStatus(buf: Uint8Array, off: number, len: number, src: Uint8Array, dst: Uint8Array): UdpChecksumStatus {
-  if (len < UDP_HEADER || off + len > buf.length) return 'invalid';
+  if (off < 0 || len < UDP_HEADER || off + len > buf.length) return 'invalid';
   const length = u16(buf, off + 4);
   if (length < UDP_HEADER || length > len) return 'invalid';
   if (u16(buf, off + 6) === 0) return src.length === 4 ? 'none' : 'invalid';
