@@ -231,3 +231,27 @@ test('same seed → same losses; another seed → different losses', () => {
   assert.deepEqual(run(3), run(3));
   assert.notDeepEqual(run(3), run(4));
 });
+
+test('pcap tap middleware: a tap in front of and behind a lossy channel records sent vs delivered packets', async () => {
+  const { PcapRecorder, tapStage } = await import('../src/link/index.js');
+  const { readPcap } = await import('../src/wire/pcap.js');
+  const sched = new Scheduler();
+  const root = new RandomRoot(3);
+  const sent = new PcapRecorder();
+  const got = new PcapRecorder();
+  const ch = new MemoryChannel({ delayMs: 2, loss: 0.5 }, { push: () => {} }, {
+    clock: sched,
+    random: (l) => root.stream(l),
+    before: [tapStage(sent)],
+    after: [tapStage(got)],
+  });
+  for (let i = 0; i < 200; i++) ch.push(new Uint8Array([0x45, 0, 0, 20, i]), i);
+  sched.runUntil(Infinity);
+  const tx = readPcap(sent.bytes());
+  const rx = readPcap(got.bytes());
+  assert.ok(tx.ok && rx.ok);
+  assert.equal(tx.packets.length, 200);
+  assert.equal(rx.packets.length, ch.stats.delivered);
+  assert.ok(rx.packets.length > 50 && rx.packets.length < 150);
+  assert.equal(rx.packets[0]!.timeMs - tx.packets[rx.packets[0]!.frame[4]!]!.timeMs, 2);
+});
