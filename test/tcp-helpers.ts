@@ -118,3 +118,97 @@ export function passiveEstablished(config: Partial<TcpConfig> = {}, irs = 1000, 
 export function out(layer: TcpLayer, now: number): TcpDatagram[] {
   return layer.poll(now);
 }
+
+import { createHash } from 'node:crypto';
+import { Pair, type PairOptions } from '../src/tcp/pair.js';
+import { isTcpError } from '../src/tcp/errors.js';
+
+export function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export interface TransferResult {
+  pair: Pair;
+  client: TcpConnection;
+  server: TcpConnection | undefined;
+  received: Uint8Array;
+  /** Time the server saw EOF. */
+  doneAt: number | undefined;
+}
+
+export interface TransferOptions {
+  /** Server reads at most this many bytes per `readEveryMs` (slow reader); default reads everything at once. */
+  readChunk?: number;
+  readEveryMs?: number;
+  clientOpts?: Parameters<TcpLayer['connect']>[1];
+}
+
+/**
+ * Client on node a sends `data` to a server on node b, then shuts down; the server reads to EOF and
+ * closes. Drives the pair until idle (through TIME-WAIT).
+ */
+export function transfer(pairOpts: PairOptions, data: Uint8Array, o: TransferOptions = {}): TransferResult {
+  const pair = new Pair(pairOpts);
+  const l = pair.b.listen({ address: pair.nodes[1]!.address, port: 80 }, 16, 0);
+  if (!l.ok) throw new Error(l.message);
+  const chunks: Uint8Array[] = [];
+  let server: TcpConnection | undefined;
+  let doneAt: number | undefined;
+  let offset = 0;
+  let shut = false;
+  const r = pair.a.connect({ address: pair.nodes[1]!.address, port: 80 }, o.clientOpts ?? {}, 0);
+  if (!r.ok) throw new Error(r.message);
+  const client = r.value;
+  const pump = (now: number): void => {
+    while (offset < data.length) {
+      const n = client.send(data.subarray(offset, offset + 65536), now);
+      if (isTcpError(n)) throw new Error(`send: ${n.code}`);
+      if (n === 0) break;
+      offset += n;
+    }
+    if (offset === data.length && !shut) {
+      shut = true;
+      client.shutdown(now);
+    }
+  };
+  const drain = (c: TcpConnection, now: number): void => {
+    for (;;) {
+      const b = c.recv(o.readChunk);
+      if (b === undefined) break;
+      chunks.push(b);
+      if (o.readChunk !== undefined) break;
+    }
+    if (c.eof && doneAt === undefined) {
+      doneAt = now;
+      c.close(now);
+    }
+  };
+  pair.on((ev, node) => {
+    if (node.name === 'a') {
+      if (ev.type === 'connected' || ev.type === 'writable') pump(pair.now);
+      if (ev.type === 'peer-fin') ev.conn.close(pair.now);
+      if (ev.type === 'readable') ev.conn.recv();
+    } else {
+      if (ev.type === 'accept-ready') server = ev.listener.accept();
+      if ((ev.type === 'readable' || ev.type === 'peer-fin') && o.readChunk === undefined) drain(ev.conn, pair.now);
+    }
+  });
+  if (o.readChunk !== undefined) {
+    // Slow reader: a periodic read driven by the virtual clock.
+    const every = o.readEveryMs ?? 100;
+    for (let t = every; doneAt === undefined && t < 10_000_000; t += every) {
+      pair.drive({ until: t });
+      if (server !== undefined) drain(server, pair.now);
+    }
+  }
+  pair.drive();
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const received = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) {
+    received.set(c, p);
+    p += c.length;
+  }
+  return { pair, client, server, received, doneAt };
+}

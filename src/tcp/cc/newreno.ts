@@ -20,9 +20,12 @@ export class NewReno implements CongestionControl {
 
   onAck(s: AckSample): void {
     if (s.ackedBytes <= 0) return;
-    // RFC 7661 spirit / RFC 5681 §3.1: do not grow a window the sender is not using.
-    if (s.appLimited && s.flightSize < this.cwnd / 2) return;
-    if (this.cwnd < this.ssthresh) {
+    const slowStart = this.cwnd < this.ssthresh;
+    // RFC 7661 §4.3 (cwnd validation): grow only a window the sender is actually using — in slow
+    // start while at least half of it is in flight, in congestion avoidance while it is full.
+    const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
+    if (!used) return;
+    if (slowStart) {
       // RFC 5681 §3.1 eq. 2: cwnd += min(N, SMSS) per ACK.
       this.cwnd += Math.min(s.ackedBytes, this.#mss);
     } else {
