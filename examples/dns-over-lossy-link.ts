@@ -8,6 +8,7 @@
 //   npm run build && node dist/examples/dns-over-lossy-link.js [--seed N] [--loss P] [--pcap FILE]
 
 import { Buffer } from 'node:buffer';
+import { pathToFileURL } from 'node:url';
 import { createNetwork, type Host, type Network } from '../src/index.js';
 import type { RemoteInfo } from '../src/api/dgram.js';
 
@@ -175,7 +176,7 @@ export async function runDnsExample(opts: DnsExampleOptions = {}): Promise<Looku
   return results;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(process.argv[1], 'file://').href;
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
