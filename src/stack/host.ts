@@ -9,14 +9,15 @@ import type { InterfaceTable } from './interfaces.js';
 import type { ResolvedConfig } from './config.js';
 import type { StackStats } from './stats.js';
 import type { IpAddress, Rng } from './types.js';
+import type { PayloadWriter } from './ip-output.js';
 
 export interface SendSpec {
   family: 4 | 6;
   src: IpAddress;
   dst: IpAddress;
   protocol: number;
-  /** Upper-layer bytes with their checksum filled in. */
-  payload: Uint8Array;
+  /** Upper-layer bytes with their checksum filled in, or a writer of them. */
+  payload: Uint8Array | PayloadWriter;
   /** Default false (fragment as needed); TCP sets it (RFC 1191 / no IPv6 source fragmentation). */
   dontFragment?: boolean;
   ttl?: number;

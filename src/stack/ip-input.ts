@@ -15,7 +15,8 @@
 //     host does not forward (RFC 1122 §3.3.1); `forward` is the hook where a router mode would go.
 // A host accepts any TTL / Hop Limit, including 0 and 1 (RFC 1122 §3.2.1.7).
 
-import { formatIpv4, formatIpv6 } from '../wire/address.js';
+import { formatIpv4 } from '../wire/address.js';
+import { Ipv6TextCache } from './addr-text.js';
 import { u16 } from '../wire/bytes.js';
 import { Ipv4View } from '../wire/ipv4.js';
 import { Ipv6View } from '../wire/ipv6.js';
@@ -51,6 +52,7 @@ const FRAG_DROP: Record<FragDrop, DropReason> = {
 export class IpInput {
   private readonly v4 = new Ipv4View();
   private readonly v6 = new Ipv6View();
+  private readonly text6 = new Ipv6TextCache();
 
   constructor(private readonly ctx: InputContext) {}
 
@@ -113,12 +115,12 @@ export class IpInput {
     const ifs = this.ctx.interfaces;
     if (packet[8] === 0xff) return this.drop('martian-source');
     if ((isLoopback6(packet, 8) || isLoopback6(packet, 24)) && ifIndex !== LOOPBACK_INDEX) return this.drop('martian-source');
-    const dst = formatIpv6(packet, 24);
+    const dst = this.text6.text(packet, 24);
     let cast: Cast;
     if (ifs.isLocal(dst)) cast = 'unicast';
     else if (packet[24] === 0xff && this.isOurGroup(packet)) cast = 'multicast';
     else return this.ctx.forward(packet, ifIndex, now);
-    const src = formatIpv6(packet, 8);
+    const src = this.text6.text(packet, 8);
 
     let pkt = v.end === packet.length ? packet : packet.subarray(0, v.end);
     let walk = walkIpv6(pkt, 0, 6, 40, pkt.length, cast === 'multicast');

@@ -6,17 +6,29 @@
 //     fixed header: we originate no extension headers), a Fragment header with a 32-bit
 //     Identification, and ≤ MTU-48 bytes of the fragmentable part, a multiple of 8 except the last.
 //     The Identification is drawn from the injected Rng (RFC 7739 §5: unpredictable).
+//
+// Header prediction: packets of one flow share every header field but the lengths, the IPv4
+// Identification and checksum. The header is emitted by wire/ once per (addresses, protocol, TTL,
+// ECN, DF) and kept as a template; later packets copy it and set those fields.
 
+import { put16 } from '../wire/bytes.js';
+import { internetChecksum } from '../wire/checksum.js';
 import { emitIpv4Header, IPV4_MIN_HEADER } from '../wire/ipv4.js';
 import { emitIpv6Header, IPV6_HEADER } from '../wire/ipv6.js';
+
+/** Writes an upper-layer payload in place (so it is not built in one buffer and copied to another). */
+export interface PayloadWriter {
+  length: number;
+  write(buf: Uint8Array, off: number): void;
+}
 
 export interface IpSendRequest {
   family: 4 | 6;
   src: string;
   dst: string;
   protocol: number;
-  /** Upper-layer bytes (header and data), checksum already filled in. */
-  payload: Uint8Array;
+  /** Upper-layer bytes (header and data), checksum already filled in, or a writer of them. */
+  payload: Uint8Array | PayloadWriter;
   ttl: number;
   ecn: number;
   dscp: number;
@@ -28,32 +40,73 @@ export type BuildResult = { ok: true; packets: Uint8Array[]; fragmented: boolean
 
 const FRAG_HEADER = 8;
 const EMPTY = new Uint8Array(0);
+const TEMPLATE_LIMIT = 1024;
+
+function payloadBytes(p: Uint8Array | PayloadWriter): Uint8Array {
+  if (p instanceof Uint8Array) return p;
+  const b = new Uint8Array(p.length);
+  p.write(b, 0);
+  return b;
+}
+
+export class PacketBuilder {
+  private readonly templates = new Map<string, Uint8Array>();
+
+  build(req: IpSendRequest, mtu: number, id: number): BuildResult {
+    const hl = req.family === 4 ? IPV4_MIN_HEADER : IPV6_HEADER;
+    const len = req.payload.length;
+    if (hl + len <= mtu) return { ok: true, packets: [this.single(req, len, id)], fragmented: false };
+    if (req.dontFragment) return { ok: false, code: 'EMSGSIZE', mtu };
+    const data = payloadBytes(req.payload);
+    return { ok: true, packets: req.family === 4 ? fragmentV4(req, data, mtu, id) : fragmentV6(req, data, mtu, id), fragmented: true };
+  }
+
+  private single(req: IpSendRequest, len: number, id: number): Uint8Array {
+    const tpl = this.template(req);
+    const buf = new Uint8Array(tpl.length + len);
+    buf.set(tpl);
+    if (req.family === 4) {
+      put16(buf, 2, IPV4_MIN_HEADER + len);
+      put16(buf, 4, id & 0xffff);
+      put16(buf, 10, internetChecksum(buf, 0, IPV4_MIN_HEADER));
+    } else {
+      put16(buf, 4, len);
+    }
+    const p = req.payload;
+    if (p instanceof Uint8Array) buf.set(p, tpl.length);
+    else p.write(buf, tpl.length);
+    return buf;
+  }
+
+  /** The header for this flow with zero lengths, Identification and checksum (emitted by wire/). */
+  private template(req: IpSendRequest): Uint8Array {
+    const key = `${req.src}|${req.dst}|${req.protocol | (req.ttl << 8) | (req.ecn << 16) | (req.dscp << 18) | (req.dontFragment ? 1 << 24 : 0)}`;
+    let tpl = this.templates.get(key);
+    if (tpl) return tpl;
+    if (req.family === 4) {
+      tpl = new Uint8Array(IPV4_MIN_HEADER);
+      emitIpv4Header(v4Header(req, 0, false, 0), 0, tpl, 0);
+      put16(tpl, 10, 0);
+    } else {
+      tpl = new Uint8Array(IPV6_HEADER);
+      emitIpv6Header({ src: req.src, dst: req.dst, dscp: req.dscp, ecn: req.ecn, flowLabel: 0, hopLimit: req.ttl, extHeaders: [], protocol: req.protocol }, 0, tpl, 0);
+    }
+    if (this.templates.size >= TEMPLATE_LIMIT) this.templates.clear();
+    this.templates.set(key, tpl);
+    return tpl;
+  }
+}
+
+const shared = new PacketBuilder();
+
+/** Builds the packet(s) for one datagram (a module-wide builder; stacks keep their own). */
+export function buildPackets(req: IpSendRequest, mtu: number, id: number): BuildResult {
+  return shared.build(req, mtu, id);
+}
 
 /** Largest upper-layer payload that fits in one unfragmented packet over `mtu`. */
 export function maxUnfragmented(family: 4 | 6, mtu: number): number {
   return mtu - (family === 4 ? IPV4_MIN_HEADER : IPV6_HEADER);
-}
-
-export function buildPackets(req: IpSendRequest, mtu: number, id: number): BuildResult {
-  const hl = req.family === 4 ? IPV4_MIN_HEADER : IPV6_HEADER;
-  const len = req.payload.length;
-  if (hl + len <= mtu) return { ok: true, packets: [single(req, id)], fragmented: false };
-  if (req.dontFragment) return { ok: false, code: 'EMSGSIZE', mtu };
-  return { ok: true, packets: req.family === 4 ? fragmentV4(req, mtu, id) : fragmentV6(req, mtu, id), fragmented: true };
-}
-
-function single(req: IpSendRequest, id: number): Uint8Array {
-  const len = req.payload.length;
-  if (req.family === 4) {
-    const buf = new Uint8Array(IPV4_MIN_HEADER + len);
-    emitIpv4Header(v4Header(req, id, false, 0), len, buf, 0);
-    buf.set(req.payload, IPV4_MIN_HEADER);
-    return buf;
-  }
-  const buf = new Uint8Array(IPV6_HEADER + len);
-  emitIpv6Header({ src: req.src, dst: req.dst, dscp: req.dscp, ecn: req.ecn, flowLabel: 0, hopLimit: req.ttl, extHeaders: [], protocol: req.protocol }, len, buf, 0);
-  buf.set(req.payload, IPV6_HEADER);
-  return buf;
 }
 
 function v4Header(req: IpSendRequest, id: number, more: boolean, offset: number) {
@@ -72,10 +125,9 @@ function v4Header(req: IpSendRequest, id: number, more: boolean, offset: number)
   };
 }
 
-function fragmentV4(req: IpSendRequest, mtu: number, id: number): Uint8Array[] {
+function fragmentV4(req: IpSendRequest, data: Uint8Array, mtu: number, id: number): Uint8Array[] {
   const step = ((mtu - IPV4_MIN_HEADER) >>> 3) << 3;
   const out: Uint8Array[] = [];
-  const data = req.payload;
   for (let off = 0; off < data.length; off += step) {
     const n = Math.min(step, data.length - off);
     const more = off + n < data.length;
@@ -87,10 +139,9 @@ function fragmentV4(req: IpSendRequest, mtu: number, id: number): Uint8Array[] {
   return out;
 }
 
-function fragmentV6(req: IpSendRequest, mtu: number, id: number): Uint8Array[] {
+function fragmentV6(req: IpSendRequest, data: Uint8Array, mtu: number, id: number): Uint8Array[] {
   const step = ((mtu - IPV6_HEADER - FRAG_HEADER) >>> 3) << 3;
   const out: Uint8Array[] = [];
-  const data = req.payload;
   for (let off = 0; off < data.length; off += step) {
     const n = Math.min(step, data.length - off);
     const more = off + n < data.length;

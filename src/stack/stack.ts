@@ -20,7 +20,7 @@ import type { IcmpErrorSpec, IcmpNotice, IpHost, SendOutcome, SendSpec } from '.
 import type { Inbound } from './inbound.js';
 import { InterfaceTable, LOOPBACK_INDEX, LOOPBACK_MTU, type InterfaceConfig } from './interfaces.js';
 import { IpInput } from './ip-input.js';
-import { buildPackets } from './ip-output.js';
+import { PacketBuilder } from './ip-output.js';
 import { NullTcp } from './null-tcp.js';
 import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
@@ -63,6 +63,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   private nextId4: number;
   private lastNow = 0;
   private readonly sourceCache = new Map<IpAddress, IpAddress | null>();
+  private readonly builder = new PacketBuilder();
 
   constructor(opts: StackOptions) {
     this.rng = opts.rng;
@@ -230,7 +231,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const needsFragments = hl + spec.payload.length > route.mtu && !dontFragment;
     // RFC 6864: one Identification per datagram (a 16-bit counter); IPv6 draws one only to fragment.
     const id = spec.family === 4 ? this.nextId4++ & 0xffff : needsFragments ? this.rng() >>> 0 : 0;
-    const built = buildPackets(
+    const built = this.builder.build(
       { family: spec.family, src: spec.src, dst: spec.dst, protocol: spec.protocol, payload: spec.payload, ttl: spec.ttl ?? this.config.defaultTtl, ecn: spec.ecn ?? 0, dscp: 0, dontFragment: dontFragment && spec.family === 4 ? true : dontFragment },
       route.mtu,
       id,

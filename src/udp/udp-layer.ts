@@ -12,7 +12,7 @@ import type { IcmpNotice, IpHost } from '../stack/host.js';
 import type { Inbound } from '../stack/inbound.js';
 import { countDrop } from '../stack/stats.js';
 import type { Endpoint, IpAddress } from '../stack/types.js';
-import { toUser, toWire } from './addresses.js';
+import { toUser, toWire, type WireAddress } from './addresses.js';
 import { UdpSocket, type UdpOpenOptions } from './socket.js';
 
 /** Largest UDP payload: 65535 − 20 (IPv4 header) − 8, and 65535 − 8 for IPv6 (Payload Length excludes the fixed header). */
@@ -28,8 +28,9 @@ export interface UdpLayerOptions {
 
 export class UdpLayer {
   readonly ports: PortTable;
-  /** `${bound address}|${port}` → socket. */
-  private readonly byBinding = new Map<string, UdpSocket>();
+  /** Bound sockets by local port, for demultiplexing (the PortTable decides who may bind). */
+  private readonly byPort = new Map<number, UdpSocket[]>();
+  private bound = 0;
   private nextId = 1;
   private readonly view = new UdpView();
 
@@ -47,7 +48,7 @@ export class UdpLayer {
 
   /** Sockets currently bound. */
   get boundCount(): number {
-    return this.byBinding.size;
+    return this.bound;
   }
 
   // ---- called by UdpSocket ------------------------------------------------------------------
@@ -70,7 +71,10 @@ export class UdpLayer {
       if (!r.ok) return netFail(r.code, 'bind', r.code === 'EADDRINUSE' ? `${address}:${port} is in use` : `cannot bind ${address}:${port}`);
     }
     s.local = { address: a.user, wire: a.wire, wildcard: a.wildcard, wireFamily: a.family, port: bound };
-    this.byBinding.set(`${a.user}|${bound}`, s);
+    const list = this.byPort.get(bound);
+    if (list) list.push(s);
+    else this.byPort.set(bound, [s]);
+    this.bound++;
     this.host.emit({ type: 'udp-listening', socket: s });
     return netOk({ address: a.user, port: bound });
   }
@@ -92,7 +96,13 @@ export class UdpLayer {
   close(s: UdpSocket): void {
     if (!s.local) return;
     this.ports.release(s.local.address, s.local.port);
-    this.byBinding.delete(`${s.local.address}|${s.local.port}`);
+    const list = this.byPort.get(s.local.port);
+    const i = list ? list.indexOf(s) : -1;
+    if (list && i >= 0) {
+      list.splice(i, 1);
+      if (list.length === 0) this.byPort.delete(s.local.port);
+      this.bound--;
+    }
     s.local = undefined;
     s.remote = undefined;
   }
@@ -107,7 +117,7 @@ export class UdpLayer {
     } else {
       if (s.remote) return netFail('EISCONN', 'send', 'socket is connected');
       if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) return netFail('EINVAL', 'send', `port ${port} outside 1..65535`);
-      const a = toWire(address, s.family, s.ipv6Only);
+      const a = this.destination(address, s);
       if (!a || a.wildcard) return netFail('EINVAL', 'send', `${address} is not a destination for this socket`);
       dst = { wire: a.wire, wireFamily: a.family, bytes: a.bytes, port };
     }
@@ -128,9 +138,11 @@ export class UdpLayer {
     }
     if (src === undefined) return netFail('ENETUNREACH', 'send', `no route to ${dst.wire}`);
     const srcBytes = this.addrBytes(src);
-    const buf = new Uint8Array(UDP_HEADER + data.length);
-    emitUdp({ srcPort: local.port, dstPort: dst.port, payload: data }, buf, 0, srcBytes, dst.bytes);
-    const spec = { family: dst.wireFamily, src, dst: dst.wire, protocol: IpProto.UDP, payload: buf };
+    const dstBytes = dst.bytes;
+    const repr = { srcPort: local.port, dstPort: dst.port, payload: data };
+    // The datagram is written straight into the IP packet (RFC 768 checksum over the pseudo-header).
+    const payload = { length: UDP_HEADER + data.length, write: (buf: Uint8Array, off: number) => void emitUdp(repr, buf, off, srcBytes, dstBytes) };
+    const spec = { family: dst.wireFamily, src, dst: dst.wire, protocol: IpProto.UDP, payload };
     const r = host.sendIp(s.ttl === undefined ? spec : { ...spec, ttl: s.ttl }, now);
     if (!r.ok) return netFail(r.code, 'send', `datagram to ${dst.wire} not sent (${r.code})`);
     host.stats.udp.outDatagrams++;
@@ -184,18 +196,48 @@ export class UdpLayer {
     this.host.emit({ type: 'udp-error', socket: s, error: { code, syscall: 'recv', message: `ICMP ${n.kind} code ${n.code} from ${n.from}` } });
   }
 
-  /** The socket for a datagram to local `dst`:`dstPort` from `src`:`srcPort`. */
+  /**
+   * The socket for a datagram to local `dst`:`dstPort` from `src`:`srcPort` (wire addresses): a
+   * socket bound to exactly that address first, then the wildcard of the family, then a dual-stack
+   * '::' socket for IPv4 — the order PortTable.lookup() defines.
+   */
   private demux(dst: IpAddress, dstPort: number, src: IpAddress, srcPort: number): UdpSocket | undefined {
-    const b = this.ports.lookup(dst, dstPort);
-    if (!b) return undefined;
-    const s = this.byBinding.get(`${b.address}|${dstPort}`);
-    if (!s) return undefined;
+    const list = this.byPort.get(dstPort);
+    if (!list) return undefined;
+    const family = dst.includes(':') ? 6 : 4;
+    let exact: UdpSocket | undefined;
+    let wildcard: UdpSocket | undefined;
+    let dual: UdpSocket | undefined;
+    for (const s of list) {
+      const l = s.local!;
+      if (!l.wildcard) {
+        if (l.wire === dst) exact = s;
+      } else if (l.wireFamily === family) {
+        wildcard ??= s;
+      } else if (family === 4 && !s.ipv6Only) {
+        dual ??= s;
+      }
+    }
+    const s = exact ?? wildcard ?? dual;
     // A connected socket only hears from its peer (Linux scores others as no match).
-    if (s.remote && (s.remote.wire !== src || s.remote.port !== srcPort)) return undefined;
+    if (s?.remote && (s.remote.wire !== src || s.remote.port !== srcPort)) return undefined;
     return s;
   }
 
   private readonly bytesCache = new Map<IpAddress, Uint8Array>();
+  private readonly destCache = new Map<string, WireAddress | null>();
+
+  /** toWire() for send destinations, cached (sending to the same peers is the common case). */
+  private destination(address: IpAddress, s: UdpSocket): WireAddress | undefined {
+    const key = `${s.family}${s.ipv6Only ? 'o' : ''}${address}`;
+    let a = this.destCache.get(key);
+    if (a === undefined) {
+      a = toWire(address, s.family, s.ipv6Only) ?? null;
+      if (this.destCache.size >= 1024) this.destCache.clear();
+      this.destCache.set(key, a);
+    }
+    return a ?? undefined;
+  }
 
   private addrBytes(a: IpAddress): Uint8Array {
     let b = this.bytesCache.get(a);
