@@ -256,15 +256,17 @@ export function pair(opts: Partial<StackOptions> = {}, mtu = 1500): { net: TestN
 
 /**
  * Three hosts on two segments joined by a TestRouter: a on lan1 (10.0.1.2, 2001:db8:1::2),
- * b and c on lan2 (10.0.2.2/.3, 2001:db8:2::2/::3). Default routes via the router.
+ * b and c on lan2 (10.0.2.2/.3, 2001:db8:2::2/::3). Default routes via the router. The router
+ * forwards into lan2 at most `routerOutMtu` bytes (a bottleneck the hosts cannot see).
  */
-export function threeHosts(opts: Partial<StackOptions> = {}, lan2Mtu = 1500): { net: TestNet; a: Stack; b: Stack; c: Stack; router: TestRouter } {
+export function threeHosts(opts: Partial<StackOptions> = {}, lan2Mtu = 1500, routerOutMtu = lan2Mtu): { net: TestNet; a: Stack; b: Stack; c: Stack; router: TestRouter } {
   const net = new TestNet();
   const router = new TestRouter();
   const r1 = ['10.0.1.1/24', '2001:db8:1::1/64'];
   const r2 = ['10.0.2.1/24', '2001:db8:2::1/64'];
   net.attach(router, router.addInterface(r1, 1500), 'lan1', r1);
-  net.attach(router, router.addInterface(r2, lan2Mtu), 'lan2', r2, lan2Mtu);
+  // routerOutMtu < lan2Mtu stands for a narrower link further along the path (hosts cannot see it)
+  net.attach(router, router.addInterface(r2, routerOutMtu), 'lan2', r2, lan2Mtu);
   const mk = (seed: number, seg: string, addrs: string[], gw4: string, gw6: string, mtu: number): Stack => {
     const s = makeStack(opts, seed);
     const i = s.addInterface({ mtu, addresses: addrs });

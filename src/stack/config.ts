@@ -1,17 +1,18 @@
 // Stack options and their defaults.
 
+import type { TcpConfig } from '../tcp/config.js';
 import type { PmtuConfig } from './pmtu.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { Rng, TcpHandler, TcpServices } from './types.js';
 
 /** Builds the TCP layer the stack drives; the stack calls it once, lazily, on first use. */
-export type TcpFactory = (services: TcpServices, rng: Rng, config: object | undefined) => TcpHandler;
+export type TcpFactory = (services: TcpServices, rng: Rng, config: Partial<TcpConfig> | undefined) => TcpHandler;
 
 export interface StackOptions {
   rng: Rng;
   hostname?: string;
-  /** Passed to the TCP layer's constructor. */
-  tcp?: object;
+  /** Passed to the TCP layer's constructor (tcp/config.ts). */
+  tcp?: Partial<TcpConfig>;
   /** Replaces the TCP layer (tests, alternative implementations). */
   tcpFactory?: TcpFactory;
   /** TTL / Hop Limit of packets we originate (RFC 1122 §3.2.1.7 / RFC 8200; default 64). */

@@ -21,14 +21,15 @@ import type { Inbound } from './inbound.js';
 import { InterfaceTable, LOOPBACK_INDEX, LOOPBACK_MTU, type InterfaceConfig } from './interfaces.js';
 import { IpInput } from './ip-input.js';
 import { PacketBuilder } from './ip-output.js';
-import { NullTcp } from './null-tcp.js';
+import { TcpLayer } from '../tcp/layer.js';
+import type { TcpConfig } from '../tcp/config.js';
 import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
 import { countDrop, newStats, type StackStats } from './stats.js';
 import type { IpAddress, OutboundPacket, PacketEngine, Rng, TcpDatagram, TcpHandler, TcpServices } from './types.js';
 
-/** The TCP layer used when StackOptions.tcpFactory is not given. */
-const defaultTcpFactory: TcpFactory = () => new NullTcp();
+/** The TCP layer used when StackOptions.tcpFactory is not given: tcp/'s TcpLayer. */
+const defaultTcpFactory: TcpFactory = (services, rng, config) => new TcpLayer(config === undefined ? { services, rng } : { services, rng, config });
 
 /** Rounds of TCP output + loopback delivery per poll() before the rest waits for the next one. */
 const LOOPBACK_ROUNDS = 64;
@@ -55,7 +56,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
 
   private readonly input: IpInput;
   private readonly tcpFactory: TcpFactory;
-  private readonly tcpConfig: object | undefined;
+  private readonly tcpConfig: Partial<TcpConfig> | undefined;
   private tcpLayer: TcpHandler | undefined;
   private outQueue: OutboundPacket[] = [];
   private loopQueue: Uint8Array[] = [];
