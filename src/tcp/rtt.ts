@@ -63,6 +63,8 @@ export class RttEstimator {
 
   /** §5.7: after a retransmitted SYN, use at least 3 s once data transfer begins. */
   atLeast(ms: number): void {
-    if (this.srtt === undefined && this.#base < ms) this.#base = ms;
+    if (this.srtt !== undefined) return;
+    this.#base = Math.max(this.#base, ms);
+    this.backoffs = 0;
   }
 }
