@@ -29,8 +29,7 @@ export class RttEstimator {
 
   /** Current RTO including exponential backoff, clamped to [min, max] (§2.4, §2.5, §5.5). */
   get rto(): number {
-    const v = this.#base * 2 ** this.backoffs;
-    return Math.min(this.params.max, Math.max(this.params.min, v));
+    return Math.min(this.params.max, this.baseRto * 2 ** this.backoffs);
   }
 
   /** The RTO without backoff (what the next sample-free restart would use). */
@@ -58,7 +57,7 @@ export class RttEstimator {
 
   /** §5.5: the timer expired — back off (RTO ← RTO · 2, bounded by max). */
   backoff(): void {
-    if (this.#base * 2 ** this.backoffs < this.params.max) this.backoffs++;
+    if (this.rto < this.params.max) this.backoffs++;
   }
 
   /** §5.7: after a retransmitted SYN, use at least 3 s once data transfer begins. */
