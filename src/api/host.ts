@@ -14,6 +14,8 @@ import type { UdpSocket } from '../udp/socket.js';
 import { canonicalIp } from '../wire/address.js';
 import { createDgram, type Dgram, type Socket as DgramSocket, type DgramHost } from './dgram.js';
 import { errnoException, type NodeSystemError } from './dgram-errors.js';
+import { createNet, type Net } from './net.js';
+import { openTcp, type OpenTcpOptions, type TcpStreams } from './web-streams.js';
 
 /** What the network gives a Host (sim/network.ts implements it). */
 export interface HostRuntime {
@@ -62,10 +64,8 @@ export class Host {
   readonly stack: Stack;
   /** node:dgram for this host. */
   readonly dgram: Dgram;
-  // ---- host.net -------------------------------------------------------------------------------
-  // node:net for this host (createServer, connect, Socket, Server) belongs here, built like
-  // `dgram` below from a small host adapter, and fed by an onStackEvent() handler (or by its own
-  // pump via runtime.addPump) for TCP events.
+  /** node:net for this host (createServer, connect, Socket, Server; api/net.ts). */
+  readonly net: Net;
 
   /** @internal How api modules (dgram here, net for TCP) reach the network: time, kicks, timers. */
   readonly runtime: HostRuntime;
@@ -88,11 +88,17 @@ export class Host {
     this.pingId = (stack.rng() >>> 0) & 0xffff;
     runtime.addPump((now) => this.pump(now));
     this.dgram = createDgram(this.dgramAdapter());
+    this.net = createNet(this);
   }
 
   /** Current network time in ms (same as net.now()). */
   now(): number {
     return this.runtime.now();
+  }
+
+  /** A TCP connection as WHATWG byte streams: `const { readable, writable } = await host.openTcp({ host, port })`. */
+  openTcp(opts: OpenTcpOptions): Promise<TcpStreams> {
+    return openTcp(this.net, opts);
   }
 
   /** Claim stack events the host does not handle itself (TCP sockets, future protocols). */
