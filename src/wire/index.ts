@@ -30,3 +30,4 @@ export * from './build.js';
 export { decodePacket } from './packet.js';
 export type * from './packet-types.js';
 export { formatDecoded } from './packet-format.js';
+export * from './pcap.js';
