@@ -1,0 +1,127 @@
+// Flow control: zero-window probing (RFC 9293 §3.8.6.1), receiver and sender SWS avoidance
+// (§3.8.6.2.2, §3.8.6.2.1), Nagle (RFC 896; RFC 9293 §3.7.4) and TCP_NODELAY.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ACK, bytes, dg, passiveEstablished, sha256, transfer, view } from './tcp-helpers.js';
+
+test('RFC 9293 §3.8.6.1 zero window: data waits, the persist timer probes with backoff', () => {
+  const { layer, conn } = passiveEstablished({}, 1000, 5000, 0);
+  conn.send(new Uint8Array(2000), 10);
+  assert.deepEqual(layer.poll(10), [], 'nothing fits a zero window');
+  const rto = conn.rtt.rto;
+  const probes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const at = layer.pollAt()!;
+    const out = layer.poll(at);
+    assert.equal(out.length, 1);
+    assert.deepEqual(view(out[0]!), { seq: 5000, ack: 1001, flags: 'ACK', len: 0, window: 65535 });
+    probes.push(at);
+    // The peer answers each probe: window still zero.
+    layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 0 }), at + 1);
+    layer.poll(at + 1);
+  }
+  assert.deepEqual(probes, [10 + rto, 10 + 3 * rto, 10 + 7 * rto]);
+  assert.equal(conn.stats.zeroWindowProbes, 3);
+  // The window opens: data flows at once.
+  layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 65535 }), 5000);
+  const out = layer.poll(5000);
+  assert.equal(out.reduce((n, d) => n + d.seg.payload.length, 0), 2000);
+});
+
+test('RFC 1122 §4.2.2.17: zero-window probing continues as long as the receiver answers', () => {
+  const { layer, conn } = passiveEstablished({ dataRetries: 3 }, 1000, 5000, 0);
+  conn.send(new Uint8Array(10), 10);
+  layer.poll(10);
+  for (let i = 0; i < 10; i++) {
+    const at = layer.pollAt()!;
+    layer.poll(at);
+    layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 0 }), at + 1);
+    layer.poll(at + 1);
+  }
+  assert.equal(conn.state, 'ESTABLISHED');
+  // Unanswered probes end it.
+  while (conn.state === 'ESTABLISHED') layer.poll(layer.pollAt()!);
+  assert.equal(conn.error, 'ETIMEDOUT');
+});
+
+test('RFC 9293 §3.8.6.2.2 receiver SWS avoidance: small reads do not reopen a closed window', () => {
+  const { layer, conn } = passiveEstablished({ recvBufferSize: 10_000, quickAckSegments: 100 });
+  for (let i = 0; i < 7; i++) layer.receive(dg({ seq: 1001 + i * 1460, ack: 5001, flags: ACK, payload: Math.min(1460, 10_000 - i * 1460) }), 10);
+  let out = layer.poll(10);
+  assert.equal(out[out.length - 1]!.seg.window, 0);
+  conn.recv(100);
+  assert.deepEqual(layer.poll(11), [], 'a 100-byte read is below min(RCV.BUFF/2, MSS): no update');
+  conn.recv(1400);
+  out = layer.poll(12);
+  assert.equal(out.length, 1, 'window update');
+  assert.deepEqual(view(out[0]!), { seq: 5001, ack: 11001, flags: 'ACK', len: 0, window: 1500 });
+});
+
+test('RFC 9293 §3.8.6.2.2: the right window edge never moves left', () => {
+  const { layer, conn } = passiveEstablished({ recvBufferSize: 5000 });
+  layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, payload: 1000 }), 10);
+  const w1 = layer.poll(10)[0]!.seg.window;
+  assert.equal(w1, 4000);
+  conn.recvBufferSize = 1000; // shrink the buffer: the promise already made stands
+  layer.receive(dg({ seq: 2001, ack: 5001, flags: ACK, payload: 1000 }), 11);
+  assert.equal(conn.readableLength, 1000, 'the buffer limit is what holds data');
+  const w2 = layer.poll(11)[0]?.seg.window;
+  assert.ok(w2 === undefined || 2001 + 1000 + w2 >= 1001 + 1000 + w1 - 1000);
+});
+
+test('RFC 9293 §3.8.6.2.1 sender SWS avoidance: a small usable window waits for the override timeout', () => {
+  const { layer, conn } = passiveEstablished({}, 1000, 5000, 65535);
+  // The peer's window shrinks to 500 bytes (its buffer is nearly full).
+  layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 500 }), 5);
+  conn.send(new Uint8Array(3000), 10);
+  assert.deepEqual(layer.poll(10), [], '500 < MSS and < MAX.SND.WND/2: wait');
+  const at = layer.pollAt()!;
+  const out = layer.poll(at);
+  assert.equal(out.length, 1);
+  assert.equal(view(out[0]!).len, 500, 'the override timeout sends what fits');
+});
+
+test('RFC 896 Nagle: a small write waits while a small segment is unacknowledged; setNoDelay sends at once', () => {
+  const { layer, conn } = passiveEstablished();
+  conn.send(new Uint8Array(10), 10);
+  assert.equal(layer.poll(10).length, 1);
+  conn.send(new Uint8Array(10), 11);
+  assert.deepEqual(layer.poll(11), [], 'held by Nagle');
+  layer.receive(dg({ seq: 1001, ack: 5011, flags: ACK }), 20);
+  const out = layer.poll(20);
+  assert.deepEqual(out.map((d) => view(d).len), [10], 'sent when the first one is acknowledged');
+  conn.setNoDelay(true);
+  conn.send(new Uint8Array(10), 21);
+  assert.equal(layer.poll(21).length, 1, 'TCP_NODELAY: no waiting');
+});
+
+test("RFC 896 with Minshall's refinement: the tail of a write goes out at once after full segments", () => {
+  const { layer, conn } = passiveEstablished();
+  conn.send(new Uint8Array(1500), 10);
+  assert.deepEqual(layer.poll(10).map((d) => view(d).len), [1460, 40]);
+});
+
+test('Nagle keeps many small writes from becoming many tiny segments', () => {
+  const { layer, conn } = passiveEstablished();
+  for (let i = 0; i < 100; i++) conn.send(new Uint8Array(10), 10);
+  assert.deepEqual(layer.poll(10).map((d) => view(d).len), [1000]);
+  for (let i = 0; i < 100; i++) conn.send(new Uint8Array(10), 11);
+  assert.deepEqual(layer.poll(11), []);
+  layer.receive(dg({ seq: 1001, ack: 6001, flags: ACK }), 20);
+  assert.deepEqual(layer.poll(20).map((d) => view(d).len), [1000]);
+});
+
+test('slow reader: the window closes to zero and reopens; every byte arrives', () => {
+  const data = bytes(300_000, 8);
+  const r = transfer({ seed: 3, delayMs: 5, config: { recvBufferSize: 20_000 } }, data, { readChunk: 3000, readEveryMs: 50 });
+  assert.equal(sha256(r.received), sha256(data));
+  assert.ok(r.pair.trace.some((t) => t.from === 'b' && t.dgram.seg.window === 0), 'the receiver advertised a zero window');
+  assert.equal(r.client.state, 'CLOSED');
+});
+
+test('slow reader with loss: zero-window probing and lost window updates do not deadlock', () => {
+  const data = bytes(100_000, 9);
+  const r = transfer({ seed: 4, delayMs: 5, loss: 0.1, config: { recvBufferSize: 8000 } }, data, { readChunk: 1000, readEveryMs: 30 });
+  assert.equal(sha256(r.received), sha256(data));
+  assert.equal(r.server?.state, 'CLOSED');
+});
