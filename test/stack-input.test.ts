@@ -66,6 +66,15 @@ test('RFC 791 header checks: IHL < 5, Total Length beyond the buffer or below th
   assert.equal(got(), 1);
 });
 
+test('a packet that is a view into a larger buffer (after a link header) is read in place', () => {
+  const { s, got } = listener();
+  const p = udpPacket(33);
+  const frame = new Uint8Array(p.length + 17);
+  frame.set(p, 14);
+  s.receive(frame.subarray(14, 14 + p.length), 0);
+  assert.equal(got(), 1);
+});
+
 test('RFC 8200 §3: IPv6 Payload Length past the buffer is dropped; trailing bytes are ignored', () => {
   const s = makeStack();
   s.addInterface({ mtu: 1500, addresses: ['2001:db8::1/64'] });

@@ -128,11 +128,19 @@ function v4Header(req: IpSendRequest, id: number, more: boolean, offset: number)
 function fragmentV4(req: IpSendRequest, data: Uint8Array, mtu: number, id: number): Uint8Array[] {
   const step = ((mtu - IPV4_MIN_HEADER) >>> 3) << 3;
   const out: Uint8Array[] = [];
+  // One header from wire/, then per piece: Total Length, MF + Fragment Offset, checksum.
+  const hdr = new Uint8Array(IPV4_MIN_HEADER);
+  emitIpv4Header(v4Header(req, id, false, 0), 0, hdr, 0);
+  const df = req.dontFragment ? 0x4000 : 0;
   for (let off = 0; off < data.length; off += step) {
     const n = Math.min(step, data.length - off);
     const more = off + n < data.length;
     const buf = new Uint8Array(IPV4_MIN_HEADER + n);
-    emitIpv4Header(v4Header(req, id, more, off), n, buf, 0);
+    buf.set(hdr);
+    put16(buf, 2, IPV4_MIN_HEADER + n);
+    put16(buf, 6, df | (more ? 0x2000 : 0) | (off >>> 3));
+    put16(buf, 10, 0);
+    put16(buf, 10, internetChecksum(buf, 0, IPV4_MIN_HEADER));
     buf.set(data.subarray(off, off + n), IPV4_MIN_HEADER);
     out.push(buf);
   }

@@ -215,7 +215,8 @@ export class Reassembler<M> implements BudgetMember {
       this.pinned = undefined;
       if (!fits) return { kind: 'dropped', reason: 'budget' };
       e.cost += charge;
-      insertSorted(e.frags, { offset, data: data.slice() });
+      // A view, not a copy: the packet buffer belongs to the stack once received (stack.receive()).
+      insertSorted(e.frags, { offset, data });
       if (offset === 0 && frag.first !== undefined) e.first = frag.first;
       fillHoles(e.holes, offset, fragEnd - 1, more);
     } else if (len > 0 && (more || e.end !== undefined)) {

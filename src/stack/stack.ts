@@ -140,12 +140,12 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
 
   /**
    * One IP packet in. The stack may keep views into `packet` (TCP payloads): the driver must not
-   * reuse the buffer afterwards. Without `ifIndex`, the first non-loopback interface is assumed.
+   * reuse the buffer afterwards. Without `ifIndex`, interface 1 (the first one added) is assumed:
+   * a packet from a driver is never taken for one from the loopback interface.
    */
-  receive(packet: Uint8Array, now: number, ifIndex?: number): void {
+  receive(packet: Uint8Array, now: number, ifIndex = 1): void {
     this.advance(now);
-    const idx = ifIndex ?? (this.interfaces.all().length > 1 ? 1 : LOOPBACK_INDEX);
-    this.input.receive(packet, idx, now);
+    this.input.receive(packet, ifIndex, now);
   }
 
   poll(now: number): OutboundPacket[] {
@@ -247,6 +247,10 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       stats.ip.fragCreates += built.packets.length;
     }
     if (route.ifIndex === LOOPBACK_INDEX) {
+      if (this.loopQueue.length + built.packets.length > this.config.maxOutQueue) {
+        countDrop(stats, 'loopback-limit');
+        return { ok: false, code: 'ENOBUFS' };
+      }
       for (const p of built.packets) this.loopQueue.push(p);
       stats.ip.loopbackPackets += built.packets.length;
       return { ok: true };
