@@ -53,6 +53,12 @@ test('connected routes are added per interface address; next hop is the destinat
   assert.deepEqual([send('192.168.7.9').ifIndex, send('192.168.7.9').nextHop], [eth1, '192.168.7.9']);
   assert.deepEqual([send('172.20.1.1').ifIndex, send('172.20.1.1').nextHop], [eth1, '192.168.7.254']);
   assert.deepEqual([send('2001:db8::9').ifIndex, send('2001:db8::9').nextHop], [eth0, '2001:db8::9']);
+  // broadcasts go to the link, never to the gateway
+  const bc = s.udp.open({ family: 4 });
+  bc.setBroadcast(true);
+  assert.ok(bc.send(text('x'), '255.255.255.255', 67, 0).ok);
+  assert.ok(bc.send(text('x'), '10.0.0.255', 67, 0).ok);
+  assert.deepEqual(s.poll(0).map((o) => [o.ifIndex, o.nextHop]), [[eth0, '255.255.255.255'], [eth0, '10.0.0.255']]);
   const v6 = s.udp.open({ family: 6 });
   const r = v6.send(text('x'), '2001:db9::1', 9, 0);
   assert.equal(!r.ok && r.error.code, 'ENETUNREACH');

@@ -6,6 +6,14 @@
 //
 // Loopback: packets to 127/8, ::1 or any of our own addresses go into an internal queue that poll()
 // feeds back through the input path, so they look exactly like received packets (no driver).
+//
+// Events: one queue per stack, drained with pollEvents() (StackEvent, events.ts): UDP sockets
+// ('udp-listening', 'udp-readable' when a receive queue becomes non-empty — then call recv() until
+// undefined —, 'udp-error' for ICMP errors on connected sockets) and echo ('echo-reply',
+// 'echo-error'). TCP keeps its own event queue (stack.tcp, tcp/layer.ts pollEvents()).
+//
+// Buffers: a packet passed to receive() belongs to the stack from then on (reassembly and TCP keep
+// views into it); packets returned by poll() belong to the driver.
 
 import { canonicalIp, parseIp } from '../wire/address.js';
 import { IpProto } from '../wire/ip-proto.js';
@@ -321,7 +329,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const ifc = this.interfaces.get(route.ifIndex);
     if (!ifc) return undefined;
     const learned = this.pmtu.size > 0 ? this.pmtu.get(dst, this.lastNow) : undefined;
-    return { ifIndex: route.ifIndex, nextHop: route.via ?? dst, mtu: learned !== undefined && learned < ifc.mtu ? learned : ifc.mtu };
+    // A broadcast is never sent to a gateway: it is for the link itself.
+    const nextHop = route.via === undefined || this.interfaces.isBroadcast(dst) ? dst : route.via;
+    return { ifIndex: route.ifIndex, nextHop, mtu: learned !== undefined && learned < ifc.mtu ? learned : ifc.mtu };
   }
 
   private computeSource(dst: IpAddress): IpAddress | undefined {
