@@ -51,6 +51,10 @@ function payloadBytes(p: Uint8Array | PayloadWriter): Uint8Array {
 
 export class PacketBuilder {
   private readonly templates = new Map<string, Uint8Array>();
+  private last: Uint8Array | undefined;
+  private lastSrc = '';
+  private lastDst = '';
+  private lastBits = 0;
 
   build(req: IpSendRequest, mtu: number, id: number): BuildResult {
     const hl = req.family === 4 ? IPV4_MIN_HEADER : IPV6_HEADER;
@@ -80,9 +84,21 @@ export class PacketBuilder {
 
   /** The header for this flow with zero lengths, Identification and checksum (emitted by wire/). */
   private template(req: IpSendRequest): Uint8Array {
-    const key = `${req.src}|${req.dst}|${req.protocol | (req.ttl << 8) | (req.ecn << 16) | (req.dscp << 18) | (req.dontFragment ? 1 << 24 : 0)}`;
+    const bits = req.protocol | (req.ttl << 8) | (req.ecn << 16) | (req.dscp << 18) | (req.dontFragment ? 1 << 24 : 0);
+    // One-entry memo in front of the map: consecutive packets are usually of one flow.
+    if (this.last !== undefined && req.src === this.lastSrc && req.dst === this.lastDst && bits === this.lastBits) return this.last;
+    const key = `${req.src}|${req.dst}|${bits}`;
     let tpl = this.templates.get(key);
-    if (tpl) return tpl;
+    if (!tpl) tpl = this.emitTemplate(req, key);
+    this.last = tpl;
+    this.lastSrc = req.src;
+    this.lastDst = req.dst;
+    this.lastBits = bits;
+    return tpl;
+  }
+
+  private emitTemplate(req: IpSendRequest, key: string): Uint8Array {
+    let tpl: Uint8Array;
     if (req.family === 4) {
       tpl = new Uint8Array(IPV4_MIN_HEADER);
       emitIpv4Header(v4Header(req, 0, false, 0), 0, tpl, 0);
