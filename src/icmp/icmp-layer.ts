@@ -96,7 +96,7 @@ export class IcmpLayer {
       case Icmpv6Type.DEST_UNREACHABLE:
         return this.error(inb, 'unreachable', code, undefined, now);
       case Icmpv6Type.PACKET_TOO_BIG:
-        return this.error(inb, 'packet-too-big', code, Math.min(u32(p, 4), 0xffffffff), now);
+        return this.error(inb, 'packet-too-big', code, u32(p, 4), now);
       case Icmpv6Type.TIME_EXCEEDED:
         return this.error(inb, 'time-exceeded', code, undefined, now);
       case Icmpv6Type.PARAMETER_PROBLEM:

@@ -2,7 +2,7 @@
 // asynchronous happenings (readable, errors from ICMP, listening) come out of stack.pollEvents()
 // as StackEvents naming the socket. Datagrams wait in a bounded receive queue until recv().
 
-import type { NetError, NetResult } from '../stack/errors.js';
+import type { NetResult } from '../stack/errors.js';
 import type { Endpoint, IpAddress } from '../stack/types.js';
 import type { UdpLayer } from './udp-layer.js';
 
@@ -43,7 +43,7 @@ export class UdpSocket {
   /** @internal */
   closed = false;
 
-  private readonly queue: UdpMessage[] = [];
+  private readonly queue: Array<UdpMessage | undefined> = [];
   private head = 0;
   private queuedBytes = 0;
 
@@ -88,7 +88,7 @@ export class UdpSocket {
   recv(): UdpMessage | undefined {
     if (this.head >= this.queue.length) return undefined;
     const m = this.queue[this.head]!;
-    this.queue[this.head] = undefined as unknown as UdpMessage;
+    this.queue[this.head] = undefined;
     this.head++;
     this.queuedBytes -= m.size;
     if (this.head === this.queue.length) {
@@ -157,5 +157,3 @@ export class UdpSocket {
     return this.pending === 1 ? 'first' : 'queued';
   }
 }
-
-export type { NetError };
