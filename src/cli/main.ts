@@ -9,13 +9,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext, RegisterCommand } from './context.js';
 import { registerDecode } from './decode.js';
+import { registerDemo } from './demo.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import { registerPorts } from './ports.js';
+import { registerSim } from './sim.js';
 import { registerStart } from './start.js';
 
 /** In help order. Planned: demo, sim, bench, up, web, packetdrill. */
-const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerStart];
+const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart];
 
 function packageVersion(): string {
   // dist/src/cli/main.js or <outDir>/src/cli/main.js: walk up to the package.json named layer4.
