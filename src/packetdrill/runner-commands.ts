@@ -1,0 +1,171 @@
+// Shell commands in scripts (`...`). The runner has no shell: it understands the commands that
+// configure the kernel under test — sysctl writes (mapped onto TcpConfig where a field exists,
+// accepted as no-ops where they only select kernel behaviour the packet checks will judge anyway),
+// offload and qdisc settings, the test suites' defaults scripts — and skips any other command,
+// since it may check something (nstat, ss, a python assertion) that would then go unchecked.
+
+import type { TcpConfig } from '../tcp/config.js';
+
+export type CommandOutcome = { ok: true; config: Partial<TcpConfig> } | { ok: false; reason: string };
+
+type Apply = (value: string) => Partial<TcpConfig> | undefined;
+
+const int = (f: (n: number) => Partial<TcpConfig>): Apply => (v) => {
+  const n = Number(v.trim().split(/\s+/)[0]);
+  return Number.isFinite(n) ? f(n) : undefined;
+};
+
+/** `min default max` triples (tcp_rmem/tcp_wmem): the default applies to new sockets. */
+const triple = (f: (n: number) => Partial<TcpConfig>): Apply => (v) => {
+  const parts = v.trim().split(/\s+/).map(Number);
+  const d = parts[1];
+  return parts.length === 3 && d !== undefined && Number.isFinite(d) && d > 0 ? f(d) : undefined;
+};
+
+const noop: Apply = () => ({});
+
+/** Sysctls with a TcpConfig counterpart. */
+const MAPPED: Record<string, Apply> = {
+  'net.ipv4.tcp_syn_retries': int((n) => ({ synRetries: n })),
+  'net.ipv4.tcp_synack_retries': int((n) => ({ synAckRetries: n })),
+  'net.ipv4.tcp_retries2': int((n) => ({ dataRetries: n })),
+  'net.ipv4.tcp_keepalive_time': int((n) => ({ keepAliveIdle: n * 1000 })),
+  'net.ipv4.tcp_keepalive_intvl': int((n) => ({ keepAliveInterval: n * 1000 })),
+  'net.ipv4.tcp_keepalive_probes': int((n) => ({ keepAliveCount: n })),
+  'net.ipv4.tcp_fin_timeout': int((n) => ({ finWait2Timeout: n * 1000 })),
+  'net.ipv4.tcp_rfc1337': int((n) => ({ rfc1337: n !== 0 })),
+  'net.ipv4.tcp_challenge_ack_limit': int((n) => ({ challengeAckLimit: n })),
+  'net.ipv4.tcp_reordering': int((n) => ({ dupAckThreshold: n })),
+  'net.ipv4.tcp_max_syn_backlog': int((n) => ({ synBacklog: n })),
+  'net.core.somaxconn': int((n) => ({ maxBacklog: n })),
+  'net.ipv4.tcp_rmem': triple((n) => ({ recvBufferSize: n })),
+  'net.ipv4.tcp_wmem': triple((n) => ({ sendBufferSize: n })),
+  'net.inet.tcp.delacktime': int((n) => ({ delayedAckTimeout: n })),
+  'net.inet.tcp.rexmit_min': int((n) => ({ rtoMin: n })),
+  'net.inet.tcp.rexmit_initial': int((n) => ({ rtoInitial: n })),
+  'net.inet.tcp.msl': int((n) => ({ msl: n })),
+  'net.inet.tcp.keepidle': int((n) => ({ keepAliveIdle: n })),
+  'net.inet.tcp.keepintvl': int((n) => ({ keepAliveInterval: n })),
+  'net.inet.tcp.keepcnt': int((n) => ({ keepAliveCount: n })),
+  'net.inet.tcp.finwait2_timeout': int((n) => ({ finWait2Timeout: n })),
+  'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
+  'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
+  'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
+};
+
+/**
+ * Sysctls that choose kernel features or heuristics. Accepting them changes nothing here, and
+ * cannot make a script pass wrongly: whatever behaviour they select is still checked packet by
+ * packet against what layer4 does.
+ */
+const BEHAVIOUR_ONLY = [
+  'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_sack', 'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
+  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery', 'net.ipv4.tcp_window_scaling', 'net.ipv4.tcp_ecn',
+  'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_ecn_fallback', 'net.ipv4.tcp_pacing_ss_ratio',
+  'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor', 'net.ipv4.tcp_min_tso_segs',
+  'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save', 'net.ipv4.tcp_mtu_probing',
+  'net.ipv4.tcp_base_mss', 'net.ipv4.tcp_thin_linear_timeouts', 'net.ipv4.tcp_adv_win_scale', 'net.ipv4.tcp_app_win',
+  'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_abort_on_overflow', 'net.ipv4.tcp_limit_output_bytes', 'net.ipv4.tcp_min_rtt_wlen',
+  'net.ipv4.tcp_comp_sack_nr', 'net.ipv4.tcp_comp_sack_delay_ns', 'net.ipv4.tcp_comp_sack_slack_ns', 'net.ipv4.tcp_congestion_control',
+  'net.ipv4.tcp_workaround_signed_windows', 'net.ipv4.tcp_shrink_window', 'net.ipv4.tcp_plb_enabled', 'net.ipv4.tcp_invalid_ratelimit',
+  'net.ipv4.tcp_mtu_probe_floor', 'net.ipv4.tcp_probe_interval', 'net.ipv4.tcp_probe_threshold', 'net.ipv4.tcp_orphan_retries',
+  'net.ipv4.tcp_retries1', 'net.ipv4.tcp_max_reordering', 'net.ipv4.tcp_backlog_ack_defer', 'net.ipv4.tcp_tso_rtt_log',
+  'net.ipv4.tcp_rto_min_us', 'net.ipv4.tcp_pingpong_thresh', 'net.ipv4.tcp_migrate_req', 'net.ipv4.tcp_syn_linear_timeouts',
+  'net.ipv4.ip_no_pmtu_disc', 'net.ipv4.tcp_l3mdev_accept', 'net.core.default_qdisc', 'net.ipv4.tcp_allowed_congestion_control',
+  'net.inet.tcp.rfc1323', 'net.inet.tcp.sack.enable', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
+  'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
+  'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
+  'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
+];
+
+const ALL: Record<string, Apply> = { ...MAPPED };
+for (const k of BEHAVIOUR_ONLY) ALL[k] = noop;
+
+/** `/proc/sys/net/ipv4/tcp_sack` → `net.ipv4.tcp_sack`. */
+function sysctlName(s: string): string {
+  return s.startsWith('/proc/sys/') ? s.slice('/proc/sys/'.length).replace(/\//g, '.') : s.replace(/\//g, '.');
+}
+
+/** Splits a shell line into words, honouring simple quotes. */
+function words(line: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  let last = -1;
+  while ((m = re.exec(line)) !== null) {
+    const w = m[1] ?? m[2] ?? m[3] ?? '';
+    // `name="a b"`: a quoted part right after a word belongs to that word
+    if (last === m.index && out.length > 0) out[out.length - 1] += w;
+    else out.push(w);
+    last = re.lastIndex;
+  }
+  return out;
+}
+
+/** Evaluates `$((a*b))` arithmetic with integers, as the defaults scripts use. */
+function expand(s: string): string {
+  return s.replace(/\$\(\(([0-9*+\- ]+)\)\)/g, (_m, expr: string) => {
+    const terms = expr.replace(/\s+/g, '');
+    if (!/^[0-9]+([*+-][0-9]+)*$/.test(terms)) return _m;
+    let acc = 0;
+    let op = '+';
+    for (const tok of terms.match(/[0-9]+|[*+-]/g) ?? []) {
+      if (tok === '*' || tok === '+' || tok === '-') {
+        op = tok;
+        continue;
+      }
+      const n = Number(tok);
+      acc = op === '*' ? acc * n : op === '-' ? acc - n : acc + n;
+    }
+    return String(acc);
+  });
+}
+
+function sysctlPairs(pairs: string[], cfg: Partial<TcpConfig>): string | undefined {
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq < 0) return `sysctl read ${p} is not supported`;
+    const name = sysctlName(p.slice(0, eq));
+    const apply = ALL[name];
+    if (apply === undefined) return `sysctl ${name} is not supported`;
+    const r = apply(p.slice(eq + 1));
+    if (r === undefined) return `sysctl ${name}: cannot read value ${p.slice(eq + 1)}`;
+    Object.assign(cfg, r);
+  }
+  return undefined;
+}
+
+/** One simple command; returns a reason when it is not understood. */
+function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
+  const w = words(expand(line.replace(/\s*>\s*\/dev\/null(\s+2>&1)?\s*$/, '').replace(/\s*2>&1\s*$/, '')));
+  const cmd = w[0];
+  if (cmd === undefined) return undefined;
+  const base = cmd.split('/').pop() ?? cmd;
+  if (base === 'sysctl') {
+    const args = w.slice(1).filter((a) => !a.startsWith('-'));
+    return args.length === 0 ? 'sysctl without a setting' : sysctlPairs(args, cfg);
+  }
+  if (base === 'set_sysctls.py') return sysctlPairs(w.slice(1), cfg);
+  if (base === 'defaults.sh' || /^sysctl_restore.*\.sh$/.test(base)) return undefined;
+  if (base === 'ethtool' && w[1] === '-K') return undefined; // no segmentation offload here
+  if (base === 'tc' && w[1] === 'qdisc') return undefined; // no queueing discipline: packets leave at once
+  if (base === 'ip' && w[1] === 'tcp_metrics') return undefined; // no metrics cache
+  if (base === 'true' || base === ':') return undefined;
+  return `shell command '${line.trim()}' is not supported`;
+}
+
+/**
+ * Interprets a command block (one or more lines, `;` and `&&` separated). Comments and blank
+ * lines are ignored. Returns the TcpConfig changes it implies, or why it cannot be run.
+ */
+export function interpretCommand(text: string): CommandOutcome {
+  const cfg: Partial<TcpConfig> = {};
+  for (const raw of text.split(/\n|;|&&/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    const why = one(line, cfg);
+    if (why !== undefined) return { ok: false, reason: why };
+  }
+  return { ok: true, config: cfg };
+}
