@@ -12,12 +12,13 @@ import { registerDecode } from './decode.js';
 import { registerDemo } from './demo.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { processIo, type CliIo } from './io.js';
+import { registerPacketdrill } from './packetdrill.js';
 import { registerPorts } from './ports.js';
 import { registerSim } from './sim.js';
 import { registerStart } from './start.js';
 
 /** In help order. Planned: demo, sim, bench, up, web, packetdrill. */
-const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart];
+const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart, registerPacketdrill];
 
 function packageVersion(): string {
   // dist/src/cli/main.js or <outDir>/src/cli/main.js: walk up to the package.json named layer4.
