@@ -9,9 +9,10 @@ import type { Lang, LadderTrace, TimeSeries } from '../src/viz/trace.js';
 import { DEFAULT_PARAMS, LIMITS, paramText, paramTextFromQuery, parseParams, type ParamField, type ParamText } from './params.js';
 import { Player } from './player.js';
 import { CLIENT_ADDRESS, DemoRun, SERVER_ADDRESS, SERVER_PORT } from './run.js';
-import { STRINGS, formatCount, formatDuration, formatRate, t, type StringKey } from './strings.js';
+import { STRINGS, failText, formatCount, formatDuration, formatRate, runTitle, t, type StringKey } from './strings.js';
 
 const FIELDS: readonly ParamField[] = ['loss', 'delay', 'rate', 'bytes', 'seed'];
+/** Least wall time between plot redraws while running; grows with the cost of a redraw. */
 const PLOT_EVERY_MS = 250;
 const LANG_KEY = 'layer4.lang';
 
@@ -39,6 +40,7 @@ class Page {
   player: Player | undefined;
   frame = 0;
   lastPlot = -Infinity;
+  plotEvery = PLOT_EVERY_MS;
   status: { key: StringKey; vars: Record<string, string | number> } = { key: 'statusIdle', vars: {} };
 
   readonly form = el<HTMLFormElement>('controls');
@@ -149,6 +151,7 @@ class Page {
     }
     this.player = new Player(this.run, () => performance.now());
     this.lastPlot = -Infinity;
+    this.plotEvery = PLOT_EVERY_MS;
     this.skip.disabled = false;
     document.body.dataset['state'] = 'running';
     this.setStatus('statusRunning');
@@ -163,9 +166,11 @@ class Page {
     if (player === undefined || run === undefined) return;
     const r = player.tick(now);
     if (r.ladderChanged) this.drawLadder();
-    if (r.finished || now - this.lastPlot >= PLOT_EVERY_MS) {
-      this.lastPlot = now;
-      this.drawPlot();
+    if (r.finished || now - this.lastPlot >= this.plotEvery) {
+      const cost = this.drawPlot();
+      this.lastPlot = performance.now();
+      // Big transfers make the plot slow to draw: redraw less often so the run keeps the CPU.
+      this.plotEvery = Math.max(PLOT_EVERY_MS, 5 * cost);
     }
     this.showStats();
     if (!r.finished) {
@@ -178,7 +183,7 @@ class Page {
       this.setStatus('statusDone', { bytes: formatCount(run.params.bytes), time: formatDuration(run.stats().completeAt ?? run.now) });
       document.body.dataset['state'] = 'done';
     } else {
-      this.setStatus('statusFailed', { reason: o.kind === 'failed' ? o.reason : '' });
+      this.setStatus('statusFailed');
       document.body.dataset['state'] = 'failed';
     }
   }
@@ -189,7 +194,10 @@ class Page {
   }
 
   showStatus(): void {
-    this.message.textContent = t(this.status.key, this.lang, this.status.vars);
+    const vars = { ...this.status.vars };
+    const o = this.run?.outcome;
+    if (this.status.key === 'statusFailed' && o?.kind === 'failed') vars['reason'] = failText(o.reason, this.lang, this.run?.params.bytes ?? 0);
+    this.message.textContent = t(this.status.key, this.lang, vars);
     this.message.className = `message ${this.status.key}`;
     this.showStats();
   }
@@ -231,7 +239,10 @@ class Page {
   }
 
   ladderTrace(): LadderTrace {
-    if (this.run !== undefined) return this.run.ladder.view(this.run.recorder.trace.sides);
+    if (this.run !== undefined) {
+      const all = this.run.ladder.view(this.run.recorder.trace.sides);
+      return { sides: all.sides, entries: all.entries.slice(0, this.player?.revealed ?? all.entries.length) };
+    }
     return { sides: [{ name: 'client', address: CLIENT_ADDRESS }, { name: 'server', address: SERVER_ADDRESS, port: SERVER_PORT }], entries: [] };
   }
 
@@ -249,12 +260,16 @@ class Page {
     if (atBottom) box.scrollTop = box.scrollHeight;
   }
 
-  drawPlot(): void {
+  /** Draws the plot; returns the wall ms it took. */
+  drawPlot(): number {
+    const start = performance.now();
     const series: TimeSeries = this.run !== undefined ? seriesFromTrace(this.run.recorder.trace, 0) : { segments: [], acks: [], cc: [] };
     if (this.run !== undefined) series.cc = this.run.cc;
     const width = Math.max(480, Math.min(1400, Math.floor(this.plot.clientWidth || 900)));
-    const svg = renderTimeSequenceSvg(series, { lang: this.lang, width, height: 340, idPrefix: 'plot', cwndPanel: series.cc.length > 0 });
+    const title = this.run !== undefined ? runTitle(this.run.params, this.lang) : t('plotTitle', this.lang);
+    const svg = renderTimeSequenceSvg(series, { lang: this.lang, width, height: 340, idPrefix: 'plot', cwndPanel: series.cc.length > 0, title });
     this.plot.innerHTML = stripXmlDeclaration(svg);
+    return performance.now() - start;
   }
 }
 

@@ -15,7 +15,8 @@ export interface RunParams {
   seed: number;
 }
 
-export const DEFAULT_PARAMS: Readonly<RunParams> = Object.freeze({ loss: 0.01, delayMs: 20, rateMbps: 10, bytes: 64 * 1024, seed: 1 });
+/** A first run worth watching: a clean handshake, one loss among the segments the ladder draws. */
+export const DEFAULT_PARAMS: Readonly<RunParams> = Object.freeze({ loss: 0.01, delayMs: 20, rateMbps: 10, bytes: 256 * 1024, seed: 8 });
 
 export const LIMITS = {
   lossPercent: { min: 0, max: 50 },

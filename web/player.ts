@@ -1,38 +1,41 @@
 // Plays a DemoRun at a speed a person can follow. Virtual time is mapped to wall time:
 //   - slowly while the ladder is drawing (opening, first data segments, close): one round trip
-//     takes about SLOW_RTT_WALL_MS, and each new arrow is held for at least ROW_HOLD_MS, so
-//     segments sent at the same instant still appear one by one;
+//     takes about SLOW_RTT_WALL_MS;
+//   - each new arrow is revealed on its own and held for ROW_HOLD_MS, so the ten segments of an
+//     initial window, sent at the same instant by one poll, still appear one after the other;
 //   - quickly through the bulk of a long transfer, aiming to finish it in about BULK_WALL_MS and
 //     speeding up further if it takes longer (loss, timeouts);
 //   - idle waits (nothing on the link, only a timer pending) are skipped.
-// The player has no DOM: the page calls tick() from requestAnimationFrame with the wall clock.
+// The player has no DOM: the page calls tick() from requestAnimationFrame with the wall clock and
+// draws the first `revealed` entries of run.ladder.entries.
 
 import type { DemoRun } from './run.js';
 
 const SLOW_RTT_WALL_MS = 1400;
 const ROW_HOLD_MS = 260;
 const BULK_WALL_MS = 3000;
-/** Most simulation events per tick, so one frame never blocks the page for long. */
-const EVENTS_PER_TICK = 4000;
+/** Most simulation events per advance() call, so one frame never blocks the page for long. */
+const EVENTS_PER_CALL = 4000;
 /** Most wall ms of simulation per tick. */
 const BUDGET_MS = 14;
 
 export interface TickResult {
-  /** The ladder has more (or changed) entries since the last tick. */
+  /** The ladder shows more (or changed) entries since the last tick. */
   ladderChanged: boolean;
-  /** The run finished during this tick. */
+  /** The run has finished and everything in it has been shown. */
   finished: boolean;
 }
 
 export class Player {
   /** Virtual time shown (ms). */
   shown = 0;
+  /** How many of run.ladder.entries the ladder shows. */
+  revealed = 0;
   /** Play at full speed from now on (the "skip" button). */
   instant = false;
   private lastWall: number | undefined;
-  private holdUntil = 0;
+  private holdUntil = -Infinity;
   private fastSince: number | undefined;
-  private ladderSeen = 0;
   private omittedSeen = 0;
   private readonly rtt: number;
   private readonly bulkSpeed: number;
@@ -57,52 +60,72 @@ export class Player {
     return this.rtt / SLOW_RTT_WALL_MS;
   }
 
+  /** The run is over and the ladder shows all of it. */
+  get finished(): boolean {
+    return this.run.finished && this.revealed === this.run.ladder.entries.length;
+  }
+
   tick(wall: number): TickResult {
     const run = this.run;
     const dt = this.lastWall === undefined ? 0 : Math.min(100, Math.max(0, wall - this.lastWall));
     this.lastWall = wall;
-    if (!run.finished && wall >= this.holdUntil) {
-      if (this.instant) this.runFast();
-      else this.step(wall, dt);
+    const before = this.revealed;
+    if (this.instant) {
+      this.runFast();
+      this.revealed = run.ladder.entries.length;
+    } else if (wall >= this.holdUntil) {
+      if (!this.revealNext(wall) && !run.finished) {
+        this.step(wall, dt);
+        this.revealNext(wall);
+      }
     }
-    const changed = run.ladder.entries.length !== this.ladderSeen || run.ladder.omitted !== this.omittedSeen;
-    this.ladderSeen = run.ladder.entries.length;
+    const changed = this.revealed !== before || run.ladder.omitted !== this.omittedSeen;
     this.omittedSeen = run.ladder.omitted;
-    if (run.finished) this.shown = run.now;
-    return { ladderChanged: changed, finished: run.finished };
+    if (this.finished) this.shown = run.now;
+    return { ladderChanged: changed, finished: this.finished };
+  }
+
+  /**
+   * Reveals the entries up to and including the next arrow, then holds it on screen. Returns
+   * false when there was no arrow left to reveal (states and notes are revealed regardless).
+   */
+  private revealNext(wall: number): boolean {
+    const entries = this.run.ladder.entries;
+    while (this.revealed < entries.length) {
+      const e = entries[this.revealed++]!;
+      if (e.kind === 'segment') {
+        this.shown = Math.max(this.shown, e.t);
+        this.holdUntil = wall + ROW_HOLD_MS;
+        return true;
+      }
+    }
+    return false;
   }
 
   private step(wall: number, dt: number): void {
     const run = this.run;
-    const slow = run.ladder.collecting;
     let speed = this.slowSpeed;
-    if (slow) this.fastSince = undefined;
+    if (run.ladder.collecting) this.fastSince = undefined;
     else {
       this.fastSince ??= wall;
       const over = Math.max(0, wall - this.fastSince - BULK_WALL_MS) / 1000;
-      speed = this.bulkSpeed * 1.6 ** over;
+      speed = Math.max(speed, this.bulkSpeed * 1.6 ** over);
     }
     // Nothing on the link: the next event is a timer (delayed ACK, RTO); go straight to it.
     const next = run.nextEventAt();
     if (run.packetsInFlight === 0 && next !== undefined && next > this.shown) this.shown = next;
     const target = Math.max(this.shown + dt * speed, run.now);
     const deadline = this.clock() + BUDGET_MS;
-    let stopped = false;
     while (!run.finished && this.clock() < deadline) {
-      stopped = run.advance(target, { stopOnLadder: true, maxEvents: EVENTS_PER_TICK });
-      if (stopped || run.now >= target) break;
+      if (run.advance(target, { stopOnLadder: true, maxEvents: EVENTS_PER_CALL })) return;
+      if (run.now >= target) break;
     }
-    if (stopped) {
-      this.shown = run.now;
-      this.holdUntil = wall + ROW_HOLD_MS;
-    } else {
-      this.shown = Math.min(target, run.now);
-    }
+    this.shown = Math.min(target, run.now);
   }
 
   private runFast(): void {
     const deadline = this.clock() + BUDGET_MS * 2;
-    while (!this.run.finished && this.clock() < deadline) this.run.advance(Infinity, { maxEvents: EVENTS_PER_TICK });
+    while (!this.run.finished && this.clock() < deadline) this.run.advance(Infinity, { maxEvents: EVENTS_PER_CALL });
     this.shown = this.run.now;
   }
 }

@@ -7,7 +7,7 @@ import { parseIpv6 } from '../src/wire/ipv6.js';
 import { IpProto } from '../src/wire/ip-proto.js';
 import { parseTcp } from '../src/wire/tcp.js';
 import { TcpFlag, type TcpOption, type TcpRepr } from '../src/wire/tcp-types.js';
-import type { LadderTrace, SegmentEntry, SideIndex, TcpStateName, TraceEntry, TraceSide } from '../src/viz/trace.js';
+import type { LadderTrace, LocalizedText, SegmentEntry, SideIndex, TcpStateName, TraceEntry, TraceSide } from '../src/viz/trace.js';
 
 /** a < b in 32-bit sequence space (RFC 9293 §3.4). */
 function seqBefore(a: number, b: number): boolean {
@@ -128,6 +128,11 @@ export class TraceRecorder {
   /** A side's connection entered `state` at `now`. */
   state(side: SideIndex, state: TcpStateName, now: number): void {
     this.push({ kind: 'state', t: now, side, state });
+  }
+
+  /** A remark about what an application did, drawn across the ladder at its place in time. */
+  note(side: SideIndex | undefined, text: LocalizedText, now: number): void {
+    this.push(side === undefined ? { kind: 'note', t: now, text } : { kind: 'note', t: now, side, text });
   }
 
   private push(e: TraceEntry): void {

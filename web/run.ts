@@ -35,10 +35,22 @@ export function patternByte(i: number, seed: number): number {
   return Math.imul((i ^ seed) >>> 0, 0x9e3779b1) >>> 24;
 }
 
-export type RunOutcome =
-  | { kind: 'running' }
-  | { kind: 'done' }
-  | { kind: 'failed'; reason: string };
+/** Why a run ended without delivering the whole stream (the page words each one). */
+export type FailReason =
+  /** A connection ended with an error (e.g. ETIMEDOUT after too many retransmissions). */
+  | { code: 'tcp-error'; side: SideIndex; error: string }
+  /** Nothing was left to happen, yet the transfer had not finished. */
+  | { code: 'stalled' }
+  /** Still not finished after VIRTUAL_LIMIT_MS of virtual time. */
+  | { code: 'virtual-limit'; minutes: number }
+  /** runToEnd() ran out of events. */
+  | { code: 'event-limit' }
+  /** Both sides closed but the server did not get every byte. */
+  | { code: 'incomplete'; received: number }
+  /** Bytes arrived changed. */
+  | { code: 'corrupt'; bytes: number };
+
+export type RunOutcome = { kind: 'running' } | { kind: 'done' } | { kind: 'failed'; reason: FailReason };
 
 export interface RunStats {
   /** Virtual ms. */
@@ -149,12 +161,12 @@ export class DemoRun {
     while (!this.finished && n < max) {
       this.ladderGrew = false;
       if (!this.sched.runOne(until)) {
-        if (this.sched.peekTime() === undefined) this.fail('stalled: nothing left to do before the transfer finished');
+        if (this.sched.peekTime() === undefined) this.fail({ code: 'stalled' });
         else this.sched.advanceTo(until);
         break;
       }
       n++;
-      if (this.sched.now > VIRTUAL_LIMIT_MS) this.fail('gave up after 30 minutes of virtual time');
+      if (this.sched.now > VIRTUAL_LIMIT_MS) this.fail({ code: 'virtual-limit', minutes: VIRTUAL_LIMIT_MS / 60_000 });
       if (opts.stopOnLadder === true && this.ladderGrew) return true;
     }
     return false;
@@ -163,7 +175,7 @@ export class DemoRun {
   /** Runs to the end as fast as possible (tests and the page's "skip" button). */
   runToEnd(maxEvents = 50_000_000): void {
     this.advance(Infinity, { maxEvents });
-    if (!this.finished) this.fail('too many events');
+    if (!this.finished) this.fail({ code: 'event-limit' });
   }
 
   stats(): RunStats {
@@ -265,7 +277,7 @@ export class DemoRun {
     if (entry !== undefined) entry.lost = true;
   }
 
-  private fail(reason: string): void {
+  private fail(reason: FailReason): void {
     if (this.outcome.kind === 'running') this.outcome = { kind: 'failed', reason };
   }
 
@@ -287,7 +299,7 @@ export class DemoRun {
       if (ev.type === 'state') this.onState(ev, 0);
       else if (ev.type === 'closed') {
         this.closed[0] = true;
-        if (ev.error !== undefined) this.fail(`client: ${ev.error}`);
+        if (ev.error !== undefined) this.fail({ code: 'tcp-error', side: 0, error: ev.error });
       }
     }
   }
@@ -308,6 +320,15 @@ export class DemoRun {
       }
       if (this.sent >= this.params.bytes && !this.shut && c.state === 'ESTABLISHED') {
         this.shut = true;
+        const n = this.params.bytes.toLocaleString('en-US');
+        this.recorder.note(
+          0,
+          {
+            en: `client application: all ${n} bytes written; shutdown() — TCP sends its FIN after the data still queued`,
+            ko: `클라이언트 앱: ${n}바이트를 모두 쓰고 shutdown() 호출 — TCP는 아직 대기 중인 데이터 뒤에 FIN을 보냅니다`,
+          },
+          now,
+        );
         c.shutdown(now);
         acted = true;
       }
@@ -330,7 +351,7 @@ export class DemoRun {
         if (c !== undefined) this.serverConn = c;
       } else if (ev.type === 'closed' && ev.conn === this.serverConn) {
         this.closed[1] = true;
-        if (ev.error !== undefined) this.fail(`server: ${ev.error}`);
+        if (ev.error !== undefined) this.fail({ code: 'tcp-error', side: 1, error: ev.error });
       }
     }
   }
@@ -372,8 +393,8 @@ export class DemoRun {
 
   private checkDone(): void {
     if (this.outcome.kind !== 'running' || !this.closed[0] || !this.closed[1]) return;
-    if (this.received !== this.params.bytes) this.fail(`the server got ${this.received} of ${this.params.bytes} bytes`);
-    else if (this.corrupt > 0) this.fail(`${this.corrupt} bytes arrived changed`);
+    if (this.received !== this.params.bytes) this.fail({ code: 'incomplete', received: this.received });
+    else if (this.corrupt > 0) this.fail({ code: 'corrupt', bytes: this.corrupt });
     else this.outcome = { kind: 'done' };
   }
 }

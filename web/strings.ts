@@ -2,6 +2,8 @@
 // State names stay as RFC 9293 spells them in both languages.
 
 import type { Lang } from '../src/viz/trace.js';
+import type { RunParams } from './params.js';
+import type { FailReason } from './run.js';
 
 export const STRINGS = {
   pageTitle: { en: 'layer4 — TCP, alive', ko: 'layer4 — 살아 있는 TCP' },
@@ -90,4 +92,35 @@ export function formatRate(bitsPerSecond: number): string {
 /** 65536 → '65,536'. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** Why a run failed, in words. */
+export function failText(r: FailReason, lang: Lang, total: number): string {
+  const ko = lang === 'ko';
+  switch (r.code) {
+    case 'tcp-error': {
+      const who = r.side === 0 ? (ko ? '클라이언트' : 'the client') : ko ? '서버' : 'the server';
+      return ko ? `${who} 연결이 ${r.error} 오류로 끝났습니다` : `${who}’s connection ended with ${r.error}`;
+    }
+    case 'stalled':
+      return ko ? '전송이 끝나기 전에 더 일어날 일이 없습니다' : 'nothing was left to happen before the transfer finished';
+    case 'virtual-limit':
+      return ko ? `가상 시간 ${r.minutes}분이 지나도 끝나지 않아 멈췄습니다` : `still not finished after ${r.minutes} minutes of virtual time`;
+    case 'event-limit':
+      return ko ? '이벤트가 너무 많습니다' : 'too many events';
+    case 'incomplete':
+      return ko ? `서버가 ${formatCount(total)}바이트 중 ${formatCount(r.received)}바이트만 받았습니다` : `the server got ${formatCount(r.received)} of ${formatCount(total)} bytes`;
+    case 'corrupt':
+      return ko ? `${formatCount(r.bytes)}바이트가 바뀐 채로 도착했습니다` : `${formatCount(r.bytes)} bytes arrived changed`;
+  }
+}
+
+/** The plot's title: what was sent over which link. */
+export function runTitle(p: RunParams, lang: Lang): string {
+  const ko = lang === 'ko';
+  const pct = `${Math.round(p.loss * 100 * 1000) / 1000} %`;
+  const rate = p.rateMbps > 0 ? `${p.rateMbps} Mbit/s` : ko ? '대역폭 무제한' : 'unlimited rate';
+  return ko
+    ? `${formatCount(p.bytes)}바이트 · 손실 ${pct} · 지연 ${p.delayMs} ms · ${rate}`
+    : `${formatCount(p.bytes)} bytes · loss ${pct} · delay ${p.delayMs} ms · ${rate}`;
 }
