@@ -18,6 +18,8 @@ import { RttEstimator } from './rtt.js';
 import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
+import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
+import { wantWindowUpdate, windowField } from './window.js';
 import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
 
 /** What a connection needs from the layer that holds it. */
@@ -51,18 +53,6 @@ export interface TcpConnectionStats {
   zeroWindowProbes: number;
   keepAliveProbes: number;
 }
-
-/** RFC 9293 §3.7.1 default send MSS when the peer sent no MSS option: 536 (IPv4), 1220 (IPv6). */
-export function defaultMss(isV6: boolean): number {
-  return isV6 ? 1220 : 536;
-}
-
-export function isV6(address: string): boolean {
-  return address.includes(':');
-}
-
-/** Smallest send MSS accepted from a peer's option (protects against 1-byte segments). */
-export const MIN_SND_MSS = 48;
 
 export class TcpConnection {
   readonly local: Endpoint;
@@ -210,10 +200,10 @@ export class TcpConnection {
     this.passive = initial === 'LISTEN';
     this.#state = initial;
     const v6 = isV6(remote.address);
-    const pathMss = Math.max(MIN_SND_MSS, host.services.mtuFor(remote.address) - (v6 ? 40 : 20) - 20);
+    const pathMss = mssForMtu(host.services.mtuFor(remote.address), v6);
     const wanted = opts.mss ?? cfg.mss;
     this.advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, wanted ?? pathMss));
-    this.sndMss = Math.min(pathMss, defaultMss(v6));
+    this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);
     this.rcvMss = Math.min(this.advMss, defaultMss(false));
     this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));
     this.recvBuf = new ByteQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
@@ -328,7 +318,7 @@ export class TcpConnection {
     const out = this.recvBuf.shift(n);
     this.readOffset += out.length;
     if (this.recvBuf.length === 0) this.readableArmed = true;
-    if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && this.#wantWindowUpdate()) {
+    if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && wantWindowUpdate(this)) {
       this.ackNow = true;
       this.host.wake(this);
     }
@@ -501,33 +491,15 @@ export class TcpConnection {
     return this.finQueued && seqGt(this.sndUna, this.finSeq);
   }
 
-  /** @internal Receive capacity the window may offer (65535 until RFC 7323 window scaling). */
-  rcvCapacity(): number {
-    return Math.min(this.recvBuf.limit, 0xffff * 2 ** this.rcvWscale);
-  }
-
-  /**
-   * @internal The window to advertise now (bytes). RFC 9293 §3.8.6.2.2 receiver SWS avoidance:
-   * the right edge moves only when it can move by at least min(RCV.BUFF/2, Eff.snd.MSS); it
-   * never moves left. This is the single place RFC 7323 scaling hooks into.
-   */
-  receiveWindow(): number {
-    const cap = this.rcvCapacity();
-    const free = Math.max(0, cap - this.recvBuf.length);
-    const cur = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
-    if (free - cur >= Math.min(cap / 2, this.sndMss)) return free;
-    return cur;
-  }
-
-  /** @internal The 16-bit window field for the receive window (§3.1, scaled by RFC 7323 later). */
+  /** The window field the next segment would carry (window.ts, RFC 9293 §3.8.6.2.2). */
   windowField(): number {
-    return Math.min(0xffff, Math.floor(this.receiveWindow() / 2 ** this.rcvWscale));
+    return windowField(this);
   }
 
   /** @internal Builds a segment from this connection and records what it acknowledges/advertises. */
   segment(seq: number, flags: number, payload: Uint8Array, options: TcpDatagram['seg']['options'] = []): TcpDatagram {
     const hasAck = (flags & ACK) !== 0;
-    const window = (flags & RST) !== 0 ? 0 : this.windowField();
+    const window = (flags & RST) !== 0 ? 0 : windowField(this);
     if (hasAck && (flags & RST) === 0) {
       const edge = seqAdd(this.rcvNxt, window * 2 ** this.rcvWscale);
       if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;
@@ -587,14 +559,6 @@ export class TcpConnection {
     const cfg = this.host.config;
     const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
-  }
-
-  /** Whether reading opened the window enough to announce it (§3.8.6.2.2). */
-  #wantWindowUpdate(): boolean {
-    const cur = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
-    const next = this.receiveWindow();
-    if (next <= cur) return false;
-    return cur < this.sndMss || next >= 2 * cur;
   }
 
   #release(flushRecv: boolean): void {

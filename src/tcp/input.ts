@@ -3,7 +3,8 @@
 // security, SYN, ACK, URG, text, FIN. RFC 5961 hardens the RST, SYN and ACK checks.
 
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
-import { EMPTY, MIN_SND_MSS, defaultMss, isV6, type TcpConnection } from './connection.js';
+import { EMPTY, type TcpConnection } from './connection.js';
+import { effectiveSendMss, isV6, peerMssOption } from './mss.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
@@ -18,10 +19,8 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
 
 /** RFC 9293 §3.7.1 / RFC 6691: effective send MSS from the peer's MSS option and our path MTU. */
 export function applyPeerOptions(c: TcpConnection, seg: TcpRepr): void {
-  for (const o of seg.options) if (o.kind === 'mss') c.peerMss = o.mss;
-  const v6 = isV6(c.remote.address);
-  const pathMss = c.host.services.mtuFor(c.remote.address) - (v6 ? 40 : 20) - 20;
-  c.sndMss = Math.max(MIN_SND_MSS, Math.min(c.peerMss ?? defaultMss(v6), pathMss));
+  c.peerMss = peerMssOption(seg);
+  c.sndMss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
   c.rcvMss = Math.min(c.advMss, c.sndMss);
 }
 

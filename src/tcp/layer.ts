@@ -7,7 +7,8 @@ import { PortTable } from '../ports/port-table.js';
 import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices } from '../stack/types.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { resolveConfig, type TcpConfig } from './config.js';
-import { EMPTY, MIN_SND_MSS, TcpConnection, connectionKey, isV6, type ConnectionHost } from './connection.js';
+import { EMPTY, TcpConnection, connectionKey, type ConnectionHost } from './connection.js';
+import { isV6, mssForMtu } from './mss.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
@@ -182,6 +183,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
         }
       }
       segmentArrives(c, seg, now);
+      this.wake(c); // timers may have moved and a reply may be owed: poll it
       return;
     }
     const l = this.#findListener(dgram.dst, seg.dstPort);
@@ -243,7 +245,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     if (!(seqLe(c.sndUna, err.seq) && seqLt(err.seq, c.sndMax))) return;
     if (err.kind === 'packet-too-big') {
       if (err.mtu === undefined) return;
-      const mss = Math.max(MIN_SND_MSS, err.mtu - (isV6(c.remote.address) ? 40 : 20) - 20);
+      const mss = mssForMtu(err.mtu, isV6(c.remote.address));
       if (mss >= c.sndMss) return;
       // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
       c.sndMss = mss;
