@@ -18,6 +18,16 @@ import { setImmediate as immediate } from 'node:timers/promises';
 import type { Scheduler } from './scheduler.js';
 
 const SLICE = 2048;
+/**
+ * After user-visible activity, time moves on only once user code has settled: while a ref'd
+ * setImmediate is pending (libraries such as undici hop through the check phase before writing
+ * again), the driver yields again, at most this many turns.
+ */
+const SETTLE_TURNS = 16;
+
+function userImmediatePending(): boolean {
+  return process.getActiveResourcesInfo().includes('Immediate');
+}
 /** A real-time batch runs at most this many events before giving the event loop a turn. */
 const REAL_BATCH = 4096;
 
@@ -108,14 +118,24 @@ export class VirtualDriver implements Driver {
     let sinceYield = 0;
     try {
       await immediate(); // let the synchronous code that scheduled the work finish first
+      let settle = 0;
       while (!this.closed && this.refs > 0 && this.driving === 0) {
         const t = s.peekTime();
         if (t === undefined) break;
         if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
           this.userDirty = false;
           sinceYield = 0;
+          settle = SETTLE_TURNS;
           await immediate();
           continue;
+        }
+        if (t > s.now && settle > 0) {
+          settle--;
+          if (userImmediatePending()) {
+            await immediate();
+            continue;
+          }
+          settle = 0;
         }
         s.runOne();
         sinceYield++;
@@ -139,6 +159,7 @@ export class VirtualDriver implements Driver {
     const s = this.sched;
     let sinceYield = 0;
     let quiet = 0;
+    let settle = 0;
     while (!this.closed) {
       const t = s.peekTime();
       if (t === undefined || t > limit) {
@@ -156,8 +177,17 @@ export class VirtualDriver implements Driver {
       if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
         this.userDirty = false;
         sinceYield = 0;
+        settle = SETTLE_TURNS;
         await immediate();
         continue;
+      }
+      if (t > s.now && settle > 0) {
+        settle--;
+        if (userImmediatePending()) {
+          await immediate();
+          continue;
+        }
+        settle = 0;
       }
       s.runOne(limit);
       sinceYield++;
