@@ -300,3 +300,26 @@ test('a throwing user callback rejects idle() and leaves the network usable', as
   assert.equal(calls, 2);
   assert.equal(await until(net, a.ping('10.0.0.2')), 0);
 });
+
+test('bound dgram sockets hold a ref: the virtual network runs by itself while one is open, and stops with the last', async () => {
+  const net = createNetwork();
+  const a = net.host({ address: '10.0.0.1' });
+  const b = net.host({ address: '10.0.0.2' });
+  net.link(a, b, { delayMs: 5 });
+  const srv = echoServer(b, 'udp4', 7);
+  const cli = a.dgram.createSocket('udp4');
+  cli.send('auto', 7, '10.0.0.2');
+  const [m] = (await once(cli, 'message')) as [Buffer];
+  assert.equal(m.toString(), 'host1:auto');
+  assert.equal(net.now(), 10);
+  // unref() releases the socket's hold, as in Node; with no holder left nothing runs by itself.
+  cli.unref();
+  srv.unref();
+  const before = net.now();
+  const p = a.ping('10.0.0.2');
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(net.now(), before);
+  assert.equal(await until(net, p), 10);
+  srv.close();
+  cli.close();
+});

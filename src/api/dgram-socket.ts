@@ -65,6 +65,9 @@ export interface DgramHost {
   resolve(name: string, family: 4 | 6): string | undefined;
   register(udp: UdpSocket, owner: Socket): void;
   unregister(udp: UdpSocket): void;
+  /** A bound socket keeps a real-clock process alive (HostRuntime.ref). */
+  ref(): void;
+  unref(): void;
 }
 
 type BindState = 'unbound' | 'bound';
@@ -88,6 +91,9 @@ export class Socket extends EventEmitter {
   private bindState: BindState = 'unbound';
   private connectState: ConnectState = 'disconnected';
   private sendBufferSize = LINUX_DEFAULT_BUF;
+  /** Whether the user wants this socket to keep the process alive (socket.ref/unref). */
+  private wantRef = true;
+  private holdsRef = false;
 
   constructor(host: DgramHost, opts: SocketOptions) {
     super();
@@ -146,6 +152,7 @@ export class Socket extends EventEmitter {
       return false;
     }
     this.bindState = 'bound';
+    this.syncRef();
     this.host.defer(() => {
       if (this.udp) this.emit('listening');
     });
@@ -262,6 +269,7 @@ export class Socket extends EventEmitter {
     udp.close();
     this.host.unregister(udp);
     this.udp = undefined;
+    this.syncRef();
     this.host.kick();
     this.host.defer(() => this.emit('close'));
     return this;
@@ -314,13 +322,28 @@ export class Socket extends EventEmitter {
     return 0;
   }
 
-  /** No-ops (the simulated network holds no event-loop handles); return this as Node does. */
+  /**
+   * As in Node, a bound socket keeps the process alive unless unref()'d — which matters only on a
+   * network with clock: 'real'; with the virtual clock these change nothing. Both return this.
+   */
   ref(): this {
+    this.wantRef = true;
+    this.syncRef();
     return this;
   }
 
   unref(): this {
+    this.wantRef = false;
+    this.syncRef();
     return this;
+  }
+
+  private syncRef(): void {
+    const should = this.wantRef && this.udp !== undefined && this.bindState === 'bound';
+    if (should === this.holdsRef) return;
+    this.holdsRef = should;
+    if (should) this.host.ref();
+    else this.host.unref();
   }
 
   private bufferCheck(size?: number): void {

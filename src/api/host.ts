@@ -31,7 +31,10 @@ export interface HostRuntime {
   lookupHost(name: string, family: 4 | 6): string | undefined;
   /** Register the drain that runs after every stack poll; it returns true when it dispatched events. */
   addPump(pump: (now: number) => boolean): void;
-  /** An open socket or server holds the network running (virtual clock: it advances on its own while refs are held). */
+  /**
+   * An open socket or server holds the network running: with the virtual clock it advances on its
+   * own while refs are held; with the real clock the Node process stays alive, as with kernel sockets.
+   */
   ref(): void;
   /** Releases a ref(). */
   unref(): void;
@@ -195,6 +198,8 @@ export class Host {
       resolve: (name, family) => this.resolve(name, family),
       register: (udp, owner) => void this.udpOwners.set(udp, owner),
       unregister: (udp) => void this.udpOwners.delete(udp),
+      ref: () => rt.ref(),
+      unref: () => rt.unref(),
     };
   }
 }

@@ -42,7 +42,10 @@ export interface Driver {
   advance(ms: number): void;
   /** Something user-visible happened (an event was emitted): yield before time moves on. */
   markUserActivity(): void;
-  /** A handle that keeps the network running while user code awaits it (virtual clock: auto-run). */
+  /**
+   * A handle that keeps the network running while user code awaits it: the virtual clock runs by
+   * itself while refs are held; the real clock keeps the Node process alive.
+   */
   ref(): void;
   /** Releases a ref(). */
   unref(): void;
@@ -226,11 +229,22 @@ export class RealDriver implements Driver {
     // Real time: every batch is its own macrotask already.
   }
 
+  private refs = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  /** Real time runs by itself; a held ref keeps the Node process alive, as an open kernel socket does. */
   ref(): void {
-    // Real time: the driver's own timer keeps the network running.
+    if (this.closed) return;
+    if (this.refs++ === 0) this.keepAlive = setInterval(() => {}, 0x7fffffff);
   }
 
-  unref(): void {}
+  unref(): void {
+    if (this.refs === 0) return;
+    if (--this.refs === 0 && this.keepAlive) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+    }
+  }
 
   async idle(maxMs: number): Promise<void> {
     const deadline = this.real() + maxMs;
@@ -258,6 +272,8 @@ export class RealDriver implements Driver {
 
   close(): void {
     this.closed = true;
+    this.refs = 1;
+    this.unref();
     this.disarm();
     this.sched.onEarlier = undefined;
     const w = this.waiters;
