@@ -43,3 +43,15 @@ test('transfer with reordering, duplication and corruption arrives intact', () =
   assert.equal(r.client.state, 'CLOSED');
   assert.equal(r.server?.state, 'CLOSED');
 });
+
+test('RFC 9293 §3.4 sequence numbers wrap modulo 2^32 in the middle of a transfer', () => {
+  const data = bytes(200_000, 6);
+  const r = transfer(
+    { seed: 7, loss: 0.05, reorder: 0.05, delayMs: 3, a: { config: { isn: () => 0xffffff00 } }, b: { config: { isn: () => 0xfffffff0 } } },
+    data,
+  );
+  assert.equal(r.client.iss, 0xffffff00);
+  assert.ok(r.client.sndMax < 0xffffff00, 'SND.MAX wrapped past zero');
+  assert.equal(sha256(r.received), sha256(data));
+  assert.equal(r.client.state, 'CLOSED');
+});

@@ -103,7 +103,11 @@ export class TcpConnection {
   sndMss: number;
   /** MSS we advertise. */
   advMss: number;
-  /** Estimate of the peer's segment size, for "every second full-sized segment" (§3.8.6.3). */
+  /**
+   * Estimate of the peer's segment size, for "every second full-sized segment" (§3.8.6.3): the
+   * largest segment seen so far (starting at 536), so a peer sending 1448-byte segments is ACKed
+   * every 2 × 1448 bytes.
+   */
   rcvMss: number;
   /** The peer sent an MSS option. */
   peerMss: number | undefined = undefined;

@@ -21,7 +21,6 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
 export function applyPeerOptions(c: TcpConnection, seg: TcpRepr): void {
   c.peerMss = peerMssOption(seg);
   c.sndMss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
-  c.rcvMss = Math.min(c.advMss, c.sndMss);
 }
 
 /** §3.10.7.2 LISTEN, third check: a SYN creates this connection in SYN-RECEIVED. */
