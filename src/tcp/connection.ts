@@ -21,6 +21,7 @@ import { TimerTable } from './timers.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
 import { wantWindowUpdate, windowField } from './window.js';
 import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
+import { TcpFlag } from '../wire/tcp-types.js';
 
 /** What a connection needs from the layer that holds it. */
 export interface ConnectionHost {
@@ -402,7 +403,7 @@ export class TcpConnection {
       case 'FIN-WAIT-1':
       case 'FIN-WAIT-2':
       case 'CLOSE-WAIT':
-        this.host.enqueue(this.segment(this.sndMax, RST_ACK, EMPTY));
+        this.host.enqueue(this.segment(this.sndMax, RST | ACK, EMPTY));
         break;
       default:
         break;
@@ -576,9 +577,7 @@ export class TcpConnection {
 }
 
 export const EMPTY = new Uint8Array(0);
-const ACK = 0x10;
-const RST = 0x04;
-const RST_ACK = 0x14;
+const { ACK, RST } = TcpFlag;
 
 export function connectionKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
   return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
