@@ -144,3 +144,16 @@ test('a registered congestion controller is used through the interface only', ()
   p.layer.poll(p.layer.pollAt()!);
   assert.deepEqual(calls, ['ack', 'rto']);
 });
+
+test('RFC 5681 §4.1: after an idle period longer than the RTO, cwnd restarts from min(IW, cwnd)', () => {
+  const p = sender();
+  p.conn.send(new Uint8Array(40 * MSS), 10);
+  p.layer.poll(10);
+  for (let i = 1; i <= 40; i++) ack(p, seg(i), 10 + i);
+  const grown = p.conn.cc.cwnd;
+  assert.ok(grown > 14600);
+  p.conn.send(new Uint8Array(40 * MSS), 10_000);
+  const out = p.layer.poll(10_000);
+  assert.equal(p.conn.cc.cwnd, 14600);
+  assert.equal(out.length, 10, 'a fresh initial window of segments');
+});
