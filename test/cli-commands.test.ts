@@ -192,13 +192,15 @@ test('decode - reads hex or a pcap from stdin', () => {
   assert.match(r.stdout, /\[SYN\]/);
 });
 
-test('start: the overview, then a TCP SYN decoded', () => {
+test('start: the handshake ladder, a lossy transfer summary, then the commands', () => {
   const r = layer4(['start']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /^Usage: layer4/);
-  assert.match(r.stdout, /ports \[options\] \[query\]/);
-  assert.match(r.stdout, /TCP \[SYN\]/);
-  assert.match(r.stdout, /Checksum: 0x[0-9a-f]{4} \[valid\]/);
+  assert.match(r.stdout, /^layer4: a userspace TCP\/UDP\/IP stack/);
+  assert.match(r.stdout, /SYN-SENT │──SYN seq=100─+▶│/);
+  assert.match(r.stdout, /FIN-WAIT-2 │◀─+FIN,ACK seq=2501 ack=202──│ LAST-ACK/);
+  assert.match(r.stdout, /sha256 +[0-9a-f]{16}…  ✓/);
+  assert.match(r.stdout, /layer4 ports \[query\]/);
+  assert.match(r.stdout, /layer4 demo handshake/);
 });
 
 test('bin/layer4.js runs the built CLI', (t) => {

@@ -86,9 +86,9 @@ function pct(p: number): string {
   return `${Number((p * 100).toPrecision(3))}%`;
 }
 
-/** The ladder as the command prints it (explanations on unless turned off). */
+/** The ladder as the command prints it (explanations on unless turned off; no trailing blanks). */
 export function handshakeLadderText(r: HandshakeDemoResult, v: LadderViewOptions): string {
-  return renderLadderText(r.trace, { lang: v.lang, explain: v.explain ?? true, time: v.time ?? false, ascii: v.ascii ?? false });
+  return renderLadderText(r.trace, { lang: v.lang, explain: v.explain ?? true, time: v.time ?? false, ascii: v.ascii ?? false }).replace(/ +$/gm, '');
 }
 
 /** The --json object: the settings, the outcome and the trace the ladder is drawn from. */

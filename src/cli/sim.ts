@@ -162,12 +162,13 @@ const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed
 /** The human-readable summary of a run. */
 export function formatSimSummary(s: SimSettings, r: BulkResult): string {
   const lines: string[] = [];
-  lines.push(`${formatBytes(s.bytes)} from ${BULK_A} to ${BULK_B}:${BULK_PORT} over ${describeLink(s)} (${s.cc}, seed ${s.seed})`);
-  lines.push('');
-  const check = r.sha256Match ? '✓ SHA-256 match' : '✗ SHA-256 MISMATCH';
-  lines.push(`  delivered    ${group(r.received)} of ${group(r.bytes)} bytes   ${check}  ${r.sha256Received.slice(0, 16)}…`);
-  lines.push(`  goodput      ${r.goodputMbps.toFixed(2)} Mbit/s in virtual time`);
-  lines.push(`  duration     ${ms(r.virtualMs)} ms virtual · ${ms(r.wallMs)} ms wall`);
+  lines.push(`  transfer     ${formatBytes(s.bytes)}, ${BULK_A} → ${BULK_B}:${BULK_PORT}, ${s.cc}, seed ${s.seed}`);
+  lines.push(`  link         ${describeLink(s)}`);
+  lines.push(`  delivered    ${group(r.received)} of ${group(r.bytes)} bytes`);
+  const verdict = r.sha256Match ? '✓ what B read is what A wrote' : r.received !== r.bytes ? '✗ incomplete' : '✗ MISMATCH: B read other bytes than A wrote';
+  lines.push(`  sha256       ${r.sha256Received.slice(0, 16)}…  ${verdict}`);
+  lines.push(`  goodput      ${r.goodputMbps.toFixed(2)} Mbit/s (virtual time)`);
+  lines.push(`  duration     ${ms(r.virtualMs)} ms virtual, ${ms(r.wallMs)} ms wall`);
   const how = `${r.fastRetransmits} fast retransmit${r.fastRetransmits === 1 ? '' : 's'}, ${r.rtoExpirations} timeout${r.rtoExpirations === 1 ? '' : 's'}`;
   lines.push(`  segments     ${group(r.segments)} sent by A, ${group(r.retransmits)} retransmitted (${how})`);
   lines.push(r.rtt === undefined ? '  RTT          no samples' : `  RTT          min ${ms(r.rtt.min)} · avg ${ms(r.rtt.avg)} · max ${ms(r.rtt.max)} ms (${group(r.rtt.samples)} samples)`);
