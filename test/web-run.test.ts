@@ -11,7 +11,7 @@ import type { SegmentEntry, TraceEntry } from '../src/viz/trace.js';
 import { LadderSelector } from '../web/ladder-view.js';
 import { formatSize, parseParams, parseSize, paramText, paramTextFromQuery, DEFAULT_PARAMS, type RunParams } from '../web/params.js';
 import { Player } from '../web/player.js';
-import { TraceRecorder, decodeTcpPacket } from '../web/recorder.js';
+import { TraceRecorder } from '../web/recorder.js';
 import { CLIENT_ADDRESS, DemoRun, SERVER_ADDRESS } from '../web/run.js';
 
 const { SYN, ACK, FIN } = TcpFlag;
@@ -98,7 +98,7 @@ test('recorder: a segment re-sending sequence space already sent is a retransmis
   assert.equal(rec.trace.entries.length, 6);
   const udp = buildIpPacket({ src: '10.0.0.1', dst: '10.0.0.2', udp: { srcPort: 1, dstPort: 2, payload: new Uint8Array(3) } });
   assert.equal(rec.packet(udp, 9), undefined);
-  assert.equal(decodeTcpPacket(new Uint8Array([0x45, 0, 0])), undefined, 'truncated bytes: no segment, no throw');
+  assert.equal(rec.packet(new Uint8Array([0x45, 0, 0]), 9), undefined, 'truncated bytes: no segment, no throw');
   assert.equal(rec.trace.entries.length, 6);
 });
 

@@ -158,6 +158,11 @@ class Page {
     this.drawLadder();
     this.drawPlot();
     this.frame = requestAnimationFrame((now) => this.tick(now));
+    // (data-state=running has given the ladder its full height.) Bring the diagrams into view: the status line at the top, the ladder's newest rows below it.
+    const status = this.message.closest('section');
+    if (status !== null && this.ladder.getBoundingClientRect().top > window.innerHeight * 0.3) {
+      status.scrollIntoView({ block: 'start' });
+    }
   }
 
   tick(now: number): void {
@@ -263,14 +268,23 @@ class Page {
   /** Draws the plot; returns the wall ms it took. */
   drawPlot(): number {
     const start = performance.now();
-    const series: TimeSeries = this.run !== undefined ? seriesFromTrace(this.run.recorder.trace, 0) : { segments: [], acks: [], cc: [] };
+    const series: TimeSeries = this.run !== undefined ? seriesFromTrace(arrivedAcks(this.run.recorder.trace), 0) : { segments: [], acks: [], cc: [] };
     if (this.run !== undefined) series.cc = this.run.cc;
-    const width = Math.max(480, Math.min(1400, Math.floor(this.plot.clientWidth || 900)));
+    // Narrower than 600 px the legend would not fit: draw at 600 and let CSS scale it down.
+    const width = Math.max(600, Math.min(1400, Math.floor(this.plot.clientWidth || 900)));
     const title = this.run !== undefined ? runTitle(this.run.params, this.lang) : t('plotTitle', this.lang);
     const svg = renderTimeSequenceSvg(series, { lang: this.lang, width, height: 340, idPrefix: 'plot', cwndPanel: series.cc.length > 0, title });
     this.plot.innerHTML = stripXmlDeclaration(svg);
     return performance.now() - start;
   }
+}
+
+/**
+ * The trace without the server's segments still on the link: the plot is the client's view, and an
+ * ACK counts when it arrives (drawn at its send time, it would step the ACK line back down).
+ */
+function arrivedAcks(trace: LadderTrace): LadderTrace {
+  return { sides: trace.sides, entries: trace.entries.filter((e) => e.kind !== 'segment' || e.from === 0 || e.tArrive !== undefined || e.lost === true) };
 }
 
 function stripXmlDeclaration(svg: string): string {

@@ -1,51 +1,15 @@
 // Builds the ladder trace of a demo run from the IP packets the two stacks really exchange: each
 // packet is decoded with wire/ as it enters the link, its arrival time is filled in when it leaves
 // the link, and the state changes come from the TCP layer's events. Nothing here is scripted.
+// Decoding is shared with the CLI traces (src/trace/packet-segment.ts, over the wire/ views).
 
-import { parseIpv4 } from '../src/wire/ipv4.js';
-import { parseIpv6 } from '../src/wire/ipv6.js';
-import { IpProto } from '../src/wire/ip-proto.js';
-import { parseTcp } from '../src/wire/tcp.js';
-import { TcpFlag, type TcpOption, type TcpRepr } from '../src/wire/tcp-types.js';
+import { decodeSegment, optionsSummary } from '../src/trace/packet-segment.js';
+import { TcpFlag, type TcpOption } from '../src/wire/tcp-types.js';
 import type { LadderTrace, LocalizedText, SegmentEntry, SideIndex, TcpStateName, TraceEntry, TraceSide } from '../src/viz/trace.js';
 
 /** a < b in 32-bit sequence space (RFC 9293 §3.4). */
 function seqBefore(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
-}
-
-/** The TCP segment and source address inside one IP packet, or undefined for anything else. */
-export function decodeTcpPacket(packet: Uint8Array): { src: string; seg: TcpRepr } | undefined {
-  const version = packet.length > 0 ? packet[0]! >> 4 : 0;
-  let src: string;
-  let payload: Uint8Array;
-  if (version === 4) {
-    const ip = parseIpv4(packet);
-    if (!ip.ok || ip.value.protocol !== IpProto.TCP || ip.value.fragmentOffset !== 0 || ip.value.moreFragments) return undefined;
-    src = ip.value.src;
-    payload = ip.value.payload;
-  } else if (version === 6) {
-    const ip = parseIpv6(packet);
-    if (!ip.ok || ip.value.protocol !== IpProto.TCP) return undefined;
-    src = ip.value.src;
-    payload = ip.value.payload;
-  } else {
-    return undefined;
-  }
-  const tcp = parseTcp(payload, 0, payload.length, 'lenient');
-  return tcp.ok ? { src, seg: tcp.value } : undefined;
-}
-
-/** Short summary of SYN options for the ladder label: 'mss=1460,sackOK,ws=7,ts'. */
-export function optionsSummary(options: readonly TcpOption[]): string {
-  const parts: string[] = [];
-  for (const o of options) {
-    if (o.kind === 'mss') parts.push(`mss=${o.mss}`);
-    else if (o.kind === 'sackPermitted') parts.push('sackOK');
-    else if (o.kind === 'wscale') parts.push(`ws=${o.shift}`);
-    else if (o.kind === 'timestamp') parts.push('ts');
-  }
-  return parts.join(',');
 }
 
 interface SideTrack {
@@ -82,11 +46,10 @@ export class TraceRecorder {
 
   /** Records a packet entering the link at `now`; returns its entry (undefined if it is not TCP between the two sides). */
   packet(packet: Uint8Array, now: number): SegmentEntry | undefined {
-    const d = decodeTcpPacket(packet);
-    if (d === undefined) return undefined;
-    const from = this.sideOf(d.src);
+    const seg = decodeSegment(packet);
+    if (seg === undefined) return undefined;
+    const from = this.sideOf(seg.src);
     if (from === undefined) return undefined;
-    const seg = d.seg;
     const tr = this.track[from];
     const other = this.track[from === 0 ? 1 : 0];
     const syn = (seg.flags & TcpFlag.SYN) !== 0;
@@ -98,7 +61,7 @@ export class TraceRecorder {
     // RFC 7323 §2.2: the window field of a SYN is never scaled; afterwards it is scaled by the
     // sender's shift only when both SYNs carried the option.
     const shift = !syn && tr.wscale !== undefined && other.wscale !== undefined ? Math.min(tr.wscale, 14) : 0;
-    const space = seg.payload.length + (syn ? 1 : 0) + (fin ? 1 : 0);
+    const space = seg.len + (syn ? 1 : 0) + (fin ? 1 : 0);
     let retransmission = false;
     if (space > 0) {
       const end = (seg.seq + space) >>> 0;
@@ -115,7 +78,7 @@ export class TraceRecorder {
       seq: seg.seq >>> 0,
       ack: seg.ack >>> 0,
       flags: seg.flags,
-      len: seg.payload.length,
+      len: seg.len,
       window: seg.window * 2 ** shift,
     };
     if (syn) entry.options = optionsSummary(seg.options);
