@@ -147,9 +147,12 @@ export function validateListen(args: readonly unknown[]): [ListenTarget, Callbac
   throw errArgValue('options', options, 'must have the property "port" or "path"');
 }
 
+/** Node's largest timer duration (2^31 - 1 ms); longer timeouts are clamped to it. */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
 /** Node's socket.setTimeout() argument check; returns the timeout in ms. */
 export function validateTimeout(msecs: unknown): number {
   if (typeof msecs !== 'number') throw errArgType('msecs', ['number'], msecs);
-  if (!(msecs >= 0) || msecs > 4294967295) throw errOutOfRange('msecs', '>= 0 && <= 4294967295', msecs);
-  return msecs;
+  if (!(msecs >= 0) || !Number.isFinite(msecs)) throw errOutOfRange('msecs', 'a non-negative finite number', msecs);
+  return Math.min(msecs, TIMEOUT_MAX);
 }

@@ -67,18 +67,14 @@ export class Server extends EventEmitter implements ListenerOwner, AcceptingServ
       this.#bind('::', target);
       return this;
     }
-    const literal = canonicalIp(target.host);
-    if (literal !== undefined) {
-      this.#bind(literal, target);
-      return this;
-    }
+    // As in Node, a host (even a literal) goes through a lookup first: the bind happens a tick later.
     const token = {};
     this.#lookupToken = token;
     const name = target.host;
     this.#host.defer(() => {
       if (this.#lookupToken !== token) return;
       this.#lookupToken = undefined;
-      const a = this.#host.resolve(name, 4) ?? this.#host.resolve(name, 6);
+      const a = canonicalIp(name) ?? this.#host.resolve(name, 4) ?? this.#host.resolve(name, 6);
       if (a === undefined) {
         const err = new Error(`getaddrinfo ENOTFOUND ${name}`) as NodeSystemError;
         Object.assign(err, { errno: -3008, code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: name });
