@@ -55,7 +55,7 @@ const RFC_TCP: Partial<TcpConfig> = {
   msl: 120_000,
   recvBufferSize: 65_535,
   sendBufferSize: 256 * 1024,
-  synRetries: 6,
+  synRetries: 7, // RFC 1122 §4.2.3.5: a SYN is retried for at least 3 minutes (1+2+…+32+60+60 s)
   synAckRetries: 5,
   dataRetries: 15,
   keepAliveIdle: 2 * 60 * 60 * 1000,

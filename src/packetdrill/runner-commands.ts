@@ -87,19 +87,27 @@ function sysctlName(s: string): string {
   return s.startsWith('/proc/sys/') ? s.slice('/proc/sys/'.length).replace(/\//g, '.') : s.replace(/\//g, '.');
 }
 
-/** Splits a shell line into words, honouring simple quotes. */
+/** Splits a shell line into words: quotes group (and are removed), backslash escapes one character. */
 function words(line: string): string[] {
   const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  let last = -1;
-  while ((m = re.exec(line)) !== null) {
-    const w = m[1] ?? m[2] ?? m[3] ?? '';
-    // `name="a b"`: a quoted part right after a word belongs to that word
-    if (last === m.index && out.length > 0) out[out.length - 1] += w;
-    else out.push(w);
-    last = re.lastIndex;
+  let cur: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      else cur = (cur ?? '') + ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur ??= '';
+    } else if (ch === '\\' && i + 1 < line.length) {
+      cur = (cur ?? '') + line[++i];
+    } else if (/\s/.test(ch)) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + ch;
   }
+  if (cur !== undefined) out.push(cur);
   return out;
 }
 
@@ -161,7 +169,7 @@ function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
  */
 export function interpretCommand(text: string): CommandOutcome {
   const cfg: Partial<TcpConfig> = {};
-  for (const raw of text.split(/\n|;|&&/)) {
+  for (const raw of text.replace(/\\\n/g, ' ').split(/\n|;|&&/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
     const why = one(line, cfg);

@@ -82,6 +82,8 @@ class Run implements SyscallContext {
   readonly tolerance: Tolerance;
   readonly trace: string[] = [];
   sut: SocketUnderTest | undefined = undefined;
+  /** The last listen()ed socket, for new incarnations of a passive connection. */
+  #listening: SocketUnderTest | undefined = undefined;
   #nextRemotePort = 40_000;
   #pending: Pending | undefined = undefined;
   /** Scheduled time of the previous event (packetdrill's last event time), for tolerances. */
@@ -108,6 +110,7 @@ class Run implements SyscallContext {
 
   onListen(s: Sock): void {
     this.sut = new SocketUnderTest('listening', s.bound?.port ?? this.bindPort, undefined);
+    this.#listening = this.sut;
   }
 
   onConnect(_s: Sock, c: TcpConnection): void {
@@ -193,9 +196,11 @@ class Run implements SyscallContext {
     }
     if (p.proto !== 'tcp') throw new Skipped(ev.line, 'UDP packets are not supported');
     let sut = this.sut;
+    if (sut !== undefined && sut.kind === 'passive' && this.#newIncarnation(sut, p)) sut = this.#listening;
     if (sut === undefined || sut.kind === 'listening') {
       // A new connection attempt from the script: a fresh remote port, toward the listener's port.
-      sut = new SocketUnderTest('passive', sut?.localPort ?? this.bindPort, p.srcPort ?? this.#nextRemotePort++);
+      const port = p.srcPort ?? (this.sut?.kind === 'passive' ? this.sut.remotePort : undefined) ?? this.#nextRemotePort++;
+      sut = new SocketUnderTest('passive', sut?.localPort ?? this.bindPort, port);
       if (p.seq.kind === 'range') sut.seq.noteInboundSyn(p.seq.start);
       this.sut = sut;
     } else if (sut.kind === 'active' && (p.flags.bits & 0x02) !== 0 && !sut.seq.knowsRemoteIsn && p.seq.kind === 'range') {
@@ -204,6 +209,18 @@ class Run implements SyscallContext {
     const d = inboundSegment(p, sut, this.host);
     if (!d.ok) throw new Skipped(ev.line, d.message);
     this.host.inject(d.value);
+  }
+
+  /**
+   * A SYN (without ACK) toward a passive socket under test whose connection is gone (reset,
+   * timed out) or in TIME-WAIT starts a new incarnation of the same 4-tuple: a new socket under
+   * test, so that the new ISNs are learned (packetdrill would keep the old mapping, which makes
+   * such scripts impossible to write).
+   */
+  #newIncarnation(sut: SocketUnderTest, p: TcpPacketSpec): boolean {
+    if ((p.flags.bits & 0x12) !== 0x02 || this.#listening === undefined) return false;
+    const c = this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
+    return c === undefined || c.state === 'TIME-WAIT';
   }
 
   #outbound(ev: Event & { kind: 'packet' }, spec: TcpPacketSpec, sched: Schedule): void {
