@@ -227,7 +227,7 @@ export function registerSim(program: Command, ctx: CliContext): void {
       const pcap = flags.pcap === undefined ? undefined : checkOutputFile('--pcap', flags.pcap);
       const plot = flags.plot === undefined ? undefined : checkOutputFile('--plot', flags.plot);
       const json = flags.json === true;
-      const bar = !json && process.stderr.isTTY === true ? new ProgressBar({ write: (t) => ctx.io.err(t), columns: process.stderr.columns ?? 80 }) : undefined;
+      const bar = !json && process.stderr.isTTY === true ? new ProgressBar({ write: (t) => ctx.io.err(t), columns: process.stderr.columns || 80 }) : undefined;
       const opts = bulkOptions(s);
       if (pcap !== undefined) opts.pcapFile = pcap;
       if (plot !== undefined) opts.series = true;
