@@ -23,7 +23,6 @@ export const STRINGS = {
   seed: { en: 'Seed', ko: '시드' },
   seedHint: { en: 'same seed, same run', ko: '같은 시드, 같은 결과' },
   run: { en: 'Run', ko: '실행' },
-  stop: { en: 'Stop', ko: '중지' },
   skip: { en: 'Skip to end', ko: '끝으로 건너뛰기' },
   explain: { en: 'Explain each segment', ko: '세그먼트마다 설명 보기' },
   ladderTitle: { en: 'Ladder diagram', ko: '래더 다이어그램' },
@@ -38,7 +37,6 @@ export const STRINGS = {
   },
   statusIdle: { en: 'Set the link and press Run.', ko: '링크를 설정하고 실행을 누르세요.' },
   statusRunning: { en: 'Running…', ko: '실행 중…' },
-  statusStopped: { en: 'Stopped.', ko: '중지했습니다.' },
   statusDone: {
     en: '{bytes} bytes delivered in order and checked, in {time} of virtual time.',
     ko: '{bytes}바이트를 순서대로 전달하고 검증했습니다. 가상 시간 {time}.',

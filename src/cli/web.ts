@@ -147,7 +147,7 @@ export function registerWeb(program: Command, ctx: CliContext): void {
   program
     .command('web')
     .description('serve the browser demo page on 127.0.0.1 and print its URL (the stacks run in the page)')
-    .option('--port <n>', `TCP port on 127.0.0.1, 0 picks a free one (default ${DEFAULT_WEB_PORT})`, String(DEFAULT_WEB_PORT))
+    .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', String(DEFAULT_WEB_PORT))
     .addHelpText('after', '\nExamples:\n  layer4 web\n  layer4 web --port 8080\n  layer4 web --port 0\n\nStop it with Ctrl-C.')
     .action(async (opts: WebOptions) => {
       const port = parseWebPort(opts.port);
