@@ -3,30 +3,11 @@
 // 1 MiB transfer over a lossy link, summarised; then the commands to try next.
 
 import type { Command } from 'commander';
-import { buildIpPacket } from '../wire/build.js';
-import { TcpFlag } from '../wire/tcp-types.js';
 import { runHandshakeDemo } from '../trace/handshake.js';
 import { runBulkTransfer } from '../trace/bulk.js';
 import type { CliContext } from './context.js';
 import { handshakeIntro, handshakeLadderText, handshakeOptions, handshakeSettings } from './demo.js';
 import { bulkOptions, formatSimSummary, simSettings } from './sim.js';
-
-/** A SYN from 10.0.0.1:49152 to 10.0.0.2:80 with ISN 100 and the options Linux sends. */
-export function sampleSyn(): Uint8Array {
-  return buildIpPacket({
-    src: '10.0.0.1',
-    dst: '10.0.0.2',
-    dontFragment: true,
-    tcp: {
-      srcPort: 49152,
-      dstPort: 80,
-      seq: 100,
-      flags: TcpFlag.SYN,
-      window: 64240,
-      options: [{ kind: 'mss', mss: 1460 }, { kind: 'sackPermitted' }, { kind: 'timestamp', val: 1, ecr: 0 }, { kind: 'nop' }, { kind: 'wscale', shift: 7 }],
-    },
-  });
-}
 
 const WIDTH = 80;
 
