@@ -1,11 +1,11 @@
 // Host: what net.host() returns — one machine on the simulated network, with its Stack and the
 // Node-compatible APIs on top of it:
 //   host.dgram  ≈ node:dgram  (api/dgram.ts)
-//   host.net    ≈ node:net    (TCP; to be added by api/net.ts — see the marked place below)
+//   host.net    ≈ node:net    (TCP; api/net.ts, which registers its own pump for TCP events)
 //   host.ping() — ICMP/ICMPv6 echo, resolving to the round-trip time in ms.
 // The host drains the stack's events after every poll (the "pump") and routes each to the object
 // that owns it: UDP socket events to dgram sockets, echo replies to pending pings, anything else to
-// handlers registered with onStackEvent() (how host.net plugs in).
+// handlers registered with onStackEvent().
 
 import type { SimNode } from '../sim/node.js';
 import type { Stack } from '../stack/stack.js';
