@@ -1,7 +1,7 @@
 // Chooses what the page's ladder diagram draws. A ladder of ten thousand arrows teaches nothing,
 // so it keeps the opening (handshake, with any SYN retransmissions), the first few segments of the
 // transfer, and the close (from the first FIN or RST on); the segments in between are replaced by
-// one note saying how many were left out. The time-sequence plot always gets every segment.
+// a note saying how many were left out. The time-sequence plot always gets every segment.
 // Entries are fed one at a time as the run produces them, so the choice costs O(1) per segment.
 
 import { TcpFlag } from '../src/wire/tcp-types.js';
@@ -17,6 +17,9 @@ export interface LadderLimits {
 export const DEFAULT_LADDER_LIMITS: Readonly<LadderLimits> = Object.freeze({ dataSegments: 8, closeSegments: 24 });
 
 type Phase = 'open' | 'data' | 'close';
+
+/** Left-out segments a state change may be drawn ahead of (see add()). */
+const SMALL_GAP = 8;
 
 /** The omission note in both languages, with thousands separators. */
 export function omittedText(n: number): { en: string; ko: string } {
@@ -46,11 +49,16 @@ export class LadderSelector {
   /** Takes the next entry of the run; returns true when the ladder draws it. */
   add(e: TraceEntry): boolean {
     if (e.kind !== 'segment') {
-      // State changes and notes are rare and always drawn. One that happens while segments are
-      // being left out goes just before the omission note, so it is drawn on its own row near
-      // its time instead of being attached to the next drawn arrow, long after.
-      if (this.gap !== undefined) this.entries.splice(this.entries.length - 1, 0, e);
-      else this.entries.push(e);
+      // State changes and notes are rare and always drawn, on their own row near their time
+      // rather than attached to the next drawn arrow, long after. Shortly into a run of left-out
+      // segments, the row goes just before the omission note; later, the note is closed with
+      // its count, the row follows, and further left-out segments get a note of their own.
+      if (this.gap !== undefined && this.gap.count <= SMALL_GAP) {
+        this.entries.splice(this.entries.length - 1, 0, e);
+      } else {
+        this.gap = undefined;
+        this.entries.push(e);
+      }
       return true;
     }
     const closing = (e.flags & (TcpFlag.FIN | TcpFlag.RST)) !== 0;
