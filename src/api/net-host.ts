@@ -30,6 +30,8 @@ export interface NetHost {
   kick(): void;
   /** Run `fn` on a later tick, before network time moves on (Node's process.nextTick timing). */
   defer(fn: () => void): void;
+  /** Run `fn` in the next turn of the event loop, before network time moves on (where Node's handle-close callbacks run). */
+  later(fn: () => void): void;
   /** Run `fn` after `delayMs` of network time. */
   schedule(delayMs: number, fn: () => void): { cancel(): void };
   /** Host name, 'localhost' or IP literal → canonical address of `family`. */
@@ -99,6 +101,10 @@ export function createNetHost(src: NetHostSource): NetHost {
     kick: () => rt.kick(),
     defer: (fn) => {
       process.nextTick(fn);
+      rt.markActivity();
+    },
+    later: (fn) => {
+      setImmediate(fn);
       rt.markActivity();
     },
     schedule: (ms, fn) =>

@@ -379,7 +379,8 @@ export class Socket extends Duplex implements ConnectionOwner {
     this.#acceptedBy = undefined;
     cb(err);
     const hadError = err !== null && err !== undefined;
-    if (this.#everOpened) this.#host.defer(() => this.emit('close', hadError));
+    // Node emits 'close' from the handle's close callback, a turn of the event loop later.
+    if (this.#everOpened) this.#host.later(() => this.emit('close', hadError));
     else this.#host.defer(() => this.emit('close'));
     if (server !== undefined) server.connectionClosed();
   }
