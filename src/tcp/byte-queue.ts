@@ -44,11 +44,12 @@ export class ByteQueue {
   peek(offset: number, len: number): Uint8Array {
     const start = Math.max(0, Math.min(offset, this.#len));
     const n = Math.max(0, Math.min(len, this.#len - start));
-    const out = new Uint8Array(n);
-    if (n === 0) return out;
+    if (n === 0) return new Uint8Array(0);
     const cap = this.#buf.length;
     const pos = (this.#head + start) % cap;
     const first = Math.min(n, cap - pos);
+    if (first === n) return this.#buf.slice(pos, pos + n);
+    const out = new Uint8Array(n);
     out.set(this.#buf.subarray(pos, pos + first), 0);
     if (first < n) out.set(this.#buf.subarray(0, n - first), first);
     return out;
