@@ -27,6 +27,8 @@
 export const FRAGMENT_OVERHEAD = 64;
 /** Bytes charged per datagram under reassembly (entry, hole list, key). */
 export const ENTRY_OVERHEAD = 256;
+/** Completed datagrams remembered to recognise late duplicates of their fragments. */
+const RECENT = 256;
 
 interface Hole {
   first: number;
@@ -125,6 +127,14 @@ export class ByteBudget {
 export class Reassembler<M> implements BudgetMember {
   /** Insertion order is creation order, and with one timeout also deadline order. */
   private readonly entries = new Map<string, Entry<M>>();
+  /**
+   * Keys of the last RECENT datagrams completed: a late duplicate of one of their fragments is
+   * dropped instead of opening a reassembly that could only time out (and, for a first fragment,
+   * earn its sender a Time Exceeded). An identification repeats far less often than this.
+   */
+  private readonly recent = new Set<string>();
+  private readonly recentRing: string[] = [];
+  private recentNext = 0;
   /** The entry a fragment is being added to, exempt from eviction meanwhile. */
   private pinned: Entry<M> | undefined;
 
@@ -176,6 +186,7 @@ export class Reassembler<M> implements BudgetMember {
     const fragEnd = offset + len;
     let e = this.entries.get(key);
     if (e?.dead) return { kind: 'dropped', reason: 'abandoned' };
+    if (!e && this.recent.has(key)) return { kind: 'dropped', reason: 'duplicate' };
     // RFC 8200 §4.5: a fragment that would make the datagram exceed 65535 is discarded (alone).
     if (fragEnd > frag.maxEnd) return { kind: 'dropped', reason: 'too-big' };
     if (len === 0 && more) return { kind: 'dropped', reason: 'empty' };
@@ -233,6 +244,7 @@ export class Reassembler<M> implements BudgetMember {
       for (const f of e.frags) payload.set(f.data, f.offset);
       const first = e.first;
       this.remove(e);
+      this.remember(key);
       return { kind: 'complete', first, payload };
     }
     return { kind: 'held' };
@@ -243,6 +255,17 @@ export class Reassembler<M> implements BudgetMember {
     let n = 0;
     for (const e of this.entries.values()) n += e.cost;
     return n;
+  }
+
+  private remember(key: string): void {
+    if (this.recentRing.length < RECENT) {
+      this.recentRing.push(key);
+    } else {
+      this.recent.delete(this.recentRing[this.recentNext]!);
+      this.recentRing[this.recentNext] = key;
+      this.recentNext = (this.recentNext + 1) % RECENT;
+    }
+    this.recent.add(key);
   }
 
   private maxHeldEnd(e: Entry<M>): number {
