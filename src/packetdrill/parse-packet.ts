@@ -153,6 +153,10 @@ function parseTcp(c: Cursor, direction: Direction, ip: IpInfo | undefined): Pack
     } else if (c.peek().kind === 'float' && /^\.[0-9]$/.test(c.peek().text)) {
       text += c.next().text;
     }
+  } else if (first.kind === 'punct' && first.text === '.') {
+    // `.U`, `.E`: letters after a leading ACK flag (a sequence number cannot start with a letter)
+    const tail = c.peek();
+    if (tail.kind === 'word' && FLAG_CHARS.test(tail.text)) text += c.next().text;
   }
   const parsed = parseFlags(text);
   if (!parsed.ok) c.fail(first, 'PD_BAD_FLAGS', parsed.message);

@@ -24,6 +24,7 @@ import type { Sock, SyscallCall, SyscallContext, SyscallResult } from './syscall
 import { blockingReturnUsecs, checkTiming, scheduleEvent, toleranceOf, type Schedule, type Tolerance } from './timing.js';
 import type { TcpConfig } from '../tcp/config.js';
 import type { TcpConnection } from '../tcp/connection.js';
+import { seqGt } from '../tcp/seq.js';
 
 export interface RunOptions {
   /** Behaviour profile of the layer under test. Default 'linux'. */
@@ -220,7 +221,9 @@ class Run implements SyscallContext {
   #newIncarnation(sut: SocketUnderTest, p: TcpPacketSpec): boolean {
     if ((p.flags.bits & 0x12) !== 0x02 || this.#listening === undefined) return false;
     const c = this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
-    return c === undefined || c.state === 'TIME-WAIT';
+    if (c === undefined) return true;
+    // RFC 1122 §4.2.2.13: only a SYN beyond the old RCV.NXT may reopen a connection in TIME-WAIT.
+    return c.state === 'TIME-WAIT' && p.seq.kind === 'range' && seqGt(p.seq.start >>> 0, c.rcvNxt);
   }
 
   #outbound(ev: Event & { kind: 'packet' }, spec: TcpPacketSpec, sched: Schedule): void {
