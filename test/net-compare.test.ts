@@ -140,6 +140,22 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'RFC 9293 §3.10.7.4 reset after the peer’s FIN (CLOSE-WAIT): the next write fails with write EPIPE',
+    async run({ client, server, host, rec }) {
+      const srv = server.createServer({}, (s: SocketLike) => s.destroy());
+      const port = await listen(srv, host);
+      const c = client.connect({ host, port, allowHalfOpen: true });
+      c.resume();
+      const closed = rec.watch('client', c);
+      c.on('end', () => {
+        c.write('one', (err?: Error | null) => rec.note('client', `write one ${(err as { code?: string } | null | undefined)?.code}`));
+        setTimeout(() => c.write('two', (err?: Error | null) => rec.note('client', `write two ${(err as { code?: string } | null | undefined)?.code}`)), 50);
+      });
+      await closed;
+      await closeServer(srv);
+    },
+  },
+  {
     name: 'destroy() before connecting completes: close without error, no connect',
     async run({ client, server, host, rec }) {
       const srv = server.createServer({}, (s: SocketLike) => s.destroy());

@@ -101,6 +101,8 @@ export class Socket extends Duplex implements ConnectionOwner {
   #keepAlive: boolean | undefined;
   #keepAliveIdle: number | undefined;
   #reset = false;
+  /** The connection was reset after the peer's FIN: writes fail with EPIPE. */
+  #writeDead = false;
   #refed = true;
   #holding = false;
   #timeoutMs = 0;
@@ -260,6 +262,13 @@ export class Socket extends Duplex implements ConnectionOwner {
   }
 
   #onClosed(error: TcpErrorCode | undefined): void {
+    if (error === 'ECONNRESET' && this.#conn?.peerFin === true && !this.connecting) {
+      // A reset after the peer's FIN: reading is over, so (as with kernel sockets) it surfaces as
+      // EPIPE on the next write rather than as a read error.
+      this.#writeDead = true;
+      if (this.#pendingWrite !== undefined) this.#flushWrite();
+      return;
+    }
     if (error !== undefined) {
       const r = this.#conn?.remote;
       this.destroy(this.connecting && r !== undefined ? hostPortError(error, 'connect', r.address, r.port) : errnoError(error, 'read'));
@@ -325,6 +334,11 @@ export class Socket extends Duplex implements ConnectionOwner {
     const p = this.#pendingWrite;
     const c = this.#conn;
     if (p === undefined || c === undefined || this.connecting) return;
+    if (this.#writeDead) {
+      this.#pendingWrite = undefined;
+      p.cb(errnoError('EPIPE', 'write'));
+      return;
+    }
     const rest = p.taken === 0 ? p.data : p.data.subarray(p.taken);
     const r = c.send(rest, this.#host.now());
     if (typeof r !== 'number') {
