@@ -38,6 +38,16 @@ test("host names resolve on the network with a 'lookup' event; unknown names fai
     assert.equal(await roundTrip(c, 'by name'), 'by name');
     c.destroy();
 
+    // A custom lookup function replaces the network's names, as node:net's `lookup` option does.
+    const custom = a.net.connect({
+      host: 'echo.example',
+      port: 7,
+      lookup: (_name, _opts, cb) => cb(null, '2001:db8::2', 6),
+    });
+    await once(custom, 'connect');
+    assert.deepEqual([custom.remoteAddress, custom.remoteFamily], ['2001:db8::2', 'IPv6']);
+    custom.destroy();
+
     const bad = a.net.connect(7, 'nosuchhost');
     const [e] = (await once(bad, 'error')) as [Error & { code?: string; syscall?: string; hostname?: string }];
     assert.deepEqual([e.code, e.syscall, e.hostname, e.message], ['ENOTFOUND', 'getaddrinfo', 'nosuchhost', 'getaddrinfo ENOTFOUND nosuchhost']);
