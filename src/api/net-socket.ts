@@ -94,6 +94,7 @@ export class Socket extends Duplex implements ConnectionOwner {
   #acceptedBy: AcceptingServer | undefined = undefined;
   #everOpened = false;
   #wantRead = false;
+  #eofPushed = false;
   #pendingWrite: PendingWrite | undefined = undefined;
   #bytesRead = 0;
   #dispatched = 0;
@@ -293,7 +294,8 @@ export class Socket extends Duplex implements ConnectionOwner {
     while (this.#wantRead && !this.destroyed) {
       const chunk = c.recv(READ_CHUNK);
       if (chunk === undefined) {
-        if (c.eof || (c.state === 'CLOSED' && c.error === undefined)) {
+        if (!this.#eofPushed && (c.eof || (c.state === 'CLOSED' && c.error === undefined))) {
+          this.#eofPushed = true;
           this.#wantRead = false;
           this.push(null);
         }
