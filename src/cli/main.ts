@@ -16,10 +16,11 @@ import { registerPacketdrill } from './packetdrill.js';
 import { registerPorts } from './ports.js';
 import { registerSim } from './sim.js';
 import { registerStart } from './start.js';
+import { registerUp } from './up.js';
 import { registerWeb } from './web.js';
 
 /** In help order. Planned: demo, sim, bench, up, web, packetdrill. */
-const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart, registerWeb, registerPacketdrill];
+const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart, registerUp, registerWeb, registerPacketdrill];
 
 function packageVersion(): string {
   // dist/src/cli/main.js or <outDir>/src/cli/main.js: walk up to the package.json named layer4.
