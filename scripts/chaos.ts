@@ -1,0 +1,44 @@
+// npm run chaos -- --seeds N [--start S] [--verbose]
+// Runs chaos seeds S..S+N-1; a failing seed prints a one-line reproduction and writes chaos-<seed>.pcap.
+import { writeFileSync } from 'node:fs';
+import { classifyFailure, runSeed } from '../src/chaos/run-seed.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v)) {
+    console.error(`${name} needs an integer`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const seeds = arg('--seeds', 100);
+const start = arg('--start', 1);
+const verbose = process.argv.includes('--verbose');
+const pcapDir = process.env.CHAOS_PCAP_DIR ?? '.';
+let failed = 0;
+const byClass = new Map<string, number[]>();
+let bytes = 0;
+let segments = 0;
+const t0 = performance.now();
+for (let s = start; s < start + seeds; s++) {
+  const r = runSeed(s);
+  bytes += r.bytes;
+  segments += r.segments;
+  if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} segments=${r.segments} t=${(r.endedAt / 1000).toFixed(1)}s`);
+  if (!r.ok) {
+    failed++;
+    const cls = classifyFailure(r.failures) ?? 'new';
+    byClass.set(cls, [...(byClass.get(cls) ?? []), s]);
+    const file = `${pcapDir}/chaos-${s}.pcap`;
+    writeFileSync(file, r.pcap());
+    console.log(`FAIL seed ${s} [${cls}]: ${r.failures.slice(0, 3).join(' ; ')}`);
+    console.log(`  reproduce: npm run chaos -- --start ${s} --seeds 1 --verbose   (pcap: ${file})`);
+  }
+  if (!verbose && (s - start + 1) % 500 === 0) console.log(`${s - start + 1} seeds, ${failed} failed`);
+}
+console.log(`${seeds} seeds from ${start}: ${failed} failed; ${bytes} bytes verified, ${segments} segments, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+for (const [cls, list] of byClass) console.log(`  ${cls}: ${list.length} seed(s): ${list.slice(0, 20).join(' ')}${list.length > 20 ? ' …' : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,158 @@
+// The chaos world: 2–8 TCP layers joined by per-pair impaired paths on a virtual clock, built on the
+// tcp/ Pair harness (its impairment hook decides the fate of every segment). Paths have their own
+// loss, Gilbert burst loss, reordering, duplication, corruption (a corrupted segment fails its
+// checksum, so the receiving stack drops it) and extra delay; they can be cut and restored. A host
+// can crash: its TcpLayer is replaced by a fresh one, so peers meet RSTs or silence.
+
+import type { TcpDatagram } from '../stack/types.js';
+import type { TcpConfig } from '../tcp/config.js';
+import { TcpLayer } from '../tcp/layer.js';
+import { Pair, type PairNode, type Verdict } from '../tcp/pair.js';
+import { ChaosRandom } from './random.js';
+
+export interface PathSpec {
+  loss: number;
+  /** Gilbert model: P(good→bad) and P(bad→good); in the bad state every segment is lost. */
+  burstEnter: number;
+  burstLeave: number;
+  reorder: number;
+  duplicate: number;
+  corrupt: number;
+  /** Extra one-way delay of this path, ms. */
+  extraDelay: number;
+}
+
+export interface HostSpec {
+  name: string;
+  address: string;
+  config: Partial<TcpConfig>;
+}
+
+interface PathState {
+  spec: PathSpec;
+  up: boolean;
+  bad: boolean;
+}
+
+export interface WorldOptions {
+  seed: number;
+  delayMs: number;
+  rateMbps: number | undefined;
+  mtu: number;
+  hosts: HostSpec[];
+  paths: Map<string, PathSpec>;
+}
+
+export function pathKey(a: string, b: string): string {
+  return a < b ? `${a}~${b}` : `${b}~${a}`;
+}
+
+export class ChaosWorld {
+  readonly pair: Pair;
+  readonly rand: ChaosRandom;
+  readonly #paths = new Map<string, PathState>();
+  readonly #crashed = new Set<string>();
+  readonly #specs = new Map<string, HostSpec>();
+  readonly #mtu: number;
+  /** Segments dropped because an endpoint was down or the path cut. */
+  cutDrops = 0;
+  #incarnation = 0;
+
+  constructor(opts: WorldOptions) {
+    this.rand = new ChaosRandom(opts.seed ^ 0x9e3779b9);
+    this.#mtu = opts.mtu;
+    for (const [k, spec] of opts.paths) this.#paths.set(k, { spec, up: true, bad: false });
+    const [h0, h1, ...rest] = opts.hosts;
+    if (h0 === undefined || h1 === undefined) throw new Error('a chaos world needs at least two hosts');
+    this.pair = new Pair({
+      seed: opts.seed,
+      delayMs: opts.delayMs,
+      ...(opts.rateMbps !== undefined ? { rateMbps: opts.rateMbps } : {}),
+      mtu: opts.mtu,
+      a: { address: h0.address, config: h0.config },
+      b: { address: h1.address, config: h1.config },
+      impair: (d, ctx) => this.#impair(d, ctx.from, ctx.to),
+    });
+    this.pair.nodes[0]!.name = h0.name;
+    this.pair.nodes[1]!.name = h1.name;
+    for (const h of rest) this.pair.addNode(h.name, h.address, h.config);
+    for (const h of opts.hosts) this.#specs.set(h.address, h);
+  }
+
+  get now(): number {
+    return this.pair.now;
+  }
+
+  node(address: string): PairNode {
+    return this.pair.node(address);
+  }
+
+  isCrashed(address: string): boolean {
+    return this.#crashed.has(address);
+  }
+
+  setPathUp(a: string, b: string, up: boolean): void {
+    const p = this.#paths.get(pathKey(a, b));
+    if (p !== undefined) p.up = up;
+  }
+
+  pathSpec(a: string, b: string): PathSpec | undefined {
+    return this.#paths.get(pathKey(a, b))?.spec;
+  }
+
+  /** The host stops: nothing reaches it or leaves it, and its TCP state is lost. */
+  crash(address: string): void {
+    this.#crashed.add(address);
+    const n = this.node(address);
+    n.layer = this.#freshLayer(address);
+  }
+
+  /** The host comes back with an empty TCP layer (a reboot). */
+  restart(address: string): TcpLayer {
+    this.#crashed.delete(address);
+    const n = this.node(address);
+    n.layer = this.#freshLayer(address);
+    return n.layer;
+  }
+
+  #freshLayer(address: string): TcpLayer {
+    const mtu = this.#mtu;
+    const spec = this.#specs.get(address);
+    let x = (this.rand.u32() ^ ++this.#incarnation) >>> 0 || 1;
+    const rng = (): number => {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>>= 0);
+    };
+    return new TcpLayer({
+      services: { sourceFor: () => address, isLocal: (a) => a === address, mtuFor: () => mtu },
+      rng,
+      config: spec?.config ?? {},
+    });
+  }
+
+  #impair(d: TcpDatagram, from: PairNode, to: PairNode): Verdict {
+    if (this.#crashed.has(from.address) || this.#crashed.has(to.address)) {
+      this.cutDrops++;
+      return 'drop';
+    }
+    const p = this.#paths.get(pathKey(from.address, to.address));
+    if (p === undefined) return 'deliver';
+    if (!p.up) {
+      this.cutDrops++;
+      return 'drop';
+    }
+    const s = p.spec;
+    const r = this.rand;
+    p.bad = p.bad ? !r.chance(s.burstLeave) : r.chance(s.burstEnter);
+    if (p.bad) return 'drop';
+    if (r.chance(s.loss) || r.chance(s.corrupt)) return 'drop';
+    if (r.chance(s.duplicate)) return 'duplicate';
+    let delay = s.extraDelay;
+    if (r.chance(s.reorder)) delay += r.next() * 40;
+    void d;
+    return delay > 0 ? { delay } : 'deliver';
+  }
+}
