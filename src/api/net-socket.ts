@@ -19,8 +19,10 @@ import type { TcpConnection } from '../tcp/connection.js';
 import type { TcpErrorCode } from '../tcp/errors.js';
 import type { TcpEvent } from '../tcp/events.js';
 import { normalizeArgs, validateConnect, validateTimeout, type ConnectTarget, type LookupFunction } from './net-args.js';
-import { errArgType, errnoError, errSocketClosed, hostPortError, type CodedError, type NodeSystemError } from './net-errors.js';
+import { errArgType, errnoError, errSocketClosed, hostPortError, type CodedError } from './net-errors.js';
 import type { ConnectionOwner, NetHost } from './net-host.js';
+import { lookupTarget } from './net-lookup.js';
+import { InactivityTimer } from './net-timeout.js';
 import { nodeError } from './dgram-errors.js';
 
 export interface SocketConstructorOpts {
@@ -68,14 +70,6 @@ function toBuffer(u: Uint8Array): Buffer {
 const errClosedBeforeConnection = (): CodedError =>
   nodeError(Error, 'ERR_SOCKET_CLOSED_BEFORE_CONNECTION', 'Socket closed before the connection was established');
 
-function notFound(host: string): NodeSystemError {
-  const err = new Error(`getaddrinfo ENOTFOUND ${host}`) as NodeSystemError;
-  err.errno = -3008; // libuv's UV_EAI_NONAME, as Node reports it
-  err.code = 'ENOTFOUND';
-  err.syscall = 'getaddrinfo';
-  err.hostname = host;
-  return err;
-}
 
 export class Socket extends Duplex implements ConnectionOwner {
   /** True between connect() and 'connect' (or failure). */
@@ -106,9 +100,7 @@ export class Socket extends Duplex implements ConnectionOwner {
   #writeDead = false;
   #refed = true;
   #holding = false;
-  #timeoutMs = 0;
-  #timer: { cancel(): void } | undefined = undefined;
-  #lastActive = 0;
+  readonly #idle: InactivityTimer;
 
   constructor(host: NetHost, options: SocketConstructorOpts = {}) {
     if (options === null || typeof options !== 'object') throw errArgType('options', ['object'], options);
@@ -123,6 +115,9 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (options.writableHighWaterMark !== undefined) dopts.writableHighWaterMark = options.writableHighWaterMark;
     super(dopts);
     this.#host = host;
+    this.#idle = new InactivityTimer(host, () => {
+      if (!this.destroyed) this.emit('timeout');
+    });
     if (options.noDelay === true) this.#noDelay = true;
     if (options.keepAlive === true) {
       this.#keepAlive = true;
@@ -158,25 +153,12 @@ export class Socket extends Duplex implements ConnectionOwner {
 
   #lookup(target: ConnectTarget, lookup: LookupFunction | undefined): void {
     if (this.destroyed) return;
-    const done = (err: Error | null, address: string, family: number): void => {
+    lookupTarget(this.#host, target, lookup, (err, address, family) => {
       if (this.destroyed) return;
       this.emit('lookup', err, address, family, target.host);
-      if (err) {
-        this.destroy(err);
-        return;
-      }
-      this.#open(canonicalIp(address) ?? address, target);
-    };
-    if (lookup !== undefined) {
-      lookup(target.host, { family: target.family }, done);
-      return;
-    }
-    const order: Array<4 | 6> = target.family === 6 ? [6] : target.family === 4 ? [4] : [4, 6];
-    for (const f of order) {
-      const a = this.#host.resolve(target.host, f);
-      if (a !== undefined) return done(null, a, f);
-    }
-    done(notFound(target.host), undefined as unknown as string, 0);
+      if (err) this.destroy(err);
+      else this.#open(canonicalIp(address) ?? address, target);
+    });
   }
 
   #open(address: string, target: ConnectTarget): void {
@@ -253,7 +235,7 @@ export class Socket extends Duplex implements ConnectionOwner {
   #onConnected(): void {
     if (this.destroyed || !this.connecting) return;
     this.connecting = false;
-    this.#activity();
+    this.#idle.touch();
     this.emit('connect');
     this.emit('ready');
     if (this.destroyed) return;
@@ -307,7 +289,7 @@ export class Socket extends Duplex implements ConnectionOwner {
       if (this.push(toBuffer(chunk))) this.#wantRead = true;
     }
     if (took) {
-      this.#activity();
+      this.#idle.touch();
       this.#host.kick(); // reading may have opened the window: let TCP announce it
     }
   }
@@ -351,7 +333,7 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (r > 0) {
       p.taken += r;
       this.#dispatched += r;
-      this.#activity();
+      this.#idle.touch();
       this.#host.kick();
     }
     if (p.taken === p.data.length) {
@@ -377,7 +359,7 @@ export class Socket extends Duplex implements ConnectionOwner {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     const wasConnecting = this.connecting;
     this.connecting = false;
-    this.#cancelTimer();
+    this.#idle.cancel();
     const c = this.#conn;
     if (c !== undefined) {
       this.#host.disown(c);
@@ -412,12 +394,7 @@ export class Socket extends Duplex implements ConnectionOwner {
       if (ms === 0) this.removeListener('timeout', callback);
       else this.once('timeout', callback);
     }
-    this.#cancelTimer();
-    this.#timeoutMs = ms;
-    if (ms > 0 && !this.destroyed) {
-      this.#lastActive = this.#host.now();
-      this.#armTimer(ms);
-    }
+    if (!this.destroyed) this.#idle.set(ms);
     return this;
   }
 
@@ -555,29 +532,6 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (!this.#holding) return;
     this.#holding = false;
     this.#host.unref();
-  }
-
-  #activity(): void {
-    if (this.#timeoutMs === 0) return;
-    this.#lastActive = this.#host.now();
-    if (this.#timer === undefined && !this.destroyed) this.#armTimer(this.#timeoutMs);
-  }
-
-  #armTimer(delay: number): void {
-    this.#timer = this.#host.schedule(delay, () => this.#onTimer());
-  }
-
-  #cancelTimer(): void {
-    this.#timer?.cancel();
-    this.#timer = undefined;
-  }
-
-  #onTimer(): void {
-    this.#timer = undefined;
-    if (this.destroyed || this.#timeoutMs === 0) return;
-    const idle = this.#host.now() - this.#lastActive;
-    if (idle >= this.#timeoutMs - 1e-9) this.emit('timeout');
-    else this.#armTimer(this.#timeoutMs - idle);
   }
 }
 
