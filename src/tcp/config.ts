@@ -64,6 +64,13 @@ export interface TcpConfig {
   keepAliveCount: number;
   /** Disable Nagle's algorithm (RFC 896, RFC 9293 §3.7.4) on new connections. Default false. */
   noDelay: boolean;
+  /**
+   * RFC 7323 §2 window scaling: offer a shift (sized to the receive buffer, at most 14) in our SYN
+   * and scale windows when the peer offers one too. Default false.
+   */
+  windowScaling: boolean;
+  /** RFC 7323 §3–§5 timestamps: RTT measurement from echoed TSvals and PAWS. Default false. */
+  timestamps: boolean;
   /** Congestion control algorithm name (see cc/index.ts). Default 'newreno'. */
   congestionControl: string;
   /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
@@ -111,6 +118,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   keepAliveInterval: 75_000,
   keepAliveCount: 9,
   noDelay: false,
+  windowScaling: false,
+  timestamps: false,
   congestionControl: 'newreno',
   initialWindowSegments: 10,
   dupAckThreshold: 3,

@@ -19,7 +19,8 @@ import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
-import { wantWindowUpdate, windowField } from './window.js';
+import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
+import { segmentOptions, shiftFor } from './rfc7323.js';
 import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 
@@ -53,6 +54,8 @@ export interface TcpConnectionStats {
   challengeAcksOut: number;
   zeroWindowProbes: number;
   keepAliveProbes: number;
+  /** Segments dropped by RFC 7323 §5 PAWS. */
+  pawsDrops: number;
 }
 
 export class TcpConnection {
@@ -82,7 +85,7 @@ export class TcpConnection {
   sndUp = 0;
   /** RFC 5961 §5.2 MAX.SND.WND: the largest window the peer has offered. */
   maxSndWnd = 0;
-  /** Shift applied to the peer's window field (RFC 7323, later; 0 for now). */
+  /** Shift applied to the peer's window field (RFC 7323 §2.3; 0 unless window scaling is in use). */
   sndWscale = 0;
 
   // ---- receive sequence variables
@@ -90,8 +93,26 @@ export class TcpConnection {
   rcvNxt = 0;
   /** RCV.NXT + RCV.WND as last advertised: the right edge never moves left (§3.8.6.2.2). */
   rcvAdvEdge = 0;
-  /** Shift applied to our window field (RFC 7323, later; 0 for now). */
+  /** Shift applied to our window field (RFC 7323 §2.3; 0 unless window scaling is in use). */
   rcvWscale = 0;
+  /** The shift our SYN offers (RFC 7323 §2.2), fixed from the receive buffer at creation. */
+  ourWscale = 0;
+  /** RFC 7323 window scaling negotiated (both SYNs carried the option). */
+  wsOk = false;
+  /** RFC 7323 timestamps negotiated. */
+  tsOk = false;
+  /** RFC 7323 §3: per-connection offset added to the TSval clock. */
+  tsOffset = 0;
+  /** RFC 7323 §4.3 TS.Recent and when it was set (for the §5.5 24-day rule). */
+  tsRecent = 0;
+  tsRecentAge = 0;
+  /** RFC 7323 §4.3 Last.ACK.sent: the ACK field of the last segment we sent. */
+  lastAckSent = 0;
+  /** TSecr of the segment being processed (valid ACK with a TSopt), for §4.1 RTT measurement. */
+  segTsEcr: number | undefined = undefined;
+  tsLastSample = -Infinity;
+  /** The latest `now` the connection was driven with (TSval of segments built without a `now`). */
+  clock = 0;
   /** RCV.UP: sequence number just past the last urgent byte (RFC 6093), valid when urgentSeen. */
   rcvUp = 0;
   urgentSeen = false;
@@ -194,6 +215,7 @@ export class TcpConnection {
     challengeAcksOut: 0,
     zeroWindowProbes: 0,
     keepAliveProbes: 0,
+    pawsDrops: 0,
   };
 
   constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {
@@ -224,6 +246,8 @@ export class TcpConnection {
     this.userTimeout = ut !== undefined && ut > 0 ? ut : undefined;
     this.lastRecv = now;
     this.lastSend = now;
+    this.clock = now;
+    if (cfg.windowScaling) this.ourWscale = shiftFor(this.recvBuf.limit);
   }
 
   // ================================================================ status (§3.10.6 STATUS)
@@ -394,6 +418,7 @@ export class TcpConnection {
 
   /** §3.10.5 ABORT: RST where the state calls for it, then CLOSED. */
   abort(now: number): void {
+    this.clock = now;
     switch (this.#state) {
       case 'CLOSED':
       case 'LISTEN':
@@ -502,12 +527,16 @@ export class TcpConnection {
   }
 
   /** @internal Builds a segment from this connection and records what it acknowledges/advertises. */
-  segment(seq: number, flags: number, payload: Uint8Array, options: TcpDatagram['seg']['options'] = []): TcpDatagram {
+  segment(seq: number, flags: number, payload: Uint8Array, options?: TcpDatagram['seg']['options']): TcpDatagram {
     const hasAck = (flags & ACK) !== 0;
-    const window = (flags & RST) !== 0 ? 0 : windowField(this);
+    const syn = (flags & SYN) !== 0;
+    // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
+    const window = (flags & RST) !== 0 ? 0 : syn ? Math.min(0xffff, receiveWindow(this)) : windowField(this);
+    if (options === undefined) options = (flags & RST) !== 0 ? [] : segmentOptions(this);
     if (hasAck && (flags & RST) === 0) {
-      const edge = seqAdd(this.rcvNxt, window * 2 ** this.rcvWscale);
+      const edge = seqAdd(this.rcvNxt, syn ? window : window * 2 ** this.rcvWscale);
       if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;
+      this.lastAckSent = this.rcvNxt;
       this.ackNow = false;
       this.unackedBytes = 0;
       this.timers.clear('delack');
@@ -577,7 +606,7 @@ export class TcpConnection {
 }
 
 export const EMPTY = new Uint8Array(0);
-const { ACK, RST } = TcpFlag;
+const { ACK, RST, SYN } = TcpFlag;
 
 export function connectionKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
   return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;

@@ -4,7 +4,8 @@
 
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
-import { effectiveSendMss, isV6, peerMssOption } from './mss.js';
+import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
+import { tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
@@ -13,14 +14,20 @@ const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
 export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.stats.segmentsIn++;
+  c.clock = now;
   if (c.state === 'SYN-SENT') synSent(c, seg, now);
   else if (c.state !== 'CLOSED' && c.state !== 'LISTEN') synchronized(c, seg, now);
 }
 
-/** RFC 9293 §3.7.1 / RFC 6691: effective send MSS from the peer's MSS option and our path MTU. */
-export function applyPeerOptions(c: TcpConnection, seg: TcpRepr): void {
+/**
+ * The options of the peer's SYN: RFC 7323 negotiation, then the effective send MSS from the peer's
+ * MSS option and our path MTU (RFC 9293 §3.7.1), less the option bytes every segment will carry
+ * (RFC 6691 §3: the MSS counts data only, so the sender makes room for its options).
+ */
+export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): void {
+  const optBytes = negotiate(c, seg, now);
   c.peerMss = peerMssOption(seg);
-  c.sndMss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
+  c.sndMss = Math.max(MIN_SND_MSS, effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address)) - optBytes);
 }
 
 /** §3.10.7.2 LISTEN, third check: a SYN creates this connection in SYN-RECEIVED. */
@@ -28,8 +35,9 @@ export function acceptSyn(c: TcpConnection, seg: TcpRepr, iss: number, now: numb
   c.irs = seg.seq;
   c.rcvNxt = seqAdd(seg.seq, 1);
   c.rcvAdvEdge = c.rcvNxt;
-  applyPeerOptions(c, seg);
+  applyPeerOptions(c, seg, now);
   c.iss = iss;
+  c.tsOffset = tsOffsetFor(iss);
   c.sndUna = iss;
   c.sndNxt = seqAdd(iss, 1);
   c.sndMax = c.sndNxt;
@@ -66,7 +74,7 @@ function synSent(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.rcvNxt = seqAdd(seg.seq, 1);
   c.rcvAdvEdge = c.rcvNxt;
   c.lastRecv = now;
-  applyPeerOptions(c, seg);
+  applyPeerOptions(c, seg, now);
   c.sndWnd = c.maxSndWnd = seg.window;
   c.sndWl1 = seg.seq;
   if (f & ACK) {
@@ -150,6 +158,13 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
     }
   }
 
+  // ---- RFC 7323 §3.2 / §5.3 R1 (PAWS), before the sequence number check.
+  const ts = pawsCheck(c, seg, rst, now);
+  if (ts !== 'accept') {
+    if (ts === 'drop-ack') c.sendAckNow();
+    return;
+  }
+
   // ---- First: sequence number check (the four cases of §3.10.7.4).
   const segLen = payload.length + (syn ? 1 : 0) + (fin ? 1 : 0);
   const wnd = Math.max(0, seqDiff(c.rcvAdvEdge, c.rcvNxt));
@@ -178,6 +193,7 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.lastRecv = now;
   c.keepProbes = 0;
   if (c.keepAlive) c.armKeepAlive();
+  updateTsRecent(c, seg, now); // RFC 7323 §4.3 R3
 
   // Trim the segment to the window: drop what lies before RCV.NXT and beyond the right edge.
   if (syn && seqLt(seq, c.rcvNxt)) {
@@ -370,6 +386,10 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
     rttSample = now - c.rttTime;
     c.rttTiming = false;
     c.rtt.sample(rttSample);
+  } else {
+    // RFC 7323 §4.1: the echoed timestamp times the ACK even when Karn's rule stopped the timing.
+    rttSample = tsRttSample(c, now);
+    if (rttSample !== undefined) c.rtt.sample(rttSample);
   }
   c.retries = 0;
   c.lastProgress = now;

@@ -8,7 +8,8 @@ import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices 
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { resolveConfig, type TcpConfig } from './config.js';
 import { EMPTY, TcpConnection, connectionKey, type ConnectionHost } from './connection.js';
-import { isV6, mssForMtu } from './mss.js';
+import { MIN_SND_MSS, isV6, mssForMtu } from './mss.js';
+import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
@@ -128,6 +129,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     const iss = this.#chooseIss(local, remote, now, opts.iss, issFloor);
     c.announced = true;
     c.iss = iss;
+    c.tsOffset = tsOffsetFor(iss);
     c.sndUna = iss;
     c.sndNxt = c.sndMax = seqAdd(iss, 1);
     c.resetCongestionControl();
@@ -245,7 +247,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     if (!(seqLe(c.sndUna, err.seq) && seqLt(err.seq, c.sndMax))) return;
     if (err.kind === 'packet-too-big') {
       if (err.mtu === undefined) return;
-      const mss = mssForMtu(err.mtu, isV6(c.remote.address));
+      const mss = Math.max(MIN_SND_MSS, mssForMtu(err.mtu, isV6(c.remote.address)) - (c.tsOk ? TS_OPTION_BYTES : 0));
       if (mss >= c.sndMss) return;
       // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
       c.sndMss = mss;

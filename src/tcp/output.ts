@@ -6,6 +6,7 @@ import { TcpFlag } from '../wire/tcp-types.js';
 import type { TcpDatagram } from '../stack/types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { rtoDeadline } from './input.js';
+import { synOptions } from './rfc7323.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
@@ -13,6 +14,7 @@ const { FIN, SYN, PSH, ACK } = TcpFlag;
 export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   const s = c.state;
   if (s === 'CLOSED' || s === 'LISTEN') return;
+  c.clock = now;
   if (c.synPending) sendSyn(c, now, out);
   if (s === 'SYN-SENT' || s === 'SYN-RECEIVED') return;
   if (c.retransmitHead) {
@@ -31,11 +33,11 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   armPersist(c, now);
 }
 
-/** SYN (SYN-SENT) or SYN,ACK (otherwise), <SEQ=ISS>, with our MSS option (§3.7.1). */
+/** SYN (SYN-SENT) or SYN,ACK (otherwise), <SEQ=ISS>, with our MSS option (§3.7.1) and RFC 7323 options. */
 function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   c.synPending = false;
   const flags = c.state === 'SYN-SENT' ? SYN : SYN | ACK;
-  out.push(c.segment(c.iss, flags, EMPTY, [{ kind: 'mss', mss: c.advMss }]));
+  out.push(c.segment(c.iss, flags, EMPTY, synOptions(c, now, flags !== SYN)));
   if (!c.synRetransmitted && !c.rttTiming && seqLe(c.sndUna, c.iss)) {
     c.rttTiming = true;
     c.rttSeq = seqAdd(c.iss, 1);

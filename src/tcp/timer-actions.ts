@@ -6,6 +6,7 @@ import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
 
 export function onTimers(c: TcpConnection, now: number): void {
+  c.clock = now;
   const t = c.timers;
   if (t.timewait <= now) {
     t.clear('timewait');

@@ -2,7 +2,7 @@
 // space into a window field, so RFC 7323 window scaling only changes this file.
 
 import type { TcpConnection } from './connection.js';
-import { seqDiff } from './seq.js';
+import { seqAdd, seqDiff, seqGt } from './seq.js';
 
 /** Receive capacity the window may offer: the buffer, capped by what the 16-bit field (scaled) can say. */
 export function rcvCapacity(c: TcpConnection): number {
@@ -28,7 +28,13 @@ export function receiveWindow(c: TcpConnection): number {
 
 /** The 16-bit window field (§3.1), scaled by the RFC 7323 shift once negotiated. */
 export function windowField(c: TcpConnection): number {
-  return Math.min(0xffff, Math.floor(receiveWindow(c) / 2 ** c.rcvWscale));
+  const unit = 2 ** c.rcvWscale;
+  const wnd = receiveWindow(c);
+  let field = Math.floor(wnd / unit);
+  // RFC 7323 §2.4: a scaled window loses its low bits; round up rather than let the right edge
+  // we already promised appear to move left (§3.8.6.2.2 of RFC 9293 forbids shrinking it).
+  if (unit > 1 && seqGt(c.rcvAdvEdge, seqAdd(c.rcvNxt, field * unit))) field = Math.ceil(wnd / unit);
+  return Math.min(0xffff, field);
 }
 
 /**
