@@ -78,6 +78,21 @@ test('IPv6 connections, localhost over loopback, and an explicit localPort', asy
   }
 });
 
+test('connect({ localAddress }) that is not ours: bind EADDRNOTAVAIL, as node:net reports it', async () => {
+  const { net, a, b } = pair();
+  try {
+    echo(b, 7);
+    const c = a.net.connect({ host: '10.0.0.2', port: 7, localAddress: '10.99.99.99' });
+    const [err] = (await once(c, 'error')) as [Error & { code?: string; syscall?: string; address?: string; port?: number; errno?: number }];
+    assert.deepEqual(
+      { code: err.code, syscall: err.syscall, message: err.message, address: err.address, port: err.port },
+      { code: 'EADDRNOTAVAIL', syscall: 'bind', message: 'bind EADDRNOTAVAIL 10.99.99.99', address: '10.99.99.99', port: undefined },
+    );
+  } finally {
+    net.close();
+  }
+});
+
 test("connect({ timeout }) emits 'timeout' after that much idle virtual time; activity postpones it", async () => {
   const { net, a, b } = pair();
   try {
