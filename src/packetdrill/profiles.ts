@@ -2,12 +2,15 @@
 // Linux or FreeBSD machine encodes that kernel's timers (initial RTO, minimum RTO, delayed-ACK
 // delay), initial window and defaults; the profile maps them onto TcpConfig so such a script can
 // pass wherever the behaviour it tests is not specific to one kernel. The `rfc` profile uses the
-// values the RFCs themselves give and is the one our own suite (test/packetdrill/) is written for.
+// values the RFCs themselves give and is the one our own suite (test/packetdrill/) is written for;
+// it keeps the base protocol of RFC 9293 (no RFC 7323 options) unless a script turns them on.
 //
 // What no TcpConfig field can express yet (the core would need it to match kernel scripts):
-//  - the option layout of SYN and SYN-ACK (Linux: mss,sackOK,TS,nop,wscale or mss,nop,nop,sackOK,
-//    nop,wscale; FreeBSD: mss,nop,wscale,sackOK,TS) — the core sends <mss> only;
-//  - RFC 7323 window scaling and timestamps, RFC 2018 SACK (and the matching receive side);
+//  - SACK (RFC 2018) and with it the SYN option layouts that carry sackOK (Linux:
+//    mss,sackOK,TS,nop,wscale; FreeBSD: mss,nop,wscale,sackOK,TS) — without SACK the core's layout
+//    mss,nop,nop,TS,nop,wscale is the one Linux uses when SACK is off;
+//  - a window-scale shift chosen from the largest buffer the socket may grow to (Linux: tcp_rmem
+//    max; FreeBSD: sb_max) rather than the current one — the profiles give a buffer of that size;
 //  - per-connection keep-alive interval/count (TCP_KEEPINTVL/TCP_KEEPCNT; the runner sets them
 //    layer-wide, which is exact for one connection at a time);
 //  - Linux's RTO formula (rttvar floored at rto_min) and its quick-ACK heuristics beyond a count;
@@ -55,6 +58,9 @@ const RFC_TCP: Partial<TcpConfig> = {
   msl: 120_000,
   recvBufferSize: 65_535,
   sendBufferSize: 256 * 1024,
+  // The suite tests the RFC 9293 baseline: SYNs carry only MSS (no RFC 7323 options).
+  windowScaling: false,
+  timestamps: false,
   synRetries: 7, // RFC 1122 §4.2.3.5: a SYN is retried for at least 3 minutes (1+2+…+32+60+60 s)
   synAckRetries: 5,
   dataRetries: 15,
@@ -75,8 +81,11 @@ const LINUX_TCP: Partial<TcpConfig> = {
   quickAckSegments: 16, // TCP_MAX_QUICKACKS
   initialWindowSegments: 10, // TCP_INIT_CWND
   msl: 30_000, // TCP_TIMEWAIT_LEN is 60 s
-  recvBufferSize: 65_535,
+  // tcp_rmem max of the packetdrill test defaults (15 MiB): the window scale Linux announces (8)
+  recvBufferSize: 15 * 1024 * 1024,
   sendBufferSize: 256 * 1024,
+  windowScaling: true, // tcp_window_scaling
+  timestamps: true, // tcp_timestamps
   synRetries: 6, // tcp_syn_retries
   synAckRetries: 5, // tcp_synack_retries
   dataRetries: 15, // tcp_retries2
@@ -97,8 +106,10 @@ const FREEBSD_TCP: Partial<TcpConfig> = {
   quickAckSegments: 0,
   initialWindowSegments: 10, // initcwnd_segments
   msl: 30_000, // msl
-  recvBufferSize: 65_536,
+  recvBufferSize: 2 * 1024 * 1024, // sb_max: the window scale FreeBSD announces (6)
   sendBufferSize: 32 * 1024,
+  windowScaling: true, // rfc1323
+  timestamps: true, // rfc1323
   synRetries: 6,
   synAckRetries: 3,
   dataRetries: 12, // TCP_MAXRXTSHIFT

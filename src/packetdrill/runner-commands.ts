@@ -15,11 +15,12 @@ const int = (f: (n: number) => Partial<TcpConfig>): Apply => (v) => {
   return Number.isFinite(n) ? f(n) : undefined;
 };
 
-/** `min default max` triples (tcp_rmem/tcp_wmem): the default applies to new sockets. */
-const triple = (f: (n: number) => Partial<TcpConfig>): Apply => (v) => {
+/** `min default max` triples (tcp_rmem/tcp_wmem). */
+const triple = (f: (def: number, max: number) => Partial<TcpConfig>): Apply => (v) => {
   const parts = v.trim().split(/\s+/).map(Number);
-  const d = parts[1];
-  return parts.length === 3 && d !== undefined && Number.isFinite(d) && d > 0 ? f(d) : undefined;
+  const [, d, m] = parts;
+  const ok = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x) && x > 0;
+  return parts.length === 3 && ok(d) && ok(m) ? f(d, m) : undefined;
 };
 
 const noop: Apply = () => ({});
@@ -38,8 +39,12 @@ const MAPPED: Record<string, Apply> = {
   'net.ipv4.tcp_reordering': int((n) => ({ dupAckThreshold: n })),
   'net.ipv4.tcp_max_syn_backlog': int((n) => ({ synBacklog: n })),
   'net.core.somaxconn': int((n) => ({ maxBacklog: n })),
-  'net.ipv4.tcp_rmem': triple((n) => ({ recvBufferSize: n })),
-  'net.ipv4.tcp_wmem': triple((n) => ({ sendBufferSize: n })),
+  // receive: the maximum, which sets the window scale as Linux chooses it; send: the default
+  'net.ipv4.tcp_rmem': triple((_d, max) => ({ recvBufferSize: max })),
+  'net.ipv4.tcp_wmem': triple((d) => ({ sendBufferSize: d })),
+  'net.ipv4.tcp_timestamps': int((n) => ({ timestamps: n !== 0 })),
+  'net.ipv4.tcp_window_scaling': int((n) => ({ windowScaling: n !== 0 })),
+  'net.inet.tcp.rfc1323': int((n) => ({ timestamps: n !== 0, windowScaling: n !== 0 })),
   'net.inet.tcp.delacktime': int((n) => ({ delayedAckTimeout: n })),
   'net.inet.tcp.rexmit_min': int((n) => ({ rtoMin: n })),
   'net.inet.tcp.rexmit_initial': int((n) => ({ rtoInitial: n })),
@@ -59,8 +64,8 @@ const MAPPED: Record<string, Apply> = {
  * packet against what layer4 does.
  */
 const BEHAVIOUR_ONLY = [
-  'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_sack', 'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
-  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery', 'net.ipv4.tcp_window_scaling', 'net.ipv4.tcp_ecn',
+  'net.ipv4.tcp_sack', 'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
+  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery', 'net.ipv4.tcp_ecn',
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_ecn_fallback', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
   'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor', 'net.ipv4.tcp_min_tso_segs',
@@ -73,7 +78,7 @@ const BEHAVIOUR_ONLY = [
   'net.ipv4.tcp_retries1', 'net.ipv4.tcp_max_reordering', 'net.ipv4.tcp_backlog_ack_defer', 'net.ipv4.tcp_tso_rtt_log',
   'net.ipv4.tcp_rto_min_us', 'net.ipv4.tcp_pingpong_thresh', 'net.ipv4.tcp_migrate_req', 'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.ip_no_pmtu_disc', 'net.ipv4.tcp_l3mdev_accept', 'net.core.default_qdisc', 'net.ipv4.tcp_allowed_congestion_control',
-  'net.inet.tcp.rfc1323', 'net.inet.tcp.sack.enable', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
+  'net.inet.tcp.sack.enable', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',

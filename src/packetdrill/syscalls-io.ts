@@ -117,6 +117,8 @@ function dataCall(send: boolean): (ctx: SyscallContext, spec: SyscallSpec) => Sy
     const f = msgFlags(fl.value, ctx.dialect, send);
     if (typeof f === 'string') return once(skip(f));
     if (s.listener !== undefined) return once(fail(send ? 'EPIPE' : 'ENOTCONN'));
+    const buf = spec.args[1];
+    if (len.value > 0 && buf !== undefined && ((buf.kind === 'word' && buf.name === 'NULL') || (buf.kind === 'int' && buf.value === 0))) return once(fail('EFAULT'));
     return send ? sendCall(ctx, s, len.value, f) : recvCall(ctx, s, len.value, f);
   };
 }

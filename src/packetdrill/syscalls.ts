@@ -13,9 +13,12 @@ import { Sock, fail, isSock, once, ret, scriptError, skip, sockArg, type Syscall
 
 export type SyscallImpl = (ctx: SyscallContext, spec: SyscallSpec) => SyscallCall;
 
-/** The fd a new socket gets: the number the script expects (as packetdrill maps script fds), else the lowest free ≥ 3. */
+/**
+ * The fd a new socket gets: the number the script expects (packetdrill maps script fds to live
+ * ones, so a script may even reuse a number that is still open), else the lowest free ≥ 3.
+ */
 function newFd(ctx: SyscallContext, result: Expr): number {
-  if (result.kind === 'int' && result.value >= 0 && !ctx.sockets.has(result.value)) return result.value;
+  if (result.kind === 'int' && result.value >= 0) return result.value;
   let fd = 3;
   while (ctx.sockets.has(fd)) fd++;
   return fd;
