@@ -28,6 +28,7 @@ const SETTLE_TURNS = 16;
 function userImmediatePending(): boolean {
   return process.getActiveResourcesInfo().includes('Immediate');
 }
+
 /** A real-time batch runs at most this many events before giving the event loop a turn. */
 const REAL_BATCH = 4096;
 
