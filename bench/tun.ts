@@ -1,0 +1,103 @@
+// TUN benchmark: a kernel peer talking to layer4 over a TUN device against the same kernel tools
+// talking kernel-to-kernel over a veth pair, in the same run, as ratios. Everything runs inside
+// namespaces made here and removed afterwards. Figures only. Needs root, /dev/net/tun, the addon,
+// nc and ping; otherwise it returns one figure naming why it was skipped.
+//
+//   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
+
+import { spawn, spawnSync } from 'node:child_process';
+import type { BenchFigure } from './index.js';
+import { openTunHost } from '../src/link/tun-setup.js';
+import { tunAvailability } from '../src/link/tun-addon.js';
+
+function sh(args: string[]): void {
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr || r.error?.message}`);
+}
+
+function has(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+/** Runs a shell line inside `ns`; resolves with wall ms and stdout. */
+function timed(ns: string, line: string): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const c = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', line], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, out }) : reject(new Error(`${line}: exit ${code} ${err}`))));
+  });
+}
+
+function avgRtt(out: string): number {
+  const m = /= [\d.]+\/([\d.]+)\//.exec(out);
+  return m ? Number(m[1]) : NaN;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function benchTun(mb = 64): Promise<BenchFigure[]> {
+  const a = tunAvailability();
+  const missing = ['nc', 'ping'].find((t) => !has(t));
+  const reason = !a.ok ? a.reason : missing ? `${missing} is not installed` : undefined;
+  if (reason) return [{ name: `tun: skipped (${reason})`, value: 0, unit: '' }];
+  const id = `${process.pid}`;
+  const nsT = `l4bt${id}`;
+  const nsA = `l4ba${id}`;
+  const nsB = `l4bb${id}`;
+  const bytes = mb * 1024 * 1024;
+  const figures: BenchFigure[] = [];
+  const made: string[] = [];
+  let th: ReturnType<typeof openTunHost> | undefined;
+  try {
+    for (const ns of [nsT, nsA, nsB]) {
+      sh(['ip', 'netns', 'add', ns]);
+      made.push(ns);
+    }
+    // kernel ↔ kernel over veth
+    sh(['ip', 'link', 'add', `l4va${id}`.slice(0, 15), 'netns', nsA, 'type', 'veth', 'peer', 'name', `l4vb${id}`.slice(0, 15), 'netns', nsB]);
+    sh(['ip', '-n', nsA, 'addr', 'add', '10.99.30.1/24', 'dev', `l4va${id}`.slice(0, 15)]);
+    sh(['ip', '-n', nsB, 'addr', 'add', '10.99.30.2/24', 'dev', `l4vb${id}`.slice(0, 15)]);
+    sh(['ip', '-n', nsA, 'link', 'set', `l4va${id}`.slice(0, 15), 'up']);
+    sh(['ip', '-n', nsB, 'link', 'set', `l4vb${id}`.slice(0, 15), 'up']);
+    // kernel ↔ layer4 over TUN
+    th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT });
+    let received = 0;
+    th.host.net.createServer((s) => {
+      s.on('data', (c: Buffer) => (received += c.length));
+      s.on('end', () => s.end());
+    }).listen(9);
+    await sleep(200);
+
+    const src = `head -c ${bytes} /dev/zero`;
+    const veth = await timed(nsA, `(ip netns exec ${nsB} nc -l 10.99.30.2 9000 > /dev/null &) ; sleep 0.3; ${src} | nc -N 10.99.30.2 9000`);
+    const vethMs = veth.ms - 300;
+    const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 9`);
+    const tunMbps = (bytes * 8) / (tun.ms * 1000);
+    const vethMbps = (bytes * 8) / (vethMs * 1000);
+    figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc)`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
+    figures.push({ name: 'tun: kernel → kernel over veth (baseline)', value: vethMbps, unit: 'Mbit/s' });
+    if (received !== bytes) figures.push({ name: 'tun: bytes short at layer4 (error)', value: bytes - received, unit: 'B' });
+
+    const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
+    const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
+    const r1 = avgRtt(p1.out);
+    const r2 = avgRtt(p2.out);
+    figures.push({ name: 'tun: ping RTT kernel → layer4', value: r1 * 1000, unit: 'µs', baseline: 'kernel → kernel over veth', ratio: r1 / r2 });
+    figures.push({ name: 'tun: ping RTT kernel → kernel over veth (baseline)', value: r2 * 1000, unit: 'µs' });
+    const st = th.tun.stats;
+    figures.push({ name: 'tun: packets read per wake-up (batching)', value: st.rxPackets / Math.max(1, st.wakeups), unit: 'pkt' });
+  } finally {
+    th?.close();
+    for (const ns of made) spawnSync('ip', ['netns', 'del', ns]);
+  }
+  return figures;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, '/'))) {
+  const mb = Number(process.argv[2] ?? '64');
+  for (const f of await benchTun(mb)) console.log(`${f.name}: ${f.value.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio.toFixed(3)} of ${f.baseline})` : ''}`);
+}
