@@ -162,7 +162,8 @@ export function runSeed(seed: number, limits?: ScenarioLimits): SeedResult {
   const read = (run: FlowRun, s: Side): void => {
     s.readScheduled = false;
     const c = s.conn;
-    if (c === undefined || s.lost || s.aborted) return;
+    // After a reset the discarded bytes are gone; conn.eof says nothing about the stream then.
+    if (c === undefined || s.lost || s.aborted || s.error !== undefined) return;
     for (;;) {
       const b = c.recv();
       if (b === undefined) break;
