@@ -274,6 +274,9 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (c === undefined) return;
     let took = false;
     while (this.#wantRead && !this.destroyed) {
+      // One chunk of at most 64 KiB per push, however much TCP holds (window scaling lets it hold
+      // far more): the Readable buffer stays under its high-water mark plus one chunk, as with
+      // Node's 64 KiB reads from the kernel.
       const chunk = c.recv(READ_CHUNK);
       if (chunk === undefined) {
         if (!this.#eofPushed && (c.eof || (c.state === 'CLOSED' && c.error === undefined))) {
