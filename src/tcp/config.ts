@@ -66,10 +66,10 @@ export interface TcpConfig {
   noDelay: boolean;
   /**
    * RFC 7323 §2 window scaling: offer a shift (sized to the receive buffer, at most 14) in our SYN
-   * and scale windows when the peer offers one too. Default false.
+   * and scale windows when the peer offers one too. Default true.
    */
   windowScaling: boolean;
-  /** RFC 7323 §3–§5 timestamps: RTT measurement from echoed TSvals and PAWS. Default false. */
+  /** RFC 7323 §3–§5 timestamps: RTT measurement from echoed TSvals and PAWS. Default true. */
   timestamps: boolean;
   /** Congestion control algorithm name (see cc/index.ts). Default 'newreno'. */
   congestionControl: string;
@@ -118,8 +118,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   keepAliveInterval: 75_000,
   keepAliveCount: 9,
   noDelay: false,
-  windowScaling: false,
-  timestamps: false,
+  windowScaling: true,
+  timestamps: true,
   congestionControl: 'newreno',
   initialWindowSegments: 10,
   dupAckThreshold: 3,
