@@ -78,7 +78,7 @@ export function makeScenario(seed: number, limits: ScenarioLimits = { maxBytes: 
       paths.set(pathKey(hosts[i]!.address, hosts[j]!.address), {
         loss: heavy ? r.next() * 0.3 : r.next() * 0.05,
         burstEnter: burst ? r.next() * 0.02 : 0,
-        burstLeave: 0.3 + r.next() * 0.5,
+        burstMs: 10 + r.next() * 290,
         reorder: r.chance(0.5) ? r.next() * 0.2 : 0,
         duplicate: r.chance(0.4) ? r.next() * 0.1 : 0,
         corrupt: r.chance(0.4) ? r.next() * 0.05 : 0,

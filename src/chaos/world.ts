@@ -12,9 +12,9 @@ import { ChaosRandom } from './random.js';
 
 export interface PathSpec {
   loss: number;
-  /** Gilbert model: P(good→bad) and P(bad→good); in the bad state every segment is lost. */
+  /** Burst loss: P(a segment starts a burst); a burst loses everything for ~burstMs (exponential). */
   burstEnter: number;
-  burstLeave: number;
+  burstMs: number;
   reorder: number;
   duplicate: number;
   corrupt: number;
@@ -31,7 +31,8 @@ export interface HostSpec {
 interface PathState {
   spec: PathSpec;
   up: boolean;
-  bad: boolean;
+  /** End of the current loss burst (time-based, so a quiet path does not stay in a burst forever). */
+  badUntil: number;
 }
 
 export interface WorldOptions {
@@ -61,7 +62,7 @@ export class ChaosWorld {
   constructor(opts: WorldOptions) {
     this.rand = new ChaosRandom(opts.seed ^ 0x9e3779b9);
     this.#mtu = opts.mtu;
-    for (const [k, spec] of opts.paths) this.#paths.set(k, { spec, up: true, bad: false });
+    for (const [k, spec] of opts.paths) this.#paths.set(k, { spec, up: true, badUntil: -Infinity });
     const [h0, h1, ...rest] = opts.hosts;
     if (h0 === undefined || h1 === undefined) throw new Error('a chaos world needs at least two hosts');
     this.pair = new Pair({
@@ -71,7 +72,7 @@ export class ChaosWorld {
       mtu: opts.mtu,
       a: { address: h0.address, config: h0.config },
       b: { address: h1.address, config: h1.config },
-      impair: (d, ctx) => this.#impair(d, ctx.from, ctx.to),
+      impair: (d, ctx) => this.#impair(d, ctx.from, ctx.to, ctx.now),
     });
     this.pair.nodes[0]!.name = h0.name;
     this.pair.nodes[1]!.name = h1.name;
@@ -133,7 +134,7 @@ export class ChaosWorld {
     });
   }
 
-  #impair(d: TcpDatagram, from: PairNode, to: PairNode): Verdict {
+  #impair(d: TcpDatagram, from: PairNode, to: PairNode, now: number): Verdict {
     if (this.#crashed.has(from.address) || this.#crashed.has(to.address)) {
       this.cutDrops++;
       return 'drop';
@@ -146,8 +147,11 @@ export class ChaosWorld {
     }
     const s = p.spec;
     const r = this.rand;
-    p.bad = p.bad ? !r.chance(s.burstLeave) : r.chance(s.burstEnter);
-    if (p.bad) return 'drop';
+    if (now < p.badUntil) return 'drop';
+    if (r.chance(s.burstEnter)) {
+      p.badUntil = now - s.burstMs * Math.log(1 - r.next());
+      return 'drop';
+    }
     if (r.chance(s.loss) || r.chance(s.corrupt)) return 'drop';
     if (r.chance(s.duplicate)) return 'duplicate';
     let delay = s.extraDelay;
