@@ -64,7 +64,7 @@ export async function benchTun(mb = 64): Promise<BenchFigure[]> {
     sh(['ip', '-n', nsA, 'link', 'set', `l4va${id}`.slice(0, 15), 'up']);
     sh(['ip', '-n', nsB, 'link', 'set', `l4vb${id}`.slice(0, 15), 'up']);
     // kernel ↔ layer4 over TUN
-    th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT });
+    th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT, offload: process.env['LAYER4_TUN_OFFLOAD'] === '1' });
     let received = 0;
     th.host.net.createServer((s) => {
       s.on('data', (c: Buffer) => (received += c.length));
@@ -90,6 +90,8 @@ export async function benchTun(mb = 64): Promise<BenchFigure[]> {
     figures.push({ name: 'tun: ping RTT kernel → kernel over veth (baseline)', value: r2 * 1000, unit: 'µs' });
     const st = th.tun.stats;
     figures.push({ name: 'tun: packets read per wake-up (batching)', value: st.rxPackets / Math.max(1, st.wakeups), unit: 'pkt' });
+    figures.push({ name: 'tun: GSO super-segments received', value: st.rxGso, unit: 'pkt' });
+    figures.push({ name: 'tun: partial checksums finished', value: st.rxCsumFinished, unit: 'pkt' });
   } finally {
     th?.close();
     for (const ns of made) spawnSync('ip', ['netns', 'del', ns]);

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <linux/if_tun.h>
 #include <stdlib.h>
+#include <sys/uio.h>
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "EINVAL", #call " failed"); return nullptr; } } while (0)
 
@@ -104,10 +105,13 @@ static napi_value ReadBatch(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// writeBatch(fd, packets: Uint8Array[]) -> number written (a full queue drops the rest, like a NIC)
+// writeBatch(fd, packets: Uint8Array[], prefix?: Uint8Array) -> number written (a full queue drops
+// the rest, like a NIC). `prefix` (the virtio-net header) goes before every packet via writev.
 static napi_value WriteBatch(napi_env env, napi_callback_info info) {
-  size_t argc = 2; napi_value argv[2];
+  size_t argc = 3; napi_value argv[3];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  uint8_t* pre = nullptr; size_t prelen = 0;
+  if (argc > 2) { napi_valuetype vt; napi_typeof(env, argv[2], &vt); if (vt == napi_object && !Bytes(env, argv[2], &pre, &prelen)) prelen = 0; }
   int32_t fd = -1; napi_get_value_int32(env, argv[0], &fd);
   uint32_t count = 0; CHECK(napi_get_array_length(env, argv[1], &count));
   int32_t written = 0;
@@ -115,8 +119,9 @@ static napi_value WriteBatch(napi_env env, napi_callback_info info) {
     napi_value el; napi_get_element(env, argv[1], i, &el);
     uint8_t* d; size_t len;
     if (!Bytes(env, el, &d, &len)) continue;
+    struct iovec iov[2] = {{pre, prelen}, {d, len}};
     for (;;) {
-      ssize_t r = write(fd, d, len);
+      ssize_t r = prelen > 0 ? writev(fd, iov, 2) : write(fd, d, len);
       if (r < 0 && errno == EINTR) continue;
       if (r >= 0) written++;
       break;

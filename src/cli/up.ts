@@ -110,6 +110,7 @@ interface UpOptions {
   serve: string;
   netns?: string;
   mtu: string;
+  offload?: boolean;
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -133,7 +134,7 @@ async function up(io: CliIo, o: UpOptions): Promise<void> {
   const p = parseUpOptions(o);
   let th: TunHost;
   try {
-    th = openTunHost({ name: p.name, address: p.addresses, mtu: p.mtu, ...(p.netns !== undefined ? { netns: p.netns } : {}) });
+    th = openTunHost({ name: p.name, address: p.addresses, mtu: p.mtu, offload: o.offload === true, ...(p.netns !== undefined ? { netns: p.netns } : {}) });
   } catch (err) {
     if (err instanceof TunUnavailableError) throw runtimeError(err.message, 'TUN_UNAVAILABLE');
     throw runtimeError((err as Error).message, 'TUN_FAILED');
@@ -167,5 +168,6 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--serve <service>', 'echo (port 7), discard (9) or http (80)', 'echo')
     .option('--netns <name>', 'put the TUN device into this existing network namespace')
     .option('--mtu <n>', 'interface MTU', '1500')
+    .option('--offload', 'virtio-net header with checksum/TSO offloads: the kernel may send 64 KB TCP super-segments')
     .action(async (o: UpOptions) => up(ctx.io, o));
 }

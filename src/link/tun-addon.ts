@@ -12,7 +12,7 @@ export interface TunAddon {
   open(name: string, vnetHdr: boolean): { fd: number; name: string };
   setOffload(fd: number, flags: number): void;
   readBatch(fd: number, buf: Uint8Array, slot: number, lens: Int32Array): number;
-  writeBatch(fd: number, packets: readonly Uint8Array[]): number;
+  writeBatch(fd: number, packets: readonly Uint8Array[], prefix?: Uint8Array): number;
   /** Calls cb every loop turn while fd is readable; returns stop(). */
   poll(fd: number, cb: (status: number) => void): () => void;
   close(fd: number): void;

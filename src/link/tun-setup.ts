@@ -16,6 +16,8 @@ export interface TunHostOptions {
   netns?: string;
   mtu?: number;
   tcp?: object;
+  /** IFF_VNET_HDR with checksum/TSO offloads (see tun-offload.ts). Default false. */
+  offload?: boolean;
 }
 
 export interface TunHost extends PortHost {
@@ -72,7 +74,7 @@ export function openTunHost(opts: TunHostOptions): TunHost {
     return p;
   });
   const mtu = opts.mtu ?? 1500;
-  const tun = TunDevice.open({ name: opts.name, mtu });
+  const tun = TunDevice.open({ name: opts.name, mtu, offload: opts.offload ?? false });
   try {
     if (opts.netns) ip(undefined, ['link', 'set', 'dev', tun.name, 'netns', opts.netns]);
     ip(opts.netns, ['link', 'set', 'dev', tun.name, 'mtu', String(mtu)]);

@@ -1,0 +1,81 @@
+// virtio-net header handling for a TUN opened with IFF_VNET_HDR (Linux virtio_net_hdr, 12 bytes
+// with num_buffers, little-endian fields). With TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+// the kernel may hand us:
+//   - packets whose transport checksum is partial (flag NEEDS_CSUM): the field at
+//     csum_start + csum_offset holds the pseudo-header sum only; we finish it over
+//     [csum_start, end) as RFC 1071 sums it;
+//   - TCP super-segments (gso_type TCPV4/TCPV6) up to 64 KB: one IP packet carrying many MSS worth
+//     of data; the stack takes it as one large segment (what GRO would have built).
+// Packets we write carry flags DATA_VALID: our checksums are complete, the kernel need not check.
+
+import { internetChecksum } from '../wire/checksum.js';
+
+export const VNET_HDR_LEN = 12;
+export const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+export const VIRTIO_NET_HDR_F_DATA_VALID = 2;
+export const VIRTIO_NET_HDR_GSO_NONE = 0;
+export const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+export const VIRTIO_NET_HDR_GSO_UDP = 3;
+export const VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+export const VIRTIO_NET_HDR_GSO_ECN = 0x80;
+
+/** TUNSETOFFLOAD bits (linux/if_tun.h). */
+export const TUN_F_CSUM = 0x01;
+export const TUN_F_TSO4 = 0x02;
+export const TUN_F_TSO6 = 0x04;
+
+export interface VnetHeader {
+  flags: number;
+  gsoType: number;
+  hdrLen: number;
+  gsoSize: number;
+  csumStart: number;
+  csumOffset: number;
+}
+
+export function parseVnetHeader(b: Uint8Array, off = 0): VnetHeader {
+  const le16 = (i: number): number => b[off + i]! | (b[off + i + 1]! << 8);
+  return { flags: b[off]!, gsoType: b[off + 1]!, hdrLen: le16(2), gsoSize: le16(4), csumStart: le16(6), csumOffset: le16(8) };
+}
+
+/** The header we put before every packet we write: checksums complete, no GSO. */
+export function txVnetHeader(): Uint8Array {
+  const h = new Uint8Array(VNET_HDR_LEN);
+  h[0] = VIRTIO_NET_HDR_F_DATA_VALID;
+  return h;
+}
+
+export type OffloadResult = { ok: true; gso: boolean } | { ok: false; reason: string };
+
+/**
+ * Makes `packet` (the bytes after the virtio header) a complete IP packet in place: finishes a
+ * partial checksum; for a GSO super-segment also re-computes the IPv4 header checksum. Never
+ * throws: a header pointing outside the packet is reported.
+ */
+export function completePacket(h: VnetHeader, packet: Uint8Array): OffloadResult {
+  if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+    const field = h.csumStart + h.csumOffset;
+    if (h.csumStart >= packet.length || field + 2 > packet.length) return { ok: false, reason: 'csum_start/csum_offset outside the packet' };
+    let c = internetChecksum(packet, h.csumStart, packet.length - h.csumStart);
+    // UDP sends a computed zero as all ones (RFC 768); a TCP checksum of 0 and 0xffff are equivalent.
+    if (c === 0) c = 0xffff;
+    packet[field] = c >>> 8;
+    packet[field + 1] = c & 0xff;
+  }
+  const gso = (h.gsoType & ~VIRTIO_NET_HDR_GSO_ECN) !== VIRTIO_NET_HDR_GSO_NONE;
+  if (gso && packet.length >= 20 && packet[0]! >> 4 === 4) {
+    const ihl = (packet[0]! & 0x0f) * 4;
+    if (ihl < 20 || ihl > packet.length) return { ok: false, reason: 'IPv4 header length outside the packet' };
+    // Total length of the whole super-segment (RFC 791 §3.1), then its header checksum.
+    if (packet.length <= 0xffff) {
+      packet[2] = packet.length >>> 8;
+      packet[3] = packet.length & 0xff;
+    }
+    packet[10] = 0;
+    packet[11] = 0;
+    const c = internetChecksum(packet, 0, ihl);
+    packet[10] = c >>> 8;
+    packet[11] = c & 0xff;
+  }
+  return { ok: true, gso };
+}
