@@ -5,3 +5,12 @@ export { createNetwork, Network, Host, Link, Capture } from './sim/index.js';
 export type { NetworkOptions, HostOptions, IdleOptions, CaptureOptions, PingOptions as HostPingOptions } from './sim/index.js';
 export type { LinkOptions, Impairments, BurstLoss, ChannelStats } from './link/index.js';
 export type { Socket as DgramSocket, SocketOptions as DgramSocketOptions, RemoteInfo, AddressInfo as DgramAddressInfo } from './api/dgram.js';
+export { Socket as NetSocket, Server as NetServer } from './api/net.js';
+export type { Net, ConnectOptions, ListenOptions, SocketConstructorOpts, ServerOpts, AddressInfo as NetAddressInfo } from './api/net.js';
+export type { OpenTcpOptions, TcpStreams } from './api/web-streams.js';
+// The sans-IO cores, for drivers of your own (a TUN device, a browser page, a test harness).
+export { Stack } from './stack/index.js';
+export { TcpLayer } from './tcp/index.js';
+export type { TcpConfig, TcpEvent, TcpState } from './tcp/index.js';
+export * as viz from './viz/index.js';
+export * as packetdrill from './packetdrill/index.js';
