@@ -2,21 +2,11 @@
 // and a time series for the time-sequence and congestion-window plots. Both are plain data so a
 // capture from the in-memory network, a pcap file or a hand-written test can produce them.
 
+import type { TcpState } from '../tcp/states.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 
-/** Connection states as named in RFC 9293 §3.3.2. */
-export type TcpStateName =
-  | 'CLOSED'
-  | 'LISTEN'
-  | 'SYN-SENT'
-  | 'SYN-RECEIVED'
-  | 'ESTABLISHED'
-  | 'FIN-WAIT-1'
-  | 'FIN-WAIT-2'
-  | 'CLOSE-WAIT'
-  | 'CLOSING'
-  | 'LAST-ACK'
-  | 'TIME-WAIT';
+/** Connection states as named in RFC 9293 §3.3.2 (the TCP core's own type). */
+export type TcpStateName = TcpState;
 
 /** 0 is drawn on the left (normally the client), 1 on the right (normally the server). */
 export type SideIndex = 0 | 1;
