@@ -203,3 +203,13 @@ test('RFC 9293 §3.10.7.2 a new SYN after the listener reset a half-open connect
     '+.1 < S 500:500(0) win 65535\n+0 > S. 0:0(0) ack 501 <mss 1460>\n+.1 < . 1:1(0) ack 1 win 65535\n+0 accept(3, ..., ...) = 4\n';
   assert.equal(rfc(s).status, 'pass');
 });
+
+test('consecutive segments are aggregated to match a larger expected one (packetdrill, TSO); --strict_segments turns it off', () => {
+  const body = HANDSHAKE + '+0 write(4, ..., 3000) = 3000\n+0 > P. 1:3001(3000) ack 1\n+.1 < . 1:1(0) ack 3001 win 65535\n';
+  assert.equal(rfc(body).status, 'pass');
+  const strict = failed(rfc('--strict_segments\n' + body));
+  assert.match(strict.message, /bad outbound packet: flags \. instead of P\./);
+  // Pieces must be contiguous and alike: a 2500-byte expectation cannot be met by 1000 + 1000 + 1000.
+  const over = failed(rfc(HANDSHAKE + '+0 write(4, ..., 3000) = 3000\n+0 > . 1:2501(2500) ack 1\n'));
+  assert.match(over.message, /payload length 3000 instead of 2500/);
+});

@@ -213,3 +213,39 @@ export function checkOutbound(spec: TcpPacketSpec, pkt: SentPacket, sut: SocketU
   }
   return { result, actual };
 }
+
+const FIN_PSH_CWR = 0x01 | 0x08 | 0x80;
+
+/**
+ * Why `next` cannot follow `prev` as another piece of one larger segment, or undefined: the same
+ * header fields (flags other than FIN, PSH and CWR; ack; window; urgent pointer; option length)
+ * and the next sequence number; pieces before the last all of one size.
+ */
+export function fragmentMismatch(prev: SentPacket, next: SentPacket, notLast: boolean): string | undefined {
+  const a = prev.dgram.seg;
+  const b = next.dgram.seg;
+  if ((a.flags & ~FIN_PSH_CWR) !== (b.flags & ~FIN_PSH_CWR)) return 'flags differ from the previous piece';
+  if (((a.seq + a.payload.length) >>> 0) !== b.seq) return 'not contiguous with the previous piece';
+  if (a.ack !== b.ack) return 'ack differs from the previous piece';
+  if (a.window !== b.window) return 'window differs from the previous piece';
+  if (a.urgent !== b.urgent) return 'urgent pointer differs from the previous piece';
+  if (a.options.length !== b.options.length) return 'options differ from the previous piece';
+  if (notLast && b.payload.length !== a.payload.length) return `payload ${b.payload.length} bytes, previous piece ${a.payload.length}`;
+  return undefined;
+}
+
+/** One packet from consecutive pieces: the last one's header and time, the first one's sequence number. */
+export function aggregate(parts: SentPacket[]): SentPacket {
+  if (parts.length === 1) return parts[0]!;
+  const first = parts[0]!.dgram.seg;
+  const last = parts[parts.length - 1]!;
+  const total = parts.reduce((n, p) => n + p.dgram.seg.payload.length, 0);
+  const payload = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    payload.set(p.dgram.seg.payload, off);
+    off += p.dgram.seg.payload.length;
+  }
+  const flags = (last.dgram.seg.flags & ~0x80) | (first.flags & 0x80);
+  return { us: last.us, dgram: { ...last.dgram, seg: { ...last.dgram.seg, seq: first.seq, flags, payload } } };
+}

@@ -16,7 +16,7 @@ import { parseScript } from './parser.js';
 import { getProfile, type Profile, type ProfileName } from './profiles.js';
 import { interpretCommand } from './runner-commands.js';
 import { VirtualHost, type IpVersion, type SentPacket } from './runner-host.js';
-import { SocketUnderTest, checkOutbound, inboundIcmp, inboundSegment } from './runner-packets.js';
+import { SocketUnderTest, aggregate, checkOutbound, fragmentMismatch, inboundIcmp, inboundSegment } from './runner-packets.js';
 import { scanScript } from './runner-scan.js';
 import { startSyscall } from './syscalls.js';
 import { sameErrno } from './syscalls-constants.js';
@@ -81,6 +81,7 @@ class Run implements SyscallContext {
   readonly connectPort: number;
   readonly sockets = new Map<number, Sock>();
   readonly tolerance: Tolerance;
+  readonly strictSegments: boolean;
   readonly trace: string[] = [];
   sut: SocketUnderTest | undefined = undefined;
   /** The last listen()ed socket, for new incarnations of a passive connection. */
@@ -97,6 +98,7 @@ class Run implements SyscallContext {
     this.profile = profile;
     this.dialect = profile.dialect;
     this.tolerance = toleranceOf(script.options, profile.dialect);
+    this.strictSegments = script.options.some((o) => o.name === 'strict_segments');
     this.bindPort = s.bindPort ?? 8080;
     this.connectPort = s.connectPort ?? 8080;
     this.host = new VirtualHost({
@@ -241,10 +243,27 @@ class Run implements SyscallContext {
     const any = ev.time.kind === 'any';
     const lastUs = (sched.endUsecs ?? sched.startUsecs) + SNIFF_GRACE_US;
     const deadline = any ? this.host.nowUs + FOREVER_US : Math.max(lastUs, this.host.nowUs);
-    if (take() === undefined) this.#advance(deadline, () => take() !== undefined);
-    const pkt = take();
-    if (pkt === undefined) throw new Failure(ev.line, `timed out waiting for packet (until ${formatSeconds(deadline)} s)`, formatEvent(ev));
-    this.host.sent.shift();
+    const next = (): SentPacket | undefined => {
+      if (take() === undefined) this.#advance(deadline, () => take() !== undefined);
+      const p = take();
+      if (p !== undefined) this.host.sent.shift();
+      return p;
+    };
+    const first = next();
+    if (first === undefined) throw new Failure(ev.line, `timed out waiting for packet (until ${formatSeconds(deadline)} s)`, formatEvent(ev));
+    // packetdrill aggregates consecutive segments (unless --strict_segments) to match a larger
+    // expected payload, as a TSO/GSO sender would have sent it in one piece.
+    const parts = [first];
+    let bytes = first.dgram.seg.payload.length;
+    while (!this.strictSegments && bytes > 0 && bytes < spec.seq.len) {
+      const p = next();
+      if (p === undefined) break;
+      const why = fragmentMismatch(parts[parts.length - 1]!, p, bytes + p.dgram.seg.payload.length < spec.seq.len);
+      if (why !== undefined) throw new Failure(ev.line, `bad outbound packet: segment ${parts.length + 1} of ${spec.seq.len} bytes: ${why}`, formatEvent(ev));
+      parts.push(p);
+      bytes += p.dgram.seg.payload.length;
+    }
+    const pkt = aggregate(parts);
     const { result, actual } = checkOutbound(spec, pkt, sut);
     const actualText = `${formatSeconds(pkt.us)} ${formatTcpRepr('outbound', actual)}`;
     this.trace.push(actualText);
