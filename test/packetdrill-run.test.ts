@@ -210,6 +210,6 @@ test('consecutive segments are aggregated to match a larger expected one (packet
   const strict = failed(rfc('--strict_segments\n' + body));
   assert.match(strict.message, /bad outbound packet: flags \. instead of P\./);
   // Pieces must be contiguous and alike: a 2500-byte expectation cannot be met by 1000 + 1000 + 1000.
-  const over = failed(rfc(HANDSHAKE + '+0 write(4, ..., 3000) = 3000\n+0 > . 1:2501(2500) ack 1\n'));
+  const over = failed(rfc(HANDSHAKE + '+0 write(4, ..., 3000) = 3000\n+0 > P. 1:2501(2500) ack 1\n'));
   assert.match(over.message, /payload length 3000 instead of 2500/);
 });
