@@ -56,7 +56,7 @@ test('HTTP/1.1 over TUN: curl GET and POST 10 MB to node:http on layer4 sockets'
 test('RFC 863 discard and RFC 862 echo over TUN: nc bulk with SHA-256 check', async (t) => {
   const skip = tunSkipReason(['nc']);
   if (skip) return void t.skip(skip);
-  const n = Number(process.env['LAYER4_TUN_NC_MB'] ?? '16') * 1024 * 1024;
+  const n = Number(process.env['LAYER4_TUN_NC_MB'] ?? '8') * 1024 * 1024;
   const data = testBytes(n, 11);
   await withUp('d', '10.99.3.2', 'fd00:99:3::2', 'discard', async (ns, up) => {
     const r = await ns.run('nc', ['-N', '-w', '30', '10.99.3.2', '9'], { input: data, timeoutMs: 120_000 });

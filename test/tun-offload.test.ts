@@ -75,7 +75,7 @@ test('kernel → layer4 bulk with TSO/checksum offloads on: super-segments arriv
         }),
       );
     }).listen(9);
-    const data = testBytes(16 * 1024 * 1024, 51);
+    const data = testBytes(8 * 1024 * 1024, 51);
     for (const addr of ['10.99.13.2', 'fd00:99:13::2']) {
       const r = await ns.run('nc', ['-N', '-w', '30', addr, '9'], { input: data, timeoutMs: 120_000 });
       assert.equal(r.code, 0, r.stderr);
