@@ -213,3 +213,16 @@ test('consecutive segments are aggregated to match a larger expected one (packet
   const over = failed(rfc(HANDSHAKE + '+0 write(4, ..., 3000) = 3000\n+0 > P. 1:2501(2500) ack 1\n'));
   assert.match(over.message, /payload length 3000 instead of 2500/);
 });
+
+test('RFC 7323 TS val is checked in ticks with --tcp_ts_tick_usecs, TS ecr with --check_ts_ecr', () => {
+  const s = (val: number, ecr: number): string =>
+    '--tcp_ts_tick_usecs=1000\n--check_ts_ecr\n`sysctl -q net.ipv4.tcp_timestamps=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n' +
+    '+0 < S 0:0(0) win 65535 <mss 1000,nop,nop,TS val 100 ecr 0>\n+0 > S. 0:0(0) ack 1 <mss 1460,nop,nop,TS val 10 ecr 100>\n' +
+    '+.1 < . 1:1(0) ack 1 win 65535 <nop,nop,TS val 150 ecr 10>\n+0 accept(3, ..., ...) = 4\n+.5 write(4, ..., 10) = 10\n' +
+    `+0 > P. 1:11(10) ack 1 <nop,nop,TS val ${val} ecr ${ecr}>\n`;
+  assert.equal(rfc(s(610, 150)).status, 'pass');
+  assert.match(failed(rfc(s(700, 150))).message, /bad TS val/);
+  assert.match(failed(rfc(s(610, 100))).message, /bad TS ecr/);
+  // Without the options packetdrill checks neither.
+  assert.equal(rfc(s(700, 100).replace('--tcp_ts_tick_usecs=1000\n--check_ts_ecr\n', '')).status, 'pass');
+});

@@ -8,7 +8,7 @@
 import type { Endpoint, TcpDatagram, TcpIcmpError } from '../stack/types.js';
 import type { TcpOption, TcpRepr } from '../wire/tcp-types.js';
 import type { IcmpPacketSpec, TcpOptionSpec, TcpPacketSpec } from './ast.js';
-import { matchTcpSegment, type MatchResult } from './match.js';
+import { matchTcpSegment, type MatchResult, type OptionMatchConfig } from './match.js';
 import { SeqMapper, TsMapper } from './seq-map.js';
 import type { SentPacket, VirtualHost } from './runner-host.js';
 
@@ -187,8 +187,19 @@ export interface OutboundCheck {
   actual: TcpRepr;
 }
 
+export interface OutboundOptions {
+  /**
+   * packetdrill's --tcp_ts_tick_usecs: when set, an outbound TS val (mapped into script space from
+   * the first one seen) must be within `tsToleranceUsecs` of the script's, counted in ticks.
+   */
+  tsTickUsecs?: number;
+  tsToleranceUsecs?: number;
+  /** Check outbound TS ecr too (layer4's --check_ts_ecr; packetdrill never checks it). */
+  checkTsEcr?: boolean;
+}
+
 /** Maps a sent packet into script space (learning our ISN from the first SYN) and compares it. */
-export function checkOutbound(spec: TcpPacketSpec, pkt: SentPacket, sut: SocketUnderTest): OutboundCheck {
+export function checkOutbound(spec: TcpPacketSpec, pkt: SentPacket, sut: SocketUnderTest, opts: OutboundOptions = {}): OutboundCheck {
   const live = pkt.dgram.seg;
   if ((live.flags & 0x02) !== 0 && !sut.seq.knowsLocalIsn) {
     sut.seq.noteOutboundSyn(spec.seq.kind === 'range' ? spec.seq.start : 0, live.seq);
@@ -201,7 +212,15 @@ export function checkOutbound(spec: TcpPacketSpec, pkt: SentPacket, sut: SocketU
       sut.ts.noteOutbound(want.val, got.val);
     }
   }
-  let result = matchTcpSegment(spec, actual);
+  // TS val in script space too (first value seen as the baseline), as packetdrill prints it.
+  actual.options = actual.options.map((o) => (o.kind === 'timestamp' ? { ...o, val: sut.ts.outboundValToScript(o.val) } : o));
+  const cfg: OptionMatchConfig = { tsEcr: opts.checkTsEcr === true };
+  const tick = opts.tsTickUsecs ?? 0;
+  if (tick > 0) {
+    const tol = opts.tsToleranceUsecs ?? 0;
+    cfg.tsVal = (scriptVal, actualVal) => Math.abs((actualVal - scriptVal) | 0) * tick <= tol;
+  }
+  let result = matchTcpSegment(spec, actual, cfg);
   if (result.ok && live.payload.some((b) => b !== 0)) {
     result = { ok: false, field: 'payload', message: 'payload bytes differ from the zero bytes written' };
   }

@@ -17,10 +17,12 @@ export interface ScriptSettings {
   config: Partial<TcpConfig>;
 }
 
-/** Options accepted without effect: they tune packetdrill itself or checks this runner does not make. */
+/** Options read elsewhere (timing, segments, TS checks) or accepted without effect (packetdrill's own settings). */
 const IGNORED_OPTIONS = new Set([
   'tolerance_usecs', 'tolerance_percent', 'verbose', 'v', 'speed', 'mss', 'tcp_ts_tick_usecs', 'tcp_ts_ecr_scaled',
   'local_ip', 'remote_ip', 'gateway_ip', 'netmask_ip', 'dry_run', 'define', 'D', 'strict_segments', 'send_omit_free',
+  // layer4's own: also compare the TS ecr of outbound segments (packetdrill never does)
+  'check_ts_ecr',
 ]);
 
 export type ScanResult = { ok: true; settings: ScriptSettings } | { ok: false; reason: string; line?: number };

@@ -82,6 +82,8 @@ class Run implements SyscallContext {
   readonly sockets = new Map<number, Sock>();
   readonly tolerance: Tolerance;
   readonly strictSegments: boolean;
+  readonly tsTickUsecs: number;
+  readonly checkTsEcr: boolean;
   readonly trace: string[] = [];
   sut: SocketUnderTest | undefined = undefined;
   /** The last listen()ed socket, for new incarnations of a passive connection. */
@@ -99,6 +101,9 @@ class Run implements SyscallContext {
     this.dialect = profile.dialect;
     this.tolerance = toleranceOf(script.options, profile.dialect);
     this.strictSegments = script.options.some((o) => o.name === 'strict_segments');
+    const tick = Number(script.options.find((o) => o.name === 'tcp_ts_tick_usecs')?.value ?? 0);
+    this.tsTickUsecs = Number.isFinite(tick) && tick > 0 ? tick : 0;
+    this.checkTsEcr = script.options.some((o) => o.name === 'check_ts_ecr');
     this.bindPort = s.bindPort ?? 8080;
     this.connectPort = s.connectPort ?? 8080;
     this.host = new VirtualHost({
@@ -264,7 +269,8 @@ class Run implements SyscallContext {
       bytes += p.dgram.seg.payload.length;
     }
     const pkt = aggregate(parts);
-    const { result, actual } = checkOutbound(spec, pkt, sut);
+    const tsTol = Math.max(this.tolerance.usecs, Math.trunc((this.tolerance.percent / 100) * sched.startUsecs));
+    const { result, actual } = checkOutbound(spec, pkt, sut, { tsTickUsecs: this.tsTickUsecs, tsToleranceUsecs: tsTol, checkTsEcr: this.checkTsEcr });
     const actualText = `${formatSeconds(pkt.us)} ${formatTcpRepr('outbound', actual)}`;
     this.trace.push(actualText);
     if (!result.ok) throw new Failure(ev.line, `bad outbound packet: ${result.message}`, formatEvent(ev), actualText);
