@@ -7,8 +7,8 @@ import { Pair } from '../src/tcp/pair.js';
 
 test('study note exchange: ISN 100/2000, 100 B then 500 B, 4-way close, TIME-WAIT 2·MSL', () => {
   // The study note's SYNs carry only MSS: RFC 7323 options off.
-  const client = mkLayer('10.0.0.1', { isn: () => 100, windowScaling: false, timestamps: false });
-  const server = mkLayer('10.0.0.2', { isn: () => 2000, windowScaling: false, timestamps: false });
+  const client = mkLayer('10.0.0.1', { isn: () => 100, windowScaling: false, timestamps: false, sack: false });
+  const server = mkLayer('10.0.0.2', { isn: () => 2000, windowScaling: false, timestamps: false, sack: false });
   const l = server.listen({ address: '10.0.0.2', port: 80 }, 8, 0);
   assert.ok(l.ok);
   const listener = l.value;

@@ -58,9 +58,10 @@ const RFC_TCP: Partial<TcpConfig> = {
   msl: 120_000,
   recvBufferSize: 65_535,
   sendBufferSize: 256 * 1024,
-  // The suite tests the RFC 9293 baseline: SYNs carry only MSS (no RFC 7323 options).
+  // The suite tests the RFC 9293 baseline: SYNs carry only MSS (no RFC 7323 options, no SACK).
   windowScaling: false,
   timestamps: false,
+  sack: false,
   synRetries: 7, // RFC 1122 §4.2.3.5: a SYN is retried for at least 3 minutes (1+2+…+32+60+60 s)
   synAckRetries: 5,
   dataRetries: 15,

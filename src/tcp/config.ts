@@ -71,6 +71,11 @@ export interface TcpConfig {
   windowScaling: boolean;
   /** RFC 7323 §3–§5 timestamps: RTT measurement from echoed TSvals and PAWS. Default true. */
   timestamps: boolean;
+  /**
+   * RFC 2018 SACK (with RFC 2883 D-SACK) on the receive side and RFC 6675 SACK-based loss recovery
+   * on the send side, when both SYNs carry SACK-permitted. Default true.
+   */
+  sack: boolean;
   /** Congestion control algorithm name (see cc/index.ts). Default 'newreno'. */
   congestionControl: string;
   /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
@@ -120,6 +125,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   noDelay: false,
   windowScaling: true,
   timestamps: true,
+  sack: true,
   congestionControl: 'newreno',
   initialWindowSegments: 10,
   dupAckThreshold: 3,

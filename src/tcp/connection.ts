@@ -21,6 +21,7 @@ import { TimerTable } from './timers.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
 import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
+import { Scoreboard } from './sack.js';
 import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 
@@ -101,6 +102,14 @@ export class TcpConnection {
   wsOk = false;
   /** RFC 7323 timestamps negotiated. */
   tsOk = false;
+  /** RFC 2018 SACK negotiated (both SYNs carried SACK-permitted). */
+  sackOk = false;
+  /** RFC 6675 scoreboard of what the peer has SACKed above SND.UNA. */
+  readonly sb = new Scoreboard();
+  /** RFC 2883 D-SACK block to report in the next segment. */
+  dsack: [number, number] | undefined = undefined;
+  /** RFC 2018 §4: stream offsets of the most recently received out-of-order segments, newest first. */
+  sackRecent: number[] = [];
   /** RFC 7323 §3: per-connection offset added to the TSval clock. */
   tsOffset = 0;
   /** RFC 7323 §4.3 TS.Recent and when it was set (for the §5.5 24-day rule). */
@@ -587,6 +596,7 @@ export class TcpConnection {
   resetCongestionControl(): void {
     this.cc = this.#newCc(this.synRetransmitted);
     this.recovery = new LossRecovery(this.iss, this.recovery.opts);
+    this.recovery.sack = this.sackOk;
   }
 
   #newCc(synLost: boolean): CongestionControl {
@@ -599,6 +609,7 @@ export class TcpConnection {
     this.timers.clearAll();
     this.sendBuf.clear();
     this.ooo.clear();
+    this.sb.clear();
     if (flushRecv) this.recvBuf.clear();
     this.synPending = this.retransmitHead = this.forceSend = this.probePending = this.ackNow = false;
     this.host.detach(this);

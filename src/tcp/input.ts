@@ -5,6 +5,7 @@
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
+import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
 import { tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
@@ -183,6 +184,8 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
     acceptable = inWnd(seq) || inWnd(seqAdd(seq, segLen - 1));
   }
   if (!acceptable) {
+    // RFC 2883 §4: data wholly below RCV.NXT is a duplicate — report it in a D-SACK block.
+    if (!rst && payload.length > 0 && seqLt(seq, c.rcvNxt)) noteDuplicate(c, seq, Math.min(payload.length, seqDiff(c.rcvNxt, seq)));
     if (!rst) {
       // TIME-WAIT: a retransmitted FIN is acknowledged and restarts the 2 MSL timer (§3.10.7.4 eighth).
       if (c.state === 'TIME-WAIT' && fin) c.timers.set('timewait', now + 2 * c.host.config.msl);
@@ -203,6 +206,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
   const front = seqDiff(c.rcvNxt, seq);
   if (front > 0) {
     const cut = Math.min(front, payload.length);
+    if (cut > 0 && !rst) {
+      noteDuplicate(c, seq, cut); // RFC 2883 §4: the duplicate front of a partly new segment
+      c.ackNow = true;
+    }
     payload = payload.subarray(cut);
     seq = seqAdd(seq, cut);
     if (fin && seqLt(seq, c.rcvNxt)) fin = false; // the FIN itself is old
@@ -338,6 +345,13 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
   }
   const oldWnd = c.sndWnd;
   const segWnd = seg.window * 2 ** c.sndWscale;
+  // RFC 6675 §5: the scoreboard takes the SACK blocks first (rebased past the cumulative ACK).
+  let sacked = false;
+  if (c.sackOk) {
+    if (seqGt(ack, c.sndUna)) c.sb.advance(seqDiff(ack, c.sndUna));
+    const blocks = sackBlocks(seg);
+    if (blocks !== undefined) sacked = c.sb.update(blocks, seqGt(ack, c.sndUna) ? ack : c.sndUna, c.sndMax);
+  }
   if (seqGt(ack, c.sndUna)) {
     newAck(c, ack, now);
   } else if (ack === c.sndUna) {
@@ -354,6 +368,14 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
       c.host.wake(c);
     }
   }
+  // RFC 6675 §5 step 4: recovery also begins when the scoreboard shows the first segment lost.
+  if (sacked && !c.recovery.inRecovery && c.sb.isLost(0, c.sndMss, c.host.config.dupAckThreshold)) {
+    if (c.recovery.enter(c.sndUna, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now) === 'retransmit') {
+      c.retransmitHead = true;
+      c.stats.fastRetransmits++;
+    }
+  }
+  if (sacked) c.host.wake(c);
   // Window update: if SND.UNA ≤ SEG.ACK ≤ SND.NXT and (WL1 < SEG.SEQ or (WL1 = SEG.SEQ and WL2 ≤ SEG.ACK)).
   if (seqLe(c.sndUna, ack) && (seqLt(c.sndWl1, seg.seq) || (c.sndWl1 === seg.seq && seqLe(c.sndWl2, ack)))) {
     c.sndWnd = segWnd;
@@ -433,7 +455,9 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   const cfg = c.host.config;
   if (seq !== c.rcvNxt) {
     // Out of order: hold it and send an immediate duplicate ACK (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
-    c.ooo.insert(c.rcvOff + seqDiff(seq, c.rcvNxt), payload);
+    const off = c.rcvOff + seqDiff(seq, c.rcvNxt);
+    const fresh = c.ooo.insert(off, payload);
+    noteOutOfOrder(c, seq, off, payload.length, !fresh); // RFC 2018 §4 / RFC 2883 §4
     c.sendAckNow();
     return;
   }

@@ -21,7 +21,9 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     c.retransmitHead = false;
     retransmitHead(c, now, out);
   }
+  if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
+  if (sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
   if (c.probePending) {
     // Zero-window probe (§3.8.6.1) and keep-alive (RFC 1122 §4.2.3.6): an old sequence number
     // makes the peer answer with an ACK carrying its current window.
@@ -62,6 +64,39 @@ function retransmitHead(c: TcpConnection, now: number, out: TcpDatagram[]): void
   const fin = c.finSent() && seqAdd(c.sndUna, len) === c.finSeq;
   if (len === 0 && !fin) return;
   emit(c, now, out, c.sndUna, off, len, fin);
+  if (c.sackOk) c.sb.retransmitted(len);
+}
+
+/** RFC 6675 loss recovery is running (SACK negotiated, in fast recovery). */
+function sackRecovery(c: TcpConnection): boolean {
+  return c.sackOk && c.recovery.inRecovery && sendsData(c);
+}
+
+/** RFC 6675 §4 pipe: the sender's estimate of bytes in the network. */
+function pipe(c: TcpConnection): number {
+  return c.sb.pipe(seqDiff(c.sndMax, c.sndUna), c.sndMss, c.host.config.dupAckThreshold);
+}
+
+/**
+ * RFC 6675 §5 step (C): while cwnd − pipe ≥ 1 SMSS, retransmit what NextSeg names — rule 1 (holes
+ * deemed lost) before new data, rule 3 (holes with SACKed data above) only when there is none.
+ */
+function sendHoles(c: TcpConnection, now: number, out: TcpDatagram[], rule3: boolean): void {
+  const dup = c.host.config.dupAckThreshold;
+  const head = c.dataHeadSeq();
+  for (let guard = 0; guard < 1024; guard++) {
+    if (c.cc.cwnd - pipe(c) < c.sndMss) return;
+    const next = c.sb.nextSeg(c.sndMss, dup, rule3);
+    if (next === undefined) return;
+    const [rel, maxLen] = next;
+    const seq = seqAdd(c.sndUna, rel);
+    const off = seqDiff(seq, head);
+    const len = Math.max(0, Math.min(maxLen, c.sendBuf.length - off));
+    const fin = c.finSent() && seqAdd(seq, len) === c.finSeq;
+    if (len === 0 && !fin) return;
+    emit(c, now, out, seq, off, len, fin);
+    c.sb.retransmitted(rel + len + (fin ? 1 : 0));
+  }
 }
 
 /** New data (or data after an RTO rewound SND.NXT) and our FIN. */
@@ -72,7 +107,8 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   for (;;) {
     const off = seqDiff(c.sndNxt, head);
     const unsent = c.sendBuf.length - off;
-    const inflight = seqDiff(c.sndNxt, c.sndUna);
+    // RFC 6675 §5 (C): during SACK recovery the room is cwnd − pipe, not cwnd − (SND.NXT − SND.UNA).
+    const inflight = sackRecovery(c) ? pipe(c) : seqDiff(c.sndNxt, c.sndUna);
     if (unsent > 0) {
       // RFC 5681 §4.1: restart from the restart window after an idle period longer than the RTO.
       if (first && inflight === 0 && c.sndMax === c.sndNxt && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);

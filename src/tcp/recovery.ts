@@ -26,6 +26,11 @@ export class LossRecovery {
   /** Whether the partial ACK seen is the first of this recovery episode (RFC 6582 timer rule). */
   #partialSeen = false;
   fastRetransmits = 0;
+  /**
+   * RFC 6675 mode (SACK negotiated): no window inflation or partial-ACK deflation; what to send
+   * during recovery comes from the scoreboard (pipe, NextSeg), not from this module.
+   */
+  sack = false;
 
   constructor(iss: number, readonly opts: RecoveryOptions) {
     // RFC 6582 §3.2 step 1: initialize recover to the initial send sequence number.
@@ -39,21 +44,27 @@ export class LossRecovery {
   onDupAck(ack: number, highestSent: number, flightSize: number, cc: CongestionControl, now: number): RecoveryAction {
     this.dupAcks++;
     if (this.inRecovery) {
-      cc.onDupAckInRecovery(now);
+      if (!this.sack) cc.onDupAckInRecovery(now);
       return 'none';
     }
-    if (this.dupAcks === this.opts.dupAckThreshold) {
-      // RFC 6582 §3.2 step 2: only when the ACK covers more than `recover` (avoids multiple
-      // fast retransmits for one window of losses).
-      if (!seqGt(ack, this.recover)) return 'none';
-      this.inRecovery = true;
-      this.#partialSeen = false;
-      this.recover = highestSent;
-      this.fastRetransmits++;
-      cc.onRecoveryStart(flightSize, now);
-      return 'retransmit';
-    }
+    if (this.dupAcks === this.opts.dupAckThreshold) return this.enter(ack, highestSent, flightSize, cc, now);
     return 'none';
+  }
+
+  /**
+   * Loss recovery begins (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4 — the latter also when the
+   * scoreboard says the first segment IsLost before three duplicate ACKs were counted).
+   */
+  enter(ack: number, highestSent: number, flightSize: number, cc: CongestionControl, now: number): RecoveryAction {
+    // RFC 6582 §3.2 step 2 / RFC 6675 §5: only when the ACK covers more than `recover` (avoids
+    // multiple fast retransmits for one window of losses).
+    if (this.inRecovery || !seqGt(ack, this.recover)) return 'none';
+    this.inRecovery = true;
+    this.#partialSeen = false;
+    this.recover = highestSent;
+    this.fastRetransmits++;
+    cc.onRecoveryStart(flightSize, now, this.sack);
+    return 'retransmit';
   }
 
   /**
@@ -72,9 +83,10 @@ export class LossRecovery {
       cc.onRecoveryEnd(Math.max(0, s.flightSize - s.ackedBytes), s.now);
       return { action: 'none', restartTimer: true };
     }
-    cc.onPartialAck(s);
     const first = !this.#partialSeen;
     this.#partialSeen = true;
+    if (this.sack) return { action: 'none', restartTimer: first };
+    cc.onPartialAck(s);
     return { action: 'retransmit', restartTimer: first };
   }
 

@@ -5,6 +5,7 @@
 
 import type { TcpOption, TcpRepr } from '../wire/tcp-types.js';
 import type { TcpConnection } from './connection.js';
+import { sackOption } from './sack.js';
 
 /** §2.3: the largest shift a sender may use (and a receiver honours). */
 export const MAX_WSCALE = 14;
@@ -55,10 +56,14 @@ export function synOptions(c: TcpConnection, now: number, synAck: boolean): TcpO
   const opts: TcpOption[] = [{ kind: 'mss', mss: c.advMss }];
   const ts = synAck ? c.tsOk : cfg.timestamps;
   const ws = synAck ? c.wsOk : cfg.windowScaling;
+  const sack = synAck ? c.sackOk : cfg.sack;
   if (ts) {
-    // §3.2: TSecr is zero in a SYN; a SYN-ACK echoes the SYN's TSval.
-    opts.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', val: tsNow(c, now), ecr: synAck ? c.tsRecent : 0 });
-  }
+    // §3.2: TSecr is zero in a SYN; a SYN-ACK echoes the SYN's TSval. RFC 2018 §2 SACK-permitted
+    // takes the two bytes that would otherwise be NOPs.
+    if (sack) opts.push({ kind: 'sackPermitted' });
+    else opts.push({ kind: 'nop' }, { kind: 'nop' });
+    opts.push({ kind: 'timestamp', val: tsNow(c, now), ecr: synAck ? c.tsRecent : 0 });
+  } else if (sack) opts.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sackPermitted' });
   if (ws) opts.push({ kind: 'nop' }, { kind: 'wscale', shift: c.ourWscale });
   return opts;
 }
@@ -74,6 +79,8 @@ export function negotiate(c: TcpConnection, seg: TcpRepr, now: number): number {
   c.wsOk = cfg.windowScaling && ws !== undefined;
   c.sndWscale = c.wsOk ? Math.min(MAX_WSCALE, ws!) : 0;
   c.rcvWscale = c.wsOk ? c.ourWscale : 0;
+  c.sackOk = cfg.sack && seg.options.some((o) => o.kind === 'sackPermitted');
+  c.recovery.sack = c.sackOk;
   const ts = tsOption(seg);
   c.tsOk = cfg.timestamps && ts !== undefined;
   if (c.tsOk) {
@@ -85,8 +92,11 @@ export function negotiate(c: TcpConnection, seg: TcpRepr, now: number): number {
 
 /** Options of a non-SYN segment: the timestamp when in use (§3.2: in every segment but RST). */
 export function segmentOptions(c: TcpConnection): TcpOption[] {
-  if (!c.tsOk) return NO_OPTIONS;
-  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', val: tsNow(c, c.clock), ecr: c.tsRecent }];
+  const sack = c.sackOk ? sackOption(c) : undefined;
+  if (!c.tsOk) return sack === undefined ? NO_OPTIONS : [{ kind: 'nop' }, { kind: 'nop' }, sack];
+  const opts: TcpOption[] = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', val: tsNow(c, c.clock), ecr: c.tsRecent }];
+  if (sack !== undefined) opts.push({ kind: 'nop' }, { kind: 'nop' }, sack);
+  return opts;
 }
 
 const NO_OPTIONS: TcpOption[] = [];

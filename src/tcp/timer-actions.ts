@@ -81,6 +81,8 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
   const flight = seqDiff(c.sndMax, c.sndUna);
   c.cc.onRto(flight, now);
   c.recovery.onRto(seqAdd(c.sndMax, -1));
+  // RFC 2018 §8 / RFC 6675 §5.1: after a timeout the SACKed bits are turned off (the peer may renege).
+  c.sb.clear();
   c.rtt.backoff();
   c.rttTiming = false;
   c.retransmitHead = false;

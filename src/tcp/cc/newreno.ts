@@ -38,10 +38,11 @@ export class NewReno implements CongestionControl {
     }
   }
 
-  onRecoveryStart(flightSize: number): void {
+  onRecoveryStart(flightSize: number, _now: number, sack = false): void {
     // RFC 5681 §3.2 step 2 eq. 4 and step 3: ssthresh = max(FlightSize/2, 2·SMSS); cwnd = ssthresh + 3·SMSS.
+    // RFC 6675 §5 step 4.2: with SACK, cwnd = ssthresh (pipe already leaves out what was SACKed).
     this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
-    this.cwnd = this.ssthresh + 3 * this.#mss;
+    this.cwnd = this.ssthresh + (sack ? 0 : 3 * this.#mss);
     this.#caAcked = 0;
   }
 

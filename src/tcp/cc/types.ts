@@ -27,8 +27,11 @@ export interface CongestionControl {
   readonly ssthresh: number;
   /** New data acknowledged outside loss recovery (RFC 5681 §3.1 slow start / congestion avoidance). */
   onAck(s: AckSample): void;
-  /** Loss detected by duplicate ACKs: fast retransmit and fast recovery begin (RFC 5681 §3.2 steps 2–3). */
-  onRecoveryStart(flightSize: number, now: number): void;
+  /**
+   * Loss detected by duplicate ACKs: fast retransmit and fast recovery begin (RFC 5681 §3.2 steps
+   * 2–3). `sack`: RFC 6675 recovery, where sending is paced by pipe, so cwnd is not inflated.
+   */
+  onRecoveryStart(flightSize: number, now: number, sack?: boolean): void;
   /** A further duplicate ACK during fast recovery (RFC 5681 §3.2 step 4, window inflation). */
   onDupAckInRecovery(now: number): void;
   /** A partial ACK during fast recovery (RFC 6582 §3.2 step 5). */
