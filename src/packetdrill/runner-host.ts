@@ -50,8 +50,8 @@ export class VirtualHost {
   nowUs = 0;
   /** Everything the layer sent, oldest first, not yet consumed by an outbound check. */
   readonly sent: SentPacket[] = [];
-  /** Every packet ever sent (for --verbose traces). */
-  readonly log: Array<{ us: number; dir: 'in' | 'out'; dgram: TcpDatagram }> = [];
+  /** Called for every packet the layer sends, as it is sent. */
+  onSend: ((p: SentPacket) => void) | undefined = undefined;
 
   constructor(opts: HostOptions) {
     const addrs = opts.ipVersion === 'ipv6' ? ADDRESSES.ipv6 : ADDRESSES.ipv4;
@@ -76,8 +76,9 @@ export class VirtualHost {
   flush(): void {
     const out = this.layer.poll(this.nowMs);
     for (const d of out) {
-      this.sent.push({ us: this.nowUs, dgram: d });
-      this.log.push({ us: this.nowUs, dir: 'out', dgram: d });
+      const p = { us: this.nowUs, dgram: d };
+      this.sent.push(p);
+      this.onSend?.(p);
     }
     this.layer.pollEvents(); // sockets read the connections' state directly
   }
@@ -91,7 +92,6 @@ export class VirtualHost {
 
   /** One inbound segment from the remote peer, delivered now. */
   inject(d: TcpDatagram): void {
-    this.log.push({ us: this.nowUs, dir: 'in', dgram: d });
     this.layer.receive(d, this.nowMs);
     this.flush();
   }

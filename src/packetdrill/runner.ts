@@ -112,6 +112,13 @@ class Run implements SyscallContext {
       config: { ...profile.tcp, ...s.config, ...opts.config },
       seed: opts.seed ?? 1,
     });
+    this.host.onSend = (p) => {
+      // The trace shows every packet as it leaves, in script numbers when it is the socket under test's.
+      const sut = this.sut;
+      const mine = sut !== undefined && sut.owns(p.dgram, this.host);
+      const seg = mine ? sut.seq.outboundToScript(p.dgram.seg) : p.dgram.seg;
+      this.trace.push(`${formatSeconds(p.us)} ${formatTcpRepr('outbound', seg)}${mine ? '' : ` (${p.dgram.seg.srcPort} > ${p.dgram.seg.dstPort}, not the socket under test)`}`);
+    };
   }
 
   // ---------------------------------------------------------------- SyscallContext
@@ -272,7 +279,6 @@ class Run implements SyscallContext {
     const tsTol = Math.max(this.tolerance.usecs, Math.trunc((this.tolerance.percent / 100) * sched.startUsecs));
     const { result, actual } = checkOutbound(spec, pkt, sut, { tsTickUsecs: this.tsTickUsecs, tsToleranceUsecs: tsTol, checkTsEcr: this.checkTsEcr });
     const actualText = `${formatSeconds(pkt.us)} ${formatTcpRepr('outbound', actual)}`;
-    this.trace.push(actualText);
     if (!result.ok) throw new Failure(ev.line, `bad outbound packet: ${result.message}`, formatEvent(ev), actualText);
     const check: Parameters<typeof checkTiming>[0] = { expectedUsecs: sched.startUsecs, actualUsecs: pkt.us, tolerance: this.tolerance, any };
     if (sched.endUsecs !== undefined) check.expectedEndUsecs = sched.endUsecs;
