@@ -82,6 +82,33 @@ export async function benchTun(mb = 64): Promise<BenchFigure[]> {
     figures.push({ name: 'tun: kernel → kernel over veth (baseline)', value: vethMbps, unit: 'Mbit/s' });
     if (received !== bytes) figures.push({ name: 'tun: bytes short at layer4 (error)', value: bytes - received, unit: 'B' });
 
+    // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
+    const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
+    await sleep(300);
+    const payload = new Uint8Array(1 << 20);
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
+      s.on('error', reject);
+      s.on('close', () => resolve());
+      let left = mb;
+      const pump = (): void => {
+        while (left > 0) {
+          left--;
+          if (!s.write(payload)) {
+            s.once('drain', pump);
+            return;
+          }
+        }
+        s.end();
+      };
+      s.on('connect', pump);
+      s.resume();
+    });
+    await sink;
+    const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
+    figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l)`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
+
     const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
     const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
     const r1 = avgRtt(p1.out);

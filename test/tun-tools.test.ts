@@ -39,7 +39,7 @@ test('RFC 9293 §3.10.7.1 nmap -sS: exactly the listening port is open, the rest
   const skip = tunSkipReason(['nmap']);
   if (skip) return void t.skip(skip);
   await withUp('s', 10, 'http', async (ns) => {
-    const r = await ns.run('nmap', ['-sS', '-n', '-Pn', '-p', '1-1024', '--max-retries', '1', '-oG', '-', '10.99.10.2'], { timeoutMs: 120_000 });
+    const r = await ns.run('nmap', ['-sS', '-n', '-Pn', '-p', '1-1024', '--max-retries', '3', '-oG', '-', '10.99.10.2'], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const line = r.stdout.toString().split('\n').find((l) => l.includes('Ports:'));
     assert.ok(line, r.stdout.toString());
