@@ -24,6 +24,7 @@ export {
   registerCongestionControl,
   congestionControlNames,
   NewReno,
+  Cubic,
   initialWindow,
   type AckSample,
   type CongestionControl,

@@ -1,15 +1,20 @@
 // Congestion-control registry: TcpConfig.congestionControl names one of these.
 
 import { NewReno } from './newreno.js';
+import { Cubic } from './cubic.js';
 import type { CongestionControl, CongestionControlInit } from './types.js';
 
 export type { AckSample, CongestionControl, CongestionControlInit } from './types.js';
 export { initialWindow } from './types.js';
 export { NewReno } from './newreno.js';
+export { Cubic } from './cubic.js';
 
 export type CongestionControlFactory = (init: CongestionControlInit) => CongestionControl;
 
-const registry = new Map<string, CongestionControlFactory>([['newreno', (init) => new NewReno(init)]]);
+const registry = new Map<string, CongestionControlFactory>([
+  ['newreno', (init) => new NewReno(init)],
+  ['cubic', (init) => new Cubic(init)],
+]);
 
 /** Adds (or replaces) an algorithm under `name`. */
 export function registerCongestionControl(name: string, factory: CongestionControlFactory): void {

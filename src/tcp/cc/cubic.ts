@@ -1,0 +1,127 @@
+// CUBIC congestion control, RFC 9438. Window growth after a loss follows the cubic function
+// W_cubic(t) = C·(t − K)³ + W_max of the time since the congestion event (§4.2), never below the
+// Reno-friendly estimate W_est (§4.3); β_cubic = 0.7 on loss (§4.6) with fast convergence (§4.7).
+// Windows inside the formulas are in segments (the RFC's unit), cwnd itself in bytes.
+// Slow start is RFC 5681's (HyStart++, RFC 9406, is not implemented).
+
+import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+
+/** §5.1: C = 0.4 (segments / s³). */
+const C = 0.4;
+/** §4.6: multiplicative decrease factor. */
+const BETA = 0.7;
+/** §4.3: α_cubic = 3·(1 − β) / (1 + β), so that the average window matches Reno's. */
+const ALPHA = (3 * (1 - BETA)) / (1 + BETA);
+
+export class Cubic implements CongestionControl {
+  readonly name = 'cubic';
+  cwnd: number;
+  ssthresh = Infinity;
+  #mss: number;
+  #iw: number;
+  /** §4.2 W_max (segments): the window just before the last reduction. */
+  #wMax = 0;
+  /** §4.2 K (seconds): time for W_cubic to grow back to W_max. */
+  #k = 0;
+  /** Start of the current congestion-avoidance epoch (ms), undefined until the first CA ACK. */
+  #epoch: number | undefined = undefined;
+  /** §4.3 W_est (segments). */
+  #wEst = 0;
+
+  constructor(init: CongestionControlInit) {
+    this.#mss = init.mss;
+    this.#iw = initialWindow(init);
+    this.cwnd = this.#iw;
+  }
+
+  /** §4.2 W_cubic(t) in segments, t in seconds since the epoch. */
+  #wCubic(t: number): number {
+    return C * (t - this.#k) ** 3 + this.#wMax;
+  }
+
+  onAck(s: AckSample): void {
+    if (s.ackedBytes <= 0) return;
+    const slowStart = this.cwnd < this.ssthresh;
+    // RFC 7661 §4.3 / RFC 9438 §5.8: grow only a window that is being used.
+    const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
+    if (!used) return;
+    if (slowStart) {
+      this.cwnd += Math.min(s.ackedBytes, this.#mss); // RFC 5681 §3.1
+      return;
+    }
+    const cwndSeg = this.cwnd / this.#mss;
+    if (this.#epoch === undefined) {
+      // §4.2: a new epoch; without a previous reduction W_max is the current window (K = 0).
+      this.#epoch = s.now;
+      if (this.#wMax < cwndSeg) {
+        this.#wMax = cwndSeg;
+        this.#k = 0;
+      } else this.#k = Math.cbrt((this.#wMax - cwndSeg) / C);
+      this.#wEst = cwndSeg;
+    }
+    const t = (s.now - this.#epoch) / 1000;
+    const rtt = (s.srtt ?? 100) / 1000;
+    // §4.3: the Reno-friendly estimate grows by α_cubic segments per window of ACKed data.
+    this.#wEst += (ALPHA * (s.ackedBytes / this.#mss)) / cwndSeg;
+    if (this.#wCubic(t) < this.#wEst) {
+      this.cwnd = Math.max(this.cwnd, this.#wEst * this.#mss);
+      return;
+    }
+    // §4.4/§4.5: aim at W_cubic one RTT ahead, the target bounded to [cwnd, 1.5·cwnd].
+    const target = Math.min(1.5 * cwndSeg, Math.max(cwndSeg, this.#wCubic(t + rtt)));
+    this.cwnd += ((target - cwndSeg) / cwndSeg) * s.ackedBytes;
+  }
+
+  /** §4.6 multiplicative decrease and §4.7 fast convergence. */
+  #reduce(flightSize: number): void {
+    const cwndSeg = this.cwnd / this.#mss;
+    this.#wMax = cwndSeg < this.#wMax ? (cwndSeg * (1 + BETA)) / 2 : cwndSeg;
+    this.ssthresh = Math.max(2 * this.#mss, Math.min(this.cwnd, Math.max(flightSize, this.#mss)) * BETA);
+    this.#epoch = undefined;
+  }
+
+  onRecoveryStart(flightSize: number, _now: number, sack = false): void {
+    this.#reduce(flightSize);
+    // With SACK (RFC 6675) sending is paced by pipe; otherwise RFC 5681 §3.2 inflation by 3 SMSS.
+    this.cwnd = this.ssthresh + (sack ? 0 : 3 * this.#mss);
+  }
+
+  onDupAckInRecovery(): void {
+    this.cwnd += this.#mss; // RFC 5681 §3.2 step 4
+  }
+
+  onPartialAck(s: AckSample): void {
+    // RFC 6582 §3.2 step 5.
+    this.cwnd = Math.max(this.#mss, this.cwnd - s.ackedBytes + (s.ackedBytes >= this.#mss ? this.#mss : 0));
+  }
+
+  onRecoveryEnd(flightSize: number, _now?: number): void {
+    // RFC 6582 §3.2 step 6 option 1.
+    this.cwnd = Math.min(this.ssthresh, Math.max(flightSize, this.#mss) + this.#mss);
+    this.#epoch = undefined;
+  }
+
+  onRto(flightSize: number): void {
+    // §4.8: reduce as on loss, then one segment (RFC 5681 loss window).
+    this.#reduce(flightSize);
+    this.cwnd = this.#mss;
+  }
+
+  onIdleRestart(): void {
+    // RFC 5681 §4.1 restart window; §5.8: idle time does not count toward the cubic epoch.
+    this.cwnd = Math.min(this.cwnd, this.#iw);
+    this.#epoch = undefined;
+  }
+
+  setMss(mss: number): void {
+    if (mss <= 0 || mss === this.#mss) return;
+    this.cwnd = Math.max(mss, Math.round((this.cwnd / this.#mss) * mss));
+    if (Number.isFinite(this.ssthresh)) this.ssthresh = Math.max(2 * mss, Math.round((this.ssthresh / this.#mss) * mss));
+    this.#mss = mss;
+  }
+
+  /** Diagnostics for tests and plots: W_max (segments) and K (seconds). */
+  get state(): { wMax: number; k: number; wEst: number } {
+    return { wMax: this.#wMax, k: this.#k, wEst: this.#wEst };
+  }
+}
