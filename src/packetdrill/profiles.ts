@@ -6,9 +6,8 @@
 // it keeps the base protocol of RFC 9293 (no RFC 7323 options) unless a script turns them on.
 //
 // What no TcpConfig field can express yet (the core would need it to match kernel scripts):
-//  - SACK (RFC 2018) and with it the SYN option layouts that carry sackOK (Linux:
-//    mss,sackOK,TS,nop,wscale; FreeBSD: mss,nop,wscale,sackOK,TS) — without SACK the core's layout
-//    mss,nop,nop,TS,nop,wscale is the one Linux uses when SACK is off;
+//  - the FreeBSD option layout of SYN and SYN-ACK (mss,nop,wscale,sackOK,TS; mss,sackOK,eol,eol)
+//    — the core lays options out as Linux does (mss,sackOK,TS,nop,wscale);
 //  - a window-scale shift chosen from the largest buffer the socket may grow to (Linux: tcp_rmem
 //    max; FreeBSD: sb_max) rather than the current one — the profiles give a buffer of that size;
 //  - per-connection keep-alive interval/count (TCP_KEEPINTVL/TCP_KEEPCNT; the runner sets them
@@ -87,6 +86,7 @@ const LINUX_TCP: Partial<TcpConfig> = {
   sendBufferSize: 256 * 1024,
   windowScaling: true, // tcp_window_scaling
   timestamps: true, // tcp_timestamps
+  sack: true, // tcp_sack
   synRetries: 6, // tcp_syn_retries
   synAckRetries: 5, // tcp_synack_retries
   dataRetries: 15, // tcp_retries2
@@ -111,6 +111,7 @@ const FREEBSD_TCP: Partial<TcpConfig> = {
   sendBufferSize: 32 * 1024,
   windowScaling: true, // rfc1323
   timestamps: true, // rfc1323
+  sack: true, // sack.enable
   synRetries: 6,
   synAckRetries: 3,
   dataRetries: 12, // TCP_MAXRXTSHIFT

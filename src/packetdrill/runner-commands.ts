@@ -45,6 +45,8 @@ const MAPPED: Record<string, Apply> = {
   'net.ipv4.tcp_timestamps': int((n) => ({ timestamps: n !== 0 })),
   'net.ipv4.tcp_window_scaling': int((n) => ({ windowScaling: n !== 0 })),
   'net.inet.tcp.rfc1323': int((n) => ({ timestamps: n !== 0, windowScaling: n !== 0 })),
+  'net.ipv4.tcp_sack': int((n) => ({ sack: n !== 0 })),
+  'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
   'net.inet.tcp.delacktime': int((n) => ({ delayedAckTimeout: n })),
   'net.inet.tcp.rexmit_min': int((n) => ({ rtoMin: n })),
   'net.inet.tcp.rexmit_initial': int((n) => ({ rtoInitial: n })),
@@ -64,7 +66,7 @@ const MAPPED: Record<string, Apply> = {
  * packet against what layer4 does.
  */
 const BEHAVIOUR_ONLY = [
-  'net.ipv4.tcp_sack', 'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
+ 'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
   'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery', 'net.ipv4.tcp_ecn',
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_ecn_fallback', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
@@ -78,14 +80,31 @@ const BEHAVIOUR_ONLY = [
   'net.ipv4.tcp_retries1', 'net.ipv4.tcp_max_reordering', 'net.ipv4.tcp_backlog_ack_defer', 'net.ipv4.tcp_tso_rtt_log',
   'net.ipv4.tcp_rto_min_us', 'net.ipv4.tcp_pingpong_thresh', 'net.ipv4.tcp_migrate_req', 'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.ip_no_pmtu_disc', 'net.ipv4.tcp_l3mdev_accept', 'net.core.default_qdisc', 'net.ipv4.tcp_allowed_congestion_control',
-  'net.inet.tcp.sack.enable', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
+ 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
+  // FreeBSD sizes its window scale from kern.ipc.maxsockbuf, the core from the socket's own buffer
+  'kern.ipc.maxsockbuf', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
+  'net.inet.tcp.tolerate_missing_ts', 'net.inet.tcp.syncookies_only', 'net.inet.tcp.fastopen.ccache_buckets',
 ];
+
+/**
+ * Sysctls accepted at their default value only: other values make the kernel stay silent where
+ * layer4 answers (blackhole: no RST to closed ports), and an unanswered segment is something a
+ * script cannot see fail.
+ */
+const DEFAULT_ONLY: Record<string, string> = {
+  'net.inet.tcp.blackhole': '0',
+  'net.inet.udp.blackhole': '0',
+  // RFC 5961 protections on (a challenge ACK instead of accepting an in-window RST or SYN)
+  'net.inet.tcp.insecure_rst': '0',
+  'net.inet.tcp.insecure_syn': '0',
+};
 
 const ALL: Record<string, Apply> = { ...MAPPED };
 for (const k of BEHAVIOUR_ONLY) ALL[k] = noop;
+for (const k of Object.keys(DEFAULT_ONLY)) ALL[k] = noop;
 
 /** `/proc/sys/net/ipv4/tcp_sack` → `net.ipv4.tcp_sack`. */
 function sysctlName(s: string): string {
@@ -142,8 +161,11 @@ function sysctlPairs(pairs: string[], cfg: Partial<TcpConfig>): string | undefin
     const name = sysctlName(p.slice(0, eq));
     const apply = ALL[name];
     if (apply === undefined) return `sysctl ${name} is not supported`;
-    const r = apply(p.slice(eq + 1));
-    if (r === undefined) return `sysctl ${name}: cannot read value ${p.slice(eq + 1)}`;
+    const value = p.slice(eq + 1);
+    const only = DEFAULT_ONLY[name];
+    if (only !== undefined && value.trim() !== only) return `sysctl ${name}=${value} is not supported (only ${only})`;
+    const r = apply(value);
+    if (r === undefined) return `sysctl ${name}: cannot read value ${value}`;
     Object.assign(cfg, r);
   }
   return undefined;
