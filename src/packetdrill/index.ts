@@ -33,3 +33,8 @@ export {
   type TimingResult,
   type Schedule,
 } from './timing.js';
+// The runner: a script against one TcpLayer on a virtual clock, with behaviour profiles.
+export { runScript, runParsedScript, type RunOptions, type RunResult } from './runner.js';
+export { getProfile, profileConfig, isProfileName, PROFILE_NAMES, type Profile, type ProfileName } from './profiles.js';
+export { interpretCommand, type CommandOutcome } from './runner-commands.js';
+export { ADDRESSES, type IpVersion } from './runner-host.js';
