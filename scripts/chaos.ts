@@ -2,6 +2,7 @@
 // Runs chaos seeds S..S+N-1; a failing seed prints a one-line reproduction and writes chaos-<seed>.pcap.
 import { writeFileSync } from 'node:fs';
 import { classifyFailure, runSeed } from '../src/chaos/run-seed.js';
+import { runNetSeed } from '../src/chaos/net-run.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
@@ -17,14 +18,19 @@ function arg(name: string, def: number): number {
 const seeds = arg('--seeds', 100);
 const start = arg('--start', 1);
 const verbose = process.argv.includes('--verbose');
+// --net: the same scenarios through createNetwork() and host.net sockets (no host crashes).
+const overNet = process.argv.includes('--net');
 const pcapDir = process.env.CHAOS_PCAP_DIR ?? '.';
+function netResult(n: Awaited<ReturnType<typeof runNetSeed>>): ReturnType<typeof runSeed> {
+  return { ...n, hosts: 0, flows: 0, segments: 0, endedAt: 0, pcap: () => n.pcap ?? new Uint8Array(0) };
+}
 let failed = 0;
 const byClass = new Map<string, number[]>();
 let bytes = 0;
 let segments = 0;
 const t0 = performance.now();
 for (let s = start; s < start + seeds; s++) {
-  const r = runSeed(s);
+  const r = overNet ? netResult(await runNetSeed(s, undefined, { capture: true })) : runSeed(s);
   bytes += r.bytes;
   segments += r.segments;
   if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} segments=${r.segments} t=${(r.endedAt / 1000).toFixed(1)}s`);
@@ -32,10 +38,10 @@ for (let s = start; s < start + seeds; s++) {
     failed++;
     const cls = classifyFailure(r.failures) ?? 'new';
     byClass.set(cls, [...(byClass.get(cls) ?? []), s]);
-    const file = `${pcapDir}/chaos-${s}.pcap`;
+    const file = overNet ? `${pcapDir}/chaos-net-${s}.pcap` : `${pcapDir}/chaos-${s}.pcap`;
     writeFileSync(file, r.pcap());
     console.log(`FAIL seed ${s} [${cls}]: ${r.failures.slice(0, 3).join(' ; ')}`);
-    console.log(`  reproduce: npm run chaos -- --start ${s} --seeds 1 --verbose   (pcap: ${file})`);
+    console.log(`  reproduce: npm run chaos -- --start ${s} --seeds 1 --verbose${overNet ? ' --net' : ''}   (pcap: ${file})`);
   }
   if (!verbose && (s - start + 1) % 500 === 0) console.log(`${s - start + 1} seeds, ${failed} failed`);
 }

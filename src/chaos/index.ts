@@ -5,3 +5,4 @@ export { makeScenario, type Scenario, type FlowSpec, type FlowKind, type Scenari
 export { ChaosWorld, pathKey, type PathSpec, type HostSpec } from './world.js';
 export { connectionViolations, layerViolations } from './invariants.js';
 export { ChaosRandom } from './random.js';
+export { runNetSeed, type NetSeedResult } from './net-run.js';
