@@ -11,7 +11,8 @@ const MSS = 1460;
 const seg = (i: number): number => 5001 + i * MSS;
 
 function sender(config = {}) {
-  const p = passiveEstablished(config, 1000, 5000, 65535, MSS);
+  // These tests follow RFC 5681/6582 arithmetic: NewReno, whatever the default algorithm is.
+  const p = passiveEstablished({ congestionControl: 'newreno', ...config }, 1000, 5000, 65535, MSS);
   return p;
 }
 

@@ -76,7 +76,7 @@ export interface TcpConfig {
    * on the send side, when both SYNs carry SACK-permitted. Default true.
    */
   sack: boolean;
-  /** Congestion control algorithm name (see cc/index.ts). Default 'newreno'. */
+  /** Congestion control algorithm name (see cc/index.ts): 'cubic' (RFC 9438, default) or 'newreno'. */
   congestionControl: string;
   /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
   initialWindowSegments: number;
@@ -126,7 +126,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   windowScaling: true,
   timestamps: true,
   sack: true,
-  congestionControl: 'newreno',
+  congestionControl: 'cubic',
   initialWindowSegments: 10,
   dupAckThreshold: 3,
   limitedTransmit: true,
