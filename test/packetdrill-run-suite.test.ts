@@ -43,7 +43,7 @@ const names = files.map((f) => relative(ROOT, f).split('\\').join('/'));
 
 test('the suite has scripts in every RFC area', () => {
   const dirs = new Set(names.map((n) => n.split('/')[0]));
-  for (const d of ['handshake', 'data', 'window', 'nagle-delack', 'retransmit', 'close', 'time-wait', 'rst-5961', 'keepalive', 'mss-options', 'urgent', 'rfc7323', 'syscalls']) {
+  for (const d of ['handshake', 'data', 'window', 'nagle-delack', 'retransmit', 'close', 'time-wait', 'rst-5961', 'keepalive', 'mss-options', 'urgent', 'rfc7323', 'rfc2018', 'syscalls']) {
     assert.ok(dirs.has(d), `no scripts under ${d}/`);
   }
 });
