@@ -1,7 +1,8 @@
 // IP packets inside UDP datagrams over node:dgram: one packet per datagram, no extra header.
-// Two layer4 processes (or hosts) talk through it with no root and no TUN. Datagrams from any
-// address other than the configured remote are dropped. Datagrams the socket delivers in one
-// loop turn (libuv reads several per wake-up) go to the stack as one batch.
+// Two layer4 processes (or hosts) talk through it with no root and no TUN. The socket is
+// connected to the remote, so datagrams from any other address are dropped (by the kernel, and
+// checked again here). Datagrams the socket delivers in one loop turn (libuv reads several per
+// wake-up) go to the stack as one batch.
 
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -33,12 +34,17 @@ export class UdpTunnel implements PacketPort {
   private pending: Uint8Array[] = [];
   private flushQueued = false;
   private closed = false;
-  readonly stats = { rxPackets: 0, txPackets: 0, rxForeign: 0 };
+  readonly stats = { rxPackets: 0, txPackets: 0, rxForeign: 0, txErrors: 0 };
 
   private constructor(
     private readonly socket: Socket,
     readonly remote: HostPort,
   ) {
+    // The other end not running yet (ICMP port unreachable → ECONNREFUSED on a connected socket)
+    // is packet loss to the stack above, not a failure of the tunnel.
+    socket.on('error', () => {
+      this.stats.txErrors++;
+    });
     socket.on('message', (msg, rinfo) => {
       if (rinfo.port !== remote.port || rinfo.address !== remote.address) {
         this.stats.rxForeign++;
@@ -70,8 +76,11 @@ export class UdpTunnel implements PacketPort {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(local.port, local.address, () => {
-        socket.off('error', reject);
-        resolve();
+        // A connected socket: no per-send address lookup, and the kernel itself filters senders.
+        socket.connect(remote.port, remote.address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
       });
     });
     return new UdpTunnel(socket, remote);
@@ -89,7 +98,7 @@ export class UdpTunnel implements PacketPort {
 
   send(packets: readonly Uint8Array[]): number {
     if (this.closed) return 0;
-    for (const p of packets) this.socket.send(p, this.remote.port, this.remote.address);
+    for (const p of packets) this.socket.send(p);
     this.stats.txPackets += packets.length;
     return packets.length;
   }
