@@ -9,6 +9,12 @@
 // that consecutive inbound packets count from the previous one's scheduled time; an event starts
 // at its time or, if the runner is already later, at once — and fails when that is outside the
 // tolerance. The virtual clock jumps from deadline to deadline, so a run takes milliseconds.
+//
+// Also as packetdrill: consecutive outbound segments are aggregated to match a larger expected
+// one (TSO-sized lines) unless --strict_segments; TS val is checked only with --tcp_ts_tick_usecs.
+// Differences: --check_ts_ecr (layer4's own) checks outbound TS ecr; a SYN reaching a passive
+// socket under test whose connection is gone (or in TIME-WAIT, above RCV.NXT) starts a new
+// incarnation with fresh sequence-number mappings, so such reopenings can be scripted.
 
 import type { Event, Script, SyscallSpec, TcpPacketSpec } from './ast.js';
 import { formatEvent, formatSeconds, formatSyscall, formatTcpRepr } from './format.js';
