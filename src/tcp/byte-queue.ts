@@ -55,6 +55,21 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Like peek(), but without copying when the bytes are contiguous in the ring: the view is valid
+   * only until the next push() (which may reuse the memory once those bytes were consumed). For
+   * segments the caller serializes at once (the Stack path); holders must copy.
+   */
+  view(offset: number, len: number): Uint8Array {
+    const start = Math.max(0, Math.min(offset, this.#len));
+    const n = Math.max(0, Math.min(len, this.#len - start));
+    const cap = this.#buf.length;
+    if (n === 0 || cap === 0) return new Uint8Array(0);
+    const pos = (this.#head + start) % cap;
+    if (pos + n <= cap) return this.#buf.subarray(pos, pos + n);
+    return this.peek(offset, len);
+  }
+
   /** Drops `n` bytes from the head. */
   consume(n: number): void {
     n = Math.max(0, Math.min(n, this.#len));

@@ -193,6 +193,10 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     else this.#replyClosed(dgram);
   }
 
+  /**
+   * Segments to send now. Their payloads may be views into a connection's send buffer, valid until
+   * the acknowledged bytes are reused: serialize them at once, or copy a payload that is held.
+   */
   poll(now: number): TcpDatagram[] {
     this.#lastNow = now;
     for (;;) {

@@ -60,11 +60,21 @@ function sendsData(c: TcpConnection): boolean {
 function retransmitHead(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   if (!sendsData(c) || !seqLt(c.sndUna, c.sndMax) || seqLe(c.sndUna, c.iss)) return;
   const off = seqDiff(c.sndUna, c.dataHeadSeq());
-  const len = Math.max(0, Math.min(c.sndMss, c.sendBuf.length - off, seqDiff(c.sndMax, c.sndUna)));
+  const len = Math.max(0, Math.min(payloadRoom(c), c.sendBuf.length - off, seqDiff(c.sndMax, c.sndUna)));
   const fin = c.finSent() && seqAdd(c.sndUna, len) === c.finSeq;
   if (len === 0 && !fin) return;
   emit(c, now, out, c.sndUna, off, len, fin);
   if (c.sackOk) c.sb.retransmitted(len);
+}
+
+/**
+ * Payload bytes the next segment may carry: the effective send MSS (which already leaves out the
+ * timestamp option), less room for SACK blocks when the segment will carry some (RFC 9293 §3.7.1:
+ * Eff.snd.MSS excludes the options actually sent; RFC 2018 §3). Sized for the most blocks that fit.
+ */
+function payloadRoom(c: TcpConnection): number {
+  if (!c.sackOk || (c.dsack === undefined && c.ooo.isEmpty)) return c.sndMss;
+  return Math.max(1, c.sndMss - (c.tsOk ? 4 + 3 * 8 : 4 + 4 * 8));
 }
 
 /** RFC 6675 loss recovery is running (SACK negotiated, in fast recovery). */
@@ -91,7 +101,7 @@ function sendHoles(c: TcpConnection, now: number, out: TcpDatagram[], rule3: boo
     const [rel, maxLen] = next;
     const seq = seqAdd(c.sndUna, rel);
     const off = seqDiff(seq, head);
-    const len = Math.max(0, Math.min(maxLen, c.sendBuf.length - off));
+    const len = Math.max(0, Math.min(maxLen, payloadRoom(c), c.sendBuf.length - off));
     const fin = c.finSent() && seqAdd(seq, len) === c.finSeq;
     if (len === 0 && !fin) return;
     emit(c, now, out, seq, off, len, fin);
@@ -117,7 +127,8 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // RFC 3042 limited transmit: one extra segment per duplicate ACK (first two).
       const cwnd = Math.floor(c.cc.cwnd) + c.recovery.limitedTransmitSegments() * c.sndMss;
       const room = Math.min(wndRoom, cwnd - inflight);
-      const len = Math.min(unsent, c.sndMss, room);
+      const full = payloadRoom(c);
+      const len = Math.min(unsent, full, room);
       if (len <= 0) return;
       const last = len === unsent;
       const fin = last && c.finQueued;
@@ -128,7 +139,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // is); or at least half the largest window the peer has offered; or the override timeout.
       // Retransmissions (SND.NXT rewound by an RTO) are not held back.
       const rexmit = seqLt(c.sndNxt, c.sndMax);
-      const ok = len === c.sndMss || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
+      const ok = len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
       if (!ok) return;
       c.forceSend = false;
       emit(c, now, out, c.sndNxt, off, len, fin);
@@ -143,7 +154,9 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
 }
 
 function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, off: number, len: number, fin: boolean): void {
-  const payload = len > 0 ? c.sendBuf.peek(off, len) : EMPTY;
+  // A view into the send buffer, not a copy: TcpLayer.poll()'s segments are serialized by their
+  // receiver before more data is queued (the Pair harness copies what it holds in flight).
+  const payload = len > 0 ? c.sendBuf.view(off, len) : EMPTY;
   let flags = ACK;
   if (len > 0 && off + len === c.sendBuf.length) flags |= PSH;
   if (fin) flags |= FIN;
@@ -163,7 +176,7 @@ function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, of
     c.rttSeq = end;
     c.rttTime = now;
   }
-  if (len > 0 && len < c.sndMss) c.smallSegEnd = end;
+  if (len > 0 && len < payloadRoom(c)) c.smallSegEnd = end;
   // RFC 6298 §5.1: start the timer if it is not running.
   if (!c.timers.isSet('rto')) c.timers.set('rto', rtoDeadline(c, now));
   c.timers.clear('persist');

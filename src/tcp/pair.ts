@@ -223,7 +223,10 @@ export class Pair {
     }
   }
 
-  #send(from: PairNode, d: TcpDatagram): void {
+  #send(from: PairNode, sent: TcpDatagram): void {
+    // Segments from poll() may view the sender's buffer (valid until its next send()): a segment
+    // held in flight keeps its own copy.
+    const d: TcpDatagram = sent.seg.payload.length === 0 ? sent : { ...sent, seg: { ...sent.seg, payload: sent.seg.payload.slice() } };
     const to = this.nodes.find((n) => n.address === d.dst);
     const index = this.#sent++;
     const o = this.opts;

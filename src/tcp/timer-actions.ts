@@ -120,7 +120,8 @@ function onKeepAlive(c: TcpConnection, now: number): void {
     c.timers.set('keepalive', now + c.keepAliveIdle);
     return;
   }
-  if (c.keepProbes === 0 && now - c.lastRecv < c.keepAliveIdle) {
+  // Compared as the deadline was computed (lastRecv + idle), so float rounding cannot re-arm it at `now` forever.
+  if (c.keepProbes === 0 && c.lastRecv + c.keepAliveIdle > now) {
     c.armKeepAlive();
     return;
   }
