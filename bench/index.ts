@@ -20,7 +20,7 @@ import { cpus as cpus_ } from 'node:os';
 type BenchFn = () => Promise<BenchFigure[]>;
 
 // Each module exports `bench<Name>(): Promise<BenchFigure[]>` from bench/<name>.ts.
-const MODULES = ['wire', 'stack', 'sim', 'tcp', 'net'];
+const MODULES = ['wire', 'stack', 'sim', 'tcp', 'net', 'tun'];
 
 async function load(name: string): Promise<BenchFn> {
   const mod = (await import(`./${name}.js`)) as Record<string, unknown>;

@@ -14,3 +14,12 @@ export { TcpLayer } from './tcp/index.js';
 export type { TcpConfig, TcpEvent, TcpState } from './tcp/index.js';
 export * as viz from './viz/index.js';
 export * as packetdrill from './packetdrill/index.js';
+// Real networks: a Linux TUN device (optional native addon) and IP-in-UDP tunnels between processes.
+export { TunDevice, TunUnavailableError, tunAvailability } from './link/tun.js';
+export { openTunHost, planPeer } from './link/tun-setup.js';
+export type { TunOptions } from './link/tun.js';
+export type { TunHostOptions, TunHost } from './link/tun-setup.js';
+export { createUdpTunnel, createUdpTunnelHost, UdpTunnel } from './link/udp-tunnel.js';
+export type { UdpTunnelOptions, UdpTunnelHostOptions } from './link/udp-tunnel.js';
+export { createPortHost, attachPort } from './link/real-driver.js';
+export type { PacketPort, PortHost, PortHostOptions } from './link/real-driver.js';
