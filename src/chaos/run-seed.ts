@@ -39,7 +39,7 @@ export const KNOWN_FAILURES: ReadonlyArray<{ id: string; match: RegExp; about: s
   },
   {
     id: 'sack-exceeds-mtu',
-    match: /(ETIMEDOUT|ECONNRESET) on an undisrupted path/,
+    match: /(ETIMEDOUT|ECONNRESET) on an undisrupted path|over the MTU: .*sack/,
     about: 'RFC 6691 / RFC 2018: segments with SACK blocks exceed the MTU and are dropped locally (too-big-df) on every retry (test/chaos-regressions.test.ts); host.net runs only, the core runner has no MTU check',
   },
 ];
@@ -318,6 +318,7 @@ export function runSeed(seed: number, limits?: ScenarioLimits): SeedResult {
   }
 
   if (failures.length === 0) judge(sc, world, runs, failures);
+  if (world.oversize.length > 0) failures.push(`segment over the MTU: ${world.oversize[0]!}`);
   let bytes = 0;
   for (const r of runs) bytes += r.client.got + r.server.got;
   return {

@@ -8,6 +8,7 @@ import type { TcpDatagram } from '../stack/types.js';
 import type { TcpConfig } from '../tcp/config.js';
 import { TcpLayer } from '../tcp/layer.js';
 import { Pair, type PairNode, type Verdict } from '../tcp/pair.js';
+import { tcpSegmentLength } from '../wire/tcp.js';
 import { ChaosRandom } from './random.js';
 
 export interface PathSpec {
@@ -57,6 +58,8 @@ export class ChaosWorld {
   readonly #mtu: number;
   /** Segments dropped because an endpoint was down or the path cut. */
   cutDrops = 0;
+  /** Segments whose IP packet (20-byte IPv4 header) would exceed the MTU, e.g. "1292 B > MTU 1280 (sack)". */
+  readonly oversize: string[] = [];
   #incarnation = 0;
 
   constructor(opts: WorldOptions) {
@@ -135,6 +138,12 @@ export class ChaosWorld {
   }
 
   #impair(d: TcpDatagram, from: PairNode, to: PairNode, now: number): Verdict {
+    // RFC 9293 §3.7.1 / RFC 6691: header, options and data together fit the MTU.
+    const size = 20 + tcpSegmentLength(d.seg);
+    if (size > this.#mtu) {
+      if (this.oversize.length < 5) this.oversize.push(`${from.name}: ${size} B > MTU ${this.#mtu} (options ${d.seg.options.map((o) => o.kind).join(',') || 'none'})`);
+      // Delivered anyway, so the rest of the run is still judged; the runner reports it as a failure.
+    }
     if (this.#crashed.has(from.address) || this.#crashed.has(to.address)) {
       this.cutDrops++;
       return 'drop';
