@@ -541,7 +541,8 @@ export class TcpConnection {
     const syn = (flags & SYN) !== 0;
     // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
     const window = (flags & RST) !== 0 ? 0 : syn ? Math.min(0xffff, receiveWindow(this)) : windowField(this);
-    if (options === undefined) options = (flags & RST) !== 0 ? [] : segmentOptions(this);
+    // RFC 7323 §3.2: the TSopt goes in every segment, and SHOULD in a RST too (without SACK blocks).
+    if (options === undefined) options = segmentOptions(this, (flags & RST) !== 0);
     if (hasAck && (flags & RST) === 0) {
       const edge = seqAdd(this.rcvNxt, syn ? window : window * 2 ** this.rcvWscale);
       if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;

@@ -90,9 +90,9 @@ export function negotiate(c: TcpConnection, seg: TcpRepr, now: number): number {
   return c.tsOk ? TS_OPTION_BYTES : 0;
 }
 
-/** Options of a non-SYN segment: the timestamp when in use (§3.2: in every segment but RST). */
-export function segmentOptions(c: TcpConnection): TcpOption[] {
-  const sack = c.sackOk ? sackOption(c) : undefined;
+/** Options of a non-SYN segment: the timestamp when in use (§3.2: every segment, RST included), SACK blocks. */
+export function segmentOptions(c: TcpConnection, rst = false): TcpOption[] {
+  const sack = c.sackOk && !rst ? sackOption(c) : undefined;
   if (!c.tsOk) return sack === undefined ? NO_OPTIONS : [{ kind: 'nop' }, { kind: 'nop' }, sack];
   const opts: TcpOption[] = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', val: tsNow(c, c.clock), ecr: c.tsRecent }];
   if (sack !== undefined) opts.push({ kind: 'nop' }, { kind: 'nop' }, sack);
