@@ -145,7 +145,7 @@ export async function runNetSeed(seed: number, limits?: ScenarioLimits, opts: { 
       const p = sc.paths.get(f.client < f.server ? `${f.client}~${f.server}` : `${f.server}~${f.client}`);
       const harsh = p !== undefined && (p.loss + p.corrupt >= 0.15 || p.burstEnter > 0.005);
       for (const [name, e] of [['client', r.client], ['server', r.server]] as const) {
-        if (e.error !== undefined && !(harsh && (e.error === 'ETIMEDOUT' || e.error === 'ECONNRESET'))) failures.push(`${tag}: ${name} error ${e.error} on an undisrupted path`);
+        if (e.error !== undefined && !(harsh && (e.error === 'ETIMEDOUT' || e.error === 'ECONNRESET' || e.error === 'EPIPE'))) failures.push(`${tag}: ${name} error ${e.error} on an undisrupted path`);
       }
     }
   }
