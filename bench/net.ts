@@ -10,6 +10,7 @@ import * as nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createNetwork } from '../src/sim/index.js';
+import type { BenchOptions } from './index.js';
 
 export interface NetFigure {
   name: string;
@@ -22,7 +23,7 @@ export interface NetFigure {
 type Surface = Pick<typeof nodeNet, 'createServer' | 'connect'>;
 
 const BULK_BYTES = 64 * 1024 * 1024;
-const HTTP_BUDGET_MS = 1500;
+let HTTP_BUDGET_MS = 1500;
 
 /** Sends `bytes` from a client socket to a server that discards them; returns wall-clock MB/s. */
 async function bulk(server: Surface, client: Surface, host: string, bytes: number): Promise<number> {
@@ -91,17 +92,21 @@ async function httpRate(server: Surface, connect: (port: number) => Duplex, host
   return rate;
 }
 
-export async function benchNet(): Promise<NetFigure[]> {
-  const kernelBulk = await bulk(nodeNet, nodeNet, '127.0.0.1', BULK_BYTES);
+export async function benchNet(opts: BenchOptions = {}): Promise<NetFigure[]> {
+  const quick = opts.quick === true;
+  const bulkBytes = quick ? 4 * 1024 * 1024 : BULK_BYTES;
+  const virtualBytes = quick ? 1024 * 1024 : 8 * 1024 * 1024;
+  HTTP_BUDGET_MS = quick ? 150 : 1500;
+  const kernelBulk = await bulk(nodeNet, nodeNet, '127.0.0.1', bulkBytes);
   const net = createNetwork({ seed: 1 });
   const a = net.host({ address: '10.0.0.1' });
   const b = net.host({ address: '10.0.0.2' });
   net.link(a, b, { delayMs: 0.05 });
-  const l4Bulk = await bulk(b.net as unknown as Surface, a.net as unknown as Surface, '10.0.0.2', BULK_BYTES);
+  const l4Bulk = await bulk(b.net as unknown as Surface, a.net as unknown as Surface, '10.0.0.2', bulkBytes);
   const l4Virtual = await (async () => {
     const t0 = net.now();
-    await bulk(b.net as unknown as Surface, a.net as unknown as Surface, '10.0.0.2', 8 * 1024 * 1024);
-    return (8 * 1024 * 1024 * 8) / 1e6 / ((net.now() - t0) / 1000);
+    await bulk(b.net as unknown as Surface, a.net as unknown as Surface, '10.0.0.2', virtualBytes);
+    return (virtualBytes * 8) / 1e6 / ((net.now() - t0) / 1000);
   })();
 
   const kernelHttp = await httpRate(nodeNet, (port) => nodeNet.connect(port, '127.0.0.1'), '127.0.0.1');
@@ -109,9 +114,9 @@ export async function benchNet(): Promise<NetFigure[]> {
   net.close();
 
   return [
-    { name: 'net bulk 64 MiB through host.net (virtual clock, wall time)', value: l4Bulk, unit: 'MB/s', baseline: 'node:net on kernel loopback', ratio: l4Bulk / kernelBulk },
+    { name: `net bulk ${bulkBytes >> 20} MiB through host.net (virtual clock, wall time)`, value: l4Bulk, unit: 'MB/s', baseline: 'node:net on kernel loopback', ratio: l4Bulk / kernelBulk },
     { name: 'net bulk via node:net on kernel loopback', value: kernelBulk, unit: 'MB/s' },
-    { name: 'net bulk goodput in virtual time (0.05 ms link, 8 MiB)', value: l4Virtual, unit: 'Mbit/s' },
+    { name: `net bulk goodput in virtual time (0.05 ms link, ${virtualBytes >> 20} MiB)`, value: l4Virtual, unit: 'Mbit/s' },
     { name: 'http keep-alive GET over host.net', value: l4Http, unit: 'req/s', baseline: 'node:http over kernel loopback', ratio: l4Http / kernelHttp },
     { name: 'http keep-alive GET over kernel loopback', value: kernelHttp, unit: 'req/s' },
   ];

@@ -8,19 +8,20 @@
 import { pathToFileURL } from 'node:url';
 import * as dgram from 'node:dgram';
 import { Buffer } from 'node:buffer';
-import type { BenchFigure } from './index.js';
+import type { BenchFigure, BenchOptions } from './index.js';
 import { Scheduler } from '../src/sim/scheduler.js';
 import { Sfc32 } from '../src/sim/rng.js';
 import { createNetwork } from '../src/sim/index.js';
 import type { LinkOptions } from '../src/link/memory.js';
 
-const BUDGET_MS = 400;
+let BUDGET_MS = 400;
+let RUNS = 5;
 
 /** Median of five runs after one warm-up run (the machine is shared and noisy). */
 function median(run: () => number): number {
-  run();
-  const r = Array.from({ length: 5 }, run).sort((x, y) => x - y);
-  return r[2]!;
+  if (RUNS > 1) run();
+  const r = Array.from({ length: RUNS }, run).sort((x, y) => x - y);
+  return r[Math.floor(RUNS / 2)]!;
 }
 
 /** Schedule `pending` events at random deadlines, run them all; repeat to 200k events in total. */
@@ -118,7 +119,9 @@ async function kernelUdp(size: number): Promise<number> {
   return r;
 }
 
-export async function benchSim(): Promise<BenchFigure[]> {
+export async function benchSim(opts: BenchOptions = {}): Promise<BenchFigure[]> {
+  BUDGET_MS = opts.quick === true ? 40 : 400;
+  RUNS = opts.quick === true ? 1 : 5;
   const figs: BenchFigure[] = [
     { name: 'scheduler events/s (10k pending, random deadlines)', value: median(() => schedulerRandom(10_000)), unit: 'events/s' },
     { name: 'scheduler events/s (200k pending, random deadlines)', value: median(() => schedulerRandom(200_000)), unit: 'events/s' },

@@ -4,7 +4,7 @@
 //   node dist/bench/stack.js         prints a table
 //   npm run bench -- stack           through bench/index.ts
 import { pathToFileURL } from 'node:url';
-import type { BenchFigure } from './index.js';
+import type { BenchFigure, BenchOptions } from './index.js';
 import { Stack } from '../src/stack/stack.js';
 import { parseIp } from '../src/wire/address.js';
 import { emitUdp } from '../src/wire/udp.js';
@@ -30,7 +30,10 @@ function twoHosts(): { a: Stack; b: Stack } {
 }
 
 /** Runs `round()` (which returns work units done) until ~budgetMs passed; median rate over rounds. */
-function rate(round: () => number, budgetMs = 300, rounds = 5): number {
+let BUDGET_MS = 300;
+let ROUNDS = 5;
+
+function rate(round: () => number, budgetMs = BUDGET_MS, rounds = ROUNDS): number {
   // warm-up
   const w0 = performance.now();
   while (performance.now() - w0 < budgetMs / 3) round();
@@ -90,7 +93,9 @@ function receivePath(family: 4 | 6, size: number): number {
   });
 }
 
-export async function benchStack(): Promise<BenchFigure[]> {
+export async function benchStack(opts: BenchOptions = {}): Promise<BenchFigure[]> {
+  BUDGET_MS = opts.quick === true ? 15 : 300;
+  ROUNDS = opts.quick === true ? 1 : 5;
   const out: BenchFigure[] = [];
   out.push({ name: 'UDP host→host, 64 B, IPv4', value: hostToHost(64, 4), unit: 'datagrams/s' });
   out.push({ name: 'UDP host→host, 1400 B, IPv4', value: hostToHost(1400, 4), unit: 'datagrams/s' });

@@ -6,7 +6,7 @@
 //   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
 
 import { spawn, spawnSync } from 'node:child_process';
-import type { BenchFigure } from './index.js';
+import type { BenchFigure, BenchOptions } from './index.js';
 import { openTunHost } from '../src/link/tun-setup.js';
 import { tunAvailability } from '../src/link/tun-addon.js';
 
@@ -39,7 +39,7 @@ function avgRtt(out: string): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function benchTun(mb = 64): Promise<BenchFigure[]> {
+export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true ? 4 : 64): Promise<BenchFigure[]> {
   const a = tunAvailability();
   const missing = ['nc', 'ping'].find((t) => !has(t));
   const reason = !a.ok ? a.reason : missing ? `${missing} is not installed` : undefined;
@@ -128,5 +128,5 @@ export async function benchTun(mb = 64): Promise<BenchFigure[]> {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, '/'))) {
   const mb = Number(process.argv[2] ?? '64');
-  for (const f of await benchTun(mb)) console.log(`${f.name}: ${f.value.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio.toFixed(3)} of ${f.baseline})` : ''}`);
+  for (const f of await benchTun({}, mb)) console.log(`${f.name}: ${f.value.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio.toFixed(3)} of ${f.baseline})` : ''}`);
 }

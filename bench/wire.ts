@@ -3,13 +3,16 @@
 //   node dist/bench/wire.js          prints a table
 //   npm run bench -- wire            through bench/index.ts
 import { pathToFileURL } from 'node:url';
-import type { BenchFigure } from './index.js';
+import type { BenchFigure, BenchOptions } from './index.js';
 import {
   decodePacket, emitTcp, internetChecksum, naiveChecksum16, parseIp, parseTcp, tcpChecksumValid, tcpSegmentLength, TcpView, type TcpRepr,
 } from '../src/wire/index.js';
 
 /** Median over `rounds` of the ns per call of `fn`, each round running for about `budgetMs`. */
-function measure(fn: () => number, budgetMs = 150, rounds = 5): number {
+let BUDGET_MS = 150;
+let ROUNDS = 5;
+
+function measure(fn: () => number, budgetMs = BUDGET_MS, rounds = ROUNDS): number {
   let sink = 0;
   let calls = 1;
   // calibrate (and warm up) to the budget
@@ -34,7 +37,9 @@ function measure(fn: () => number, budgetMs = 150, rounds = 5): number {
   return per[Math.floor(per.length / 2)]!;
 }
 
-export async function benchWire(): Promise<BenchFigure[]> {
+export async function benchWire(opts: BenchOptions = {}): Promise<BenchFigure[]> {
+  BUDGET_MS = opts.quick === true ? 8 : 150;
+  ROUNDS = opts.quick === true ? 1 : 5;
   const out: BenchFigure[] = [];
   for (const size of [1500, 65536]) {
     const buf = new Uint8Array(size).map((_, i) => (i * 131 + 7) & 0xff);

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext, RegisterCommand } from './context.js';
+import { registerBench } from './bench.js';
 import { registerDecode } from './decode.js';
 import { registerDemo } from './demo.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
@@ -20,7 +21,7 @@ import { registerUp } from './up.js';
 import { registerWeb } from './web.js';
 
 /** In help order. Planned: demo, sim, bench, up, web, packetdrill. */
-const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart, registerUp, registerWeb, registerPacketdrill];
+const COMMANDS: RegisterCommand[] = [registerPorts, registerDecode, registerDemo, registerSim, registerStart, registerUp, registerWeb, registerPacketdrill, registerBench];
 
 function packageVersion(): string {
   // dist/src/cli/main.js or <outDir>/src/cli/main.js: walk up to the package.json named layer4.
