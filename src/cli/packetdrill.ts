@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { corpusDefines, corpusOf } from '../packetdrill/corpus.js';
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../packetdrill/profiles.js';
 import type { IpVersion } from '../packetdrill/runner-host.js';
 import { runScript, type RunResult } from '../packetdrill/runner.js';
@@ -87,7 +88,9 @@ export function registerPacketdrill(program: Command, ctx: CliContext): void {
       for (const file of paths) {
         let r: RunResult;
         try {
-          const runOpts: Parameters<typeof runScript>[1] = { profile, defines };
+          // Scripts of a known public corpus get the defines its own harness passes (explicit -D wins).
+          const corpus = corpusOf(file);
+          const runOpts: Parameters<typeof runScript>[1] = { profile, defines: corpus === undefined ? defines : { ...corpusDefines(corpus, ipv), ...defines } };
           if (ipv !== undefined) runOpts.ipVersion = ipv as IpVersion;
           r = runScript(readFileSync(file, 'utf8'), runOpts);
         } catch (e) {

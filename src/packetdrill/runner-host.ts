@@ -46,6 +46,8 @@ export class VirtualHost {
   readonly local: string;
   readonly remote: string;
   readonly v6: boolean;
+  /** The interface MTU. */
+  readonly mtu: number;
   /** Script time, µs. */
   nowUs = 0;
   /** Everything the layer sent, oldest first, not yet consumed by an outbound check. */
@@ -58,6 +60,7 @@ export class VirtualHost {
     this.local = addrs.local;
     this.remote = addrs.remote;
     this.v6 = opts.ipVersion === 'ipv6';
+    this.mtu = opts.mtu;
     const local = this.local;
     const mtu = opts.mtu;
     const services: TcpServices = {

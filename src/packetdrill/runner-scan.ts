@@ -7,6 +7,8 @@ import type { Script } from './ast.js';
 import { interpretCommand } from './runner-commands.js';
 import type { IpVersion } from './runner-host.js';
 import { isSupportedSyscall } from './syscalls.js';
+import { namesRead, parsePyBlock } from './pyassert.js';
+import { classifyName } from './tcpi.js';
 
 export interface ScriptSettings {
   ipVersion: IpVersion | undefined;
@@ -62,11 +64,15 @@ export function scanScript(script: Script): ScanResult {
     const r = interpretCommand(script.cleanupCommand.command);
     if (!r.ok) return { ok: false, reason: r.reason, line: script.cleanupCommand.line };
   }
+  const pyVars = new Set<string>();
   for (const ev of script.events) {
     const at = (reason: string): ScanResult => ({ ok: false, reason, line: ev.line });
     switch (ev.kind) {
-      case 'code':
-        return at('python code blocks (%{ … }%) are not supported');
+      case 'code': {
+        const why = checkPyBlock(ev.code, pyVars);
+        if (why !== undefined) return at(why);
+        break;
+      }
       case 'unsupported':
         return at(ev.reason);
       case 'command': {
@@ -91,4 +97,21 @@ export function scanScript(script: Script): ScanResult {
     }
   }
   return { ok: true, settings };
+}
+
+/**
+ * Why a `%{ }%` block cannot be judged here, or undefined: outside the expression language
+ * ("python: …"), a tcp_info field without a counterpart, or a name never assigned. `vars` collects
+ * the block's assignments for the blocks after it.
+ */
+function checkPyBlock(code: string, vars: Set<string>): string | undefined {
+  const p = parsePyBlock(code);
+  if (!p.ok) return `python: ${p.reason}`;
+  for (const { name, assignedBefore } of namesRead(p.stmts)) {
+    const c = classifyName(name);
+    if (c === 'unknown-field') return `tcp_info field ${name}`;
+    if (c === 'unknown' && !vars.has(name) && !assignedBefore.has(name)) return `python: name ${name}`;
+  }
+  for (const s of p.stmts) if (s.k === 'assign') vars.add(s.name);
+  return undefined;
 }

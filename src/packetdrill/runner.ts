@@ -25,6 +25,9 @@ import { VirtualHost, type IpVersion, type SentPacket } from './runner-host.js';
 import { SocketUnderTest, aggregate, checkOutbound, fragmentMismatch, inboundIcmp, inboundSegment } from './runner-packets.js';
 import { scanScript } from './runner-scan.js';
 import { startSyscall } from './syscalls.js';
+import { namesRead, parsePyBlock, runPyBlock, type Stmt } from './pyassert.js';
+import { tcpiLookup } from './tcpi.js';
+import { tcpInfo } from '../api/tcp-info.js';
 import { sameErrno } from './syscalls-constants.js';
 import type { Sock, SyscallCall, SyscallContext, SyscallResult } from './syscalls-socket.js';
 import { blockingReturnUsecs, checkTiming, scheduleEvent, toleranceOf, type Schedule, type Tolerance } from './timing.js';
@@ -91,6 +94,8 @@ class Run implements SyscallContext {
   readonly tsTickUsecs: number;
   readonly checkTsEcr: boolean;
   readonly trace: string[] = [];
+  /** Python variables assigned in `%{ }%` blocks, kept across blocks. */
+  readonly pyVars = new Map<string, number>();
   sut: SocketUnderTest | undefined = undefined;
   /** The last listen()ed socket, for new incarnations of a passive connection. */
   #listening: SocketUnderTest | undefined = undefined;
@@ -175,8 +180,11 @@ class Run implements SyscallContext {
           Object.assign(this.host.layer.config, r.config);
           break;
         }
+        case 'code':
+          this.#code(ev);
+          break;
         default:
-          throw new Skipped(ev.line, ev.kind === 'unsupported' ? ev.reason : 'python code blocks are not supported');
+          throw new Skipped(ev.line, ev.reason);
       }
     }
     this.#lastEventUs = sched.startUsecs;
@@ -201,6 +209,24 @@ class Run implements SyscallContext {
     if (this.#lastEventUs !== undefined) check.previousUsecs = this.#lastEventUs;
     const t = checkTiming(check);
     if (!t.ok) throw new Failure(ev.line, t.message.replace('expected at', `expected ${what} at`), formatEvent(ev));
+  }
+
+  // ---------------------------------------------------------------- %{ }% blocks
+
+  /** Evaluates a tcp_info assertion block against the socket under test's state now. */
+  #code(ev: Event & { kind: 'code' }): void {
+    const p = parsePyBlock(ev.code);
+    if (!p.ok) throw new Skipped(ev.line, `python: ${p.reason}`);
+    const sut = this.sut;
+    const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
+    const info = c === undefined ? undefined : tcpInfo(c);
+    const r = runPyBlock(p.stmts, tcpiLookup(info, { pmtu: this.host.mtu }), this.pyVars);
+    if (r.ok) return;
+    if (r.kind === 'error') {
+      if (info === undefined) throw new Failure(ev.line, 'no connection under test for a tcp_info assertion', formatEvent(ev));
+      throw new Failure(ev.line, `python error: ${r.reason}`, formatEvent(ev));
+    }
+    throw new Failure(ev.line, `assertion failed: ${r.text}`, formatEvent(ev), describeInfo(p.stmts, tcpiLookup(info, { pmtu: this.host.mtu })));
   }
 
   // ---------------------------------------------------------------- packets
@@ -355,6 +381,12 @@ class Run implements SyscallContext {
       this.trace.push(`${formatSeconds(this.host.nowUs)} ${formatReturn(spec, r)} (returned)`);
     }
   }
+}
+
+/** The tcp_info fields a block reads, with their values, for the failure report. */
+function describeInfo(stmts: Stmt[], get: (n: string) => number | undefined): string {
+  const names = [...new Set(namesRead(stmts).map((n) => n.name).filter((n) => n.startsWith('tcpi_')))];
+  return names.map((n) => `${n}=${get(n) ?? '?'}`).join(' ');
 }
 
 function describe(ev: Event): string {

@@ -1,0 +1,112 @@
+// npm run conformance -- [GOOGLE_PACKETDRILL_DIR] [FREEBSD_TCP_TESTSUITE_DIR] [--json] [--verbose]
+// (or LAYER4_PACKETDRILL_GOOGLE / LAYER4_PACKETDRILL_FREEBSD). Runs google/packetdrill's
+// gtests/net/tcp with the linux profile and run_all.py's IPv4 defines, and FreeBSD's tcp-testsuite
+// with the freebsd profile, each script from its own folder; prints pass/fail/skip per folder and
+// the failure and skip reasons grouped. The suites are read where the user put them (docs/conformance.md).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { corpusDefines, corpusProfile, type Corpus } from '../src/packetdrill/corpus.js';
+import { runScript, type RunResult } from '../src/packetdrill/runner.js';
+
+interface Tally {
+  pass: number;
+  fail: number;
+  skip: number;
+}
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.pkt')) out.push(p);
+  }
+  return out;
+}
+
+/** A reason with its numbers, addresses and quoted details blanked, so that alike failures group. */
+function group(r: RunResult): string {
+  if (r.status === 'pass') return 'pass';
+  const text = r.status === 'skip' ? r.reason : r.message;
+  return text
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/\b\d+(\.\d+)?\b/g, 'N')
+    .replace(/\(until [^)]*\)/g, '')
+    .slice(0, 110);
+}
+
+function runCorpus(corpus: Corpus, root: string, verbose: boolean) {
+  const base = corpus === 'google' && existsSync(join(root, 'gtests/net/tcp')) ? join(root, 'gtests/net/tcp') : root;
+  const files = walk(base, []);
+  const perFolder = new Map<string, Tally>();
+  const failures = new Map<string, string[]>();
+  const skips = new Map<string, string[]>();
+  const total: Tally = { pass: 0, fail: 0, skip: 0 };
+  const cwd = process.cwd();
+  for (const file of files) {
+    const folder = relative(base, dirname(file)) || '.';
+    const rel = relative(base, file);
+    const text = readFileSync(file, 'utf8');
+    let r: RunResult;
+    try {
+      // Each script runs from its own folder, as its harness runs it (relative paths in it resolve there).
+      process.chdir(dirname(file));
+      r = runScript(text, { profile: corpusProfile(corpus), defines: corpusDefines(corpus, 'ipv4') });
+    } catch (e) {
+      r = { status: 'fail', line: 0, message: `internal error: ${e instanceof Error ? e.message : String(e)}`, trace: [] };
+    } finally {
+      process.chdir(cwd);
+    }
+    const t = perFolder.get(folder) ?? { pass: 0, fail: 0, skip: 0 };
+    t[r.status]++;
+    total[r.status]++;
+    perFolder.set(folder, t);
+    if (r.status !== 'pass') {
+      const m = r.status === 'fail' ? failures : skips;
+      const g = group(r);
+      m.set(g, [...(m.get(g) ?? []), rel]);
+      if (verbose) console.log(`${rel}: ${r.status} ${r.status === 'fail' ? `line ${r.line}: ${r.message}` : r.reason}`);
+    }
+  }
+  return { corpus, base, total, perFolder, failures, skips, files: files.length };
+}
+
+function print(res: ReturnType<typeof runCorpus>): void {
+  const { corpus, base, total, perFolder } = res;
+  console.log(`\n== ${corpus} (${base}), profile ${corpusProfile(corpus)}: ${total.pass} passed, ${total.fail} failed, ${total.skip} skipped of ${res.files}`);
+  const w = Math.max(8, ...[...perFolder.keys()].map((k) => k.length));
+  console.log(`${'folder'.padEnd(w)}  pass  fail  skip`);
+  for (const [f, t] of [...perFolder].sort()) console.log(`${f.padEnd(w)}  ${String(t.pass).padStart(4)}  ${String(t.fail).padStart(4)}  ${String(t.skip).padStart(4)}`);
+  for (const [title, m] of [['failure reasons', res.failures], ['skip reasons', res.skips]] as const) {
+    console.log(`-- ${title} (top 15)`);
+    for (const [g, fs] of [...m].sort((a, b) => b[1].length - a[1].length).slice(0, 15)) console.log(`${String(fs.length).padStart(5)}  ${g}  (e.g. ${fs[0]})`);
+  }
+}
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const json = process.argv.includes('--json');
+const verbose = process.argv.includes('--verbose');
+const google = args[0] ?? process.env.LAYER4_PACKETDRILL_GOOGLE;
+const freebsd = args[1] ?? process.env.LAYER4_PACKETDRILL_FREEBSD;
+if ((google === undefined || google === '') && (freebsd === undefined || freebsd === '')) {
+  console.error('usage: npm run conformance -- GOOGLE_PACKETDRILL_DIR [FREEBSD_TCP_TESTSUITE_DIR]\n  (or set LAYER4_PACKETDRILL_GOOGLE / LAYER4_PACKETDRILL_FREEBSD; see docs/conformance.md)');
+  process.exit(2);
+}
+const results: Array<ReturnType<typeof runCorpus>> = [];
+for (const [c, dir] of [['google', google], ['freebsd', freebsd]] as const) {
+  if (dir === undefined || dir === '' || dir === '-') continue;
+  if (!existsSync(dir)) {
+    console.error(`${c}: no such directory ${dir}`);
+    process.exit(2);
+  }
+  results.push(runCorpus(c, dir, verbose && !json));
+}
+if (json) {
+  const obj = results.map((r) => ({
+    corpus: r.corpus,
+    total: r.total,
+    folders: Object.fromEntries(r.perFolder),
+    failures: Object.fromEntries([...r.failures].map(([k, v]) => [k, v.length])),
+    skips: Object.fromEntries([...r.skips].map(([k, v]) => [k, v.length])),
+  }));
+  console.log(JSON.stringify(obj));
+} else for (const r of results) print(r);

@@ -1,0 +1,144 @@
+// A read-only snapshot of one TCP connection's state, in the spirit of Linux's `tcp_info`
+// (RFC 4898's TCP Extended Statistics MIB names most of the same quantities): the state, the
+// congestion controller's window and threshold, the RTT estimator (RFC 6298), the segment sizes
+// (RFC 9293 §3.7.1), what is in flight and what recovery knows about it. Units are in the names:
+// `…Ms` milliseconds, `…Bytes` octets, `…Segments` full-sized segments (bytes / sndMss, rounded
+// up for flight and down for the window, as a segment-counting stack would hold them).
+// No IO and no clock: plain data computed from the connection, usable from the core's callers.
+
+import type { TcpConnection } from '../tcp/connection.js';
+import type { TcpState } from '../tcp/states.js';
+
+/** Congestion-avoidance state, as Linux names its `ca_state` (open, disorder, cwr, recovery, loss). */
+export type TcpCaState = 'open' | 'disorder' | 'recovery' | 'loss';
+
+export interface TcpInfo {
+  /** RFC 9293 state name. */
+  state: TcpState;
+  /** 'open': nothing wrong; 'disorder': duplicate ACKs or SACKed holes seen; 'recovery': fast recovery (RFC 5681 §3.2 / RFC 6675); 'loss': after a retransmission timeout until new data is acknowledged. */
+  caState: TcpCaState;
+  /** Options both ends agreed on in the handshake. */
+  options: { timestamps: boolean; sack: boolean; windowScaling: boolean };
+  /** RFC 7323 §2.3 shift the peer applies to windows it sends (0 when not agreed). */
+  sndWscale: number;
+  /** Shift applied to the windows this end advertises (0 when not agreed). */
+  rcvWscale: number;
+  /** Current retransmission timeout, backoff included (RFC 6298 §5.5). */
+  rtoMs: number;
+  /** Smoothed RTT (RFC 6298 SRTT); undefined before the first sample. */
+  rttMs: number | undefined;
+  /** RTT variation (RFC 6298 RTTVAR); undefined before the first sample. */
+  rttVarMs: number | undefined;
+  /** Latest RTT sample; undefined before the first one. */
+  latestRttMs: number | undefined;
+  /** Consecutive RTO backoffs since the last valid RTT sample. */
+  backoff: number;
+  /** Consecutive retransmission timeouts of the current segment (reset by an acknowledgment). */
+  retransmits: number;
+  /** Unanswered zero-window probes or keep-alive probes. */
+  probes: number;
+  /** Maximum segment size used for sending (RFC 9293 §3.7.1 Eff.snd.MSS). */
+  sndMss: number;
+  /** Estimate of the peer's segment size, for delayed-ACK decisions. */
+  rcvMss: number;
+  /** MSS this end announced in its SYN. */
+  advMss: number;
+  /** Congestion window. */
+  cwndBytes: number;
+  cwndSegments: number;
+  /** Slow-start threshold; Infinity before the first loss. */
+  ssthreshBytes: number;
+  ssthreshSegments: number;
+  /** Peer's advertised window (scaled). */
+  sndWndBytes: number;
+  /** Sequence space sent and not yet acknowledged (SND.NXT − SND.UNA). */
+  bytesInFlight: number;
+  unackedSegments: number;
+  /** Bytes above SND.UNA the peer has selectively acknowledged (RFC 2018). */
+  sackedBytes: number;
+  sackedSegments: number;
+  /** Duplicate-ACK threshold in use (RFC 5681 §3.2; Linux's `reordering`). */
+  reordering: number;
+  /** Segments retransmitted over the connection's life, and their payload bytes. */
+  totalRetransSegments: number;
+  totalRetransBytes: number;
+  fastRetransmits: number;
+  rtoExpirations: number;
+  /** Payload bytes the peer has acknowledged. */
+  bytesAcked: number;
+  /** Payload bytes received in order. */
+  bytesReceived: number;
+  /** Payload bytes sent, retransmissions included. */
+  bytesSent: number;
+  segmentsOut: number;
+  segmentsIn: number;
+  /** Bytes queued by the application and not yet acknowledged. */
+  sendQueueBytes: number;
+  /** Bytes received and not yet read. */
+  recvQueueBytes: number;
+}
+
+function seqDiff(a: number, b: number): number {
+  return (a - b) >>> 0;
+}
+
+/** Snapshot of `c` now. Never throws. */
+export function tcpInfo(c: TcpConnection): TcpInfo {
+  const mss = Math.max(1, c.sndMss);
+  const cc = c.cc;
+  const connected = c.state !== 'CLOSED' && c.state !== 'LISTEN' && c.state !== 'SYN-SENT';
+  const flight = connected || c.state === 'SYN-SENT' ? seqDiff(c.sndNxt, c.sndUna) : 0;
+  let sacked = 0;
+  const sb = c.sb;
+  for (let i = 0; i < sb.starts.length && i < sb.ends.length; i++) sacked += Math.max(0, sb.ends[i]! - sb.starts[i]!);
+  const recovery = c.recovery;
+  const caState: TcpCaState = recovery.inRecovery
+    ? 'recovery'
+    : c.rtt.backoffs > 0 || c.retries > 0
+      ? 'loss'
+      : recovery.dupAcks > 0 || sacked > 0
+        ? 'disorder'
+        : 'open';
+  // Sequence space acknowledged beyond the ISS, less the SYN (and a FIN once it is acknowledged).
+  let acked = c.handshakeDone ? seqDiff(c.sndUna, c.iss) - 1 : 0;
+  if (c.finQueued && c.handshakeDone && seqDiff(c.sndUna, c.finSeq) >= 1 && seqDiff(c.sndUna, c.finSeq) < 0x8000_0000) acked -= 1;
+  const s = c.stats;
+  return {
+    state: c.state,
+    caState,
+    options: { timestamps: c.tsOk, sack: c.sackOk, windowScaling: c.wsOk },
+    sndWscale: c.wsOk ? c.sndWscale : 0,
+    rcvWscale: c.wsOk ? c.rcvWscale : 0,
+    rtoMs: c.rtt.rto,
+    rttMs: c.rtt.srtt,
+    rttVarMs: c.rtt.rttvar,
+    latestRttMs: c.rtt.latest,
+    backoff: c.rtt.backoffs,
+    retransmits: c.retries,
+    probes: c.persistProbes > 0 ? c.persistProbes : c.keepProbes,
+    sndMss: c.sndMss,
+    rcvMss: c.rcvMss,
+    advMss: c.advMss,
+    cwndBytes: cc.cwnd,
+    cwndSegments: Math.floor(cc.cwnd / mss),
+    ssthreshBytes: cc.ssthresh,
+    ssthreshSegments: Number.isFinite(cc.ssthresh) ? Math.floor(cc.ssthresh / mss) : Infinity,
+    sndWndBytes: c.sndWnd,
+    bytesInFlight: flight,
+    unackedSegments: Math.ceil(flight / mss),
+    sackedBytes: sacked,
+    sackedSegments: Math.ceil(sacked / mss),
+    reordering: recovery.opts.dupAckThreshold,
+    totalRetransSegments: s.retransmittedSegments,
+    totalRetransBytes: s.retransmittedBytes,
+    fastRetransmits: s.fastRetransmits,
+    rtoExpirations: s.rtoExpirations,
+    bytesAcked: Math.max(0, acked),
+    bytesReceived: s.bytesIn,
+    bytesSent: s.bytesOut,
+    segmentsOut: s.segmentsOut,
+    segmentsIn: s.segmentsIn,
+    sendQueueBytes: c.writableLength,
+    recvQueueBytes: c.readableLength,
+  };
+}
