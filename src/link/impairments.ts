@@ -1,6 +1,8 @@
 // Link impairment settings: what a user passes to net.link(a, b, {...}) or link.set({...}).
 // All fields are optional; an empty object is a perfect link (no delay, infinite rate, no loss).
 
+import { invalidArgValue } from '../wire/arg-errors.js';
+
 /**
  * Gilbert–Elliott two-state burst loss (Gilbert 1960, Elliott 1963). Per packet the channel moves
  * Good→Bad with probability `p` and Bad→Good with probability `r`, then drops the packet with
@@ -73,12 +75,12 @@ export function defaultImpairments(): ResolvedImpairments {
 }
 
 function probability(name: string, v: number): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`link option ${name} must be a probability in [0, 1], got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidArgValue(`link option ${name} must be a probability in [0, 1], got ${String(v)}`, RangeError);
   return v;
 }
 
 function nonNegative(name: string, v: number): number {
-  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`link option ${name} must be a number >= 0, got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0)) throw invalidArgValue(`link option ${name} must be a number >= 0, got ${String(v)}`, RangeError);
   return v;
 }
 
@@ -89,7 +91,7 @@ export function applyImpairments(base: ResolvedImpairments, change: Impairments)
   if (change.rateMbps !== undefined) base.rateMbps = nonNegative('rateMbps', change.rateMbps);
   if (change.queuePackets !== undefined) {
     const q = nonNegative('queuePackets', change.queuePackets);
-    if (!Number.isInteger(q) || q < 1) throw new RangeError(`link option queuePackets must be an integer >= 1, got ${q}`);
+    if (!Number.isInteger(q) || q < 1) throw invalidArgValue(`link option queuePackets must be an integer >= 1, got ${q}`, RangeError);
     base.queuePackets = q;
   }
   if (change.loss !== undefined) base.loss = probability('loss', change.loss);

@@ -4,6 +4,7 @@
 // each other across the segment (the switch forwards by address, see segment.ts).
 
 import { formatIp, parseCidr } from '../wire/address.js';
+import { invalidArgType, invalidArgValue } from '../wire/arg-errors.js';
 
 export interface HostAddress {
   family: 4 | 6;
@@ -19,9 +20,9 @@ export const DEFAULT_PREFIX_V4 = 24;
 export const DEFAULT_PREFIX_V6 = 64;
 
 export function parseHostAddress(text: string): HostAddress {
-  if (typeof text !== 'string') throw new TypeError(`host address must be a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw invalidArgType('address', 'of type string', text);
   const c = parseCidr(text);
-  if (!c) throw new TypeError(`not an IPv4/IPv6 address or CIDR: ${JSON.stringify(text)}`);
+  if (!c) throw invalidArgValue(`not an IPv4/IPv6 address or CIDR: ${JSON.stringify(text)}`);
   const prefixLength = text.includes('/') ? c.prefixLength : c.family === 4 ? DEFAULT_PREFIX_V4 : DEFAULT_PREFIX_V6;
   const address = formatIp(c.address);
   let broadcast: string | undefined;
@@ -35,6 +36,6 @@ export function parseHostAddress(text: string): HostAddress {
 
 export function parseHostAddresses(option: string | readonly string[]): HostAddress[] {
   const list = typeof option === 'string' ? [option] : option;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError('host needs at least one address');
+  if (!Array.isArray(list) || list.length === 0) throw invalidArgType('address', 'an IPv4/IPv6 address string or a non-empty array of them', option);
   return list.map(parseHostAddress);
 }

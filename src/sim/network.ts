@@ -7,6 +7,8 @@ import { Stack } from '../stack/stack.js';
 import type { TcpFactory } from '../stack/config.js';
 import type { PacketEngine } from '../stack/types.js';
 import { parseHostAddresses, type HostAddress } from './addressing.js';
+import { invalidArgType, invalidArgValue } from '../wire/arg-errors.js';
+import { congestionControlNames } from '../tcp/cc/index.js';
 import { Capture, type CaptureOptions } from './capture.js';
 import { RealDriver, VirtualDriver, type Driver } from './clock.js';
 import { Link } from './link-handle.js';
@@ -73,10 +75,12 @@ export class Network {
   private closed = false;
 
   constructor(opts: NetworkOptions = {}) {
+    if (opts === null || typeof opts !== 'object') throw invalidArgType('options', 'of type object', opts);
     const seed = opts.seed ?? 1;
-    if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${String(seed)}`);
+    if (typeof seed !== 'number') throw invalidArgType('seed', 'of type number', seed);
+    if (!Number.isInteger(seed)) throw invalidArgValue(`seed must be an integer, got ${String(seed)}`);
     const clock = opts.clock ?? 'virtual';
-    if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`clock must be 'virtual' or 'real', got ${String(clock)}`);
+    if (clock !== 'virtual' && clock !== 'real') throw invalidArgValue(`clock must be 'virtual' or 'real', got ${String(clock)}`);
     this.seed = seed;
     this.clock = clock;
     this.tcpFactory = opts.tcpFactory;
@@ -97,10 +101,20 @@ export class Network {
    */
   host(opts: HostOptions): Host {
     this.assertOpen();
-    if (opts === null || typeof opts !== 'object') throw new TypeError('net.host() needs an options object with an address');
+    if (opts === null || typeof opts !== 'object') throw invalidArgType('options', 'an options object with an address', opts);
     const name = opts.name ?? `host${this.segment.nodes.length}`;
-    if (this.hostsByName.has(name)) throw new Error(`a host named ${name} already exists`);
+    if (typeof name !== 'string' || name === '') throw invalidArgType('name', 'a non-empty string', name);
+    if (this.hostsByName.has(name)) throw invalidArgValue(`a host named ${name} already exists`);
     const mtu = opts.mtu ?? 1500;
+    const v6 = [opts.address].flat().some((a) => typeof a === 'string' && a.includes(':'));
+    if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < (v6 ? 1280 : 68) || mtu > 65535) {
+      throw invalidArgValue(`mtu must be an integer ${v6 ? 1280 : 68}-65535, got ${String(mtu)}`, RangeError);
+    }
+    if (opts.tcp !== undefined && (opts.tcp === null || typeof opts.tcp !== 'object')) throw invalidArgType('tcp', 'of type object', opts.tcp);
+    const cc = (opts.tcp as { congestionControl?: unknown } | undefined)?.congestionControl;
+    if (cc !== undefined && (typeof cc !== 'string' || !congestionControlNames().includes(cc.toLowerCase()))) {
+      throw invalidArgValue(`tcp.congestionControl must be one of ${congestionControlNames().join(', ')}, got ${String(cc)}`);
+    }
     let stack: Stack | undefined;
     const node = this.attach({
       address: opts.address,
@@ -178,8 +192,9 @@ export class Network {
     this.assertOpen();
     const na = toNode(a);
     const nb = toNode(b);
-    if (na === nb) throw new Error('net.link(): a and b are the same host');
-    for (const n of [na, nb]) if (this.segment.nodes[n.id] !== n) throw new Error(`net.link(): host ${n.name} belongs to another network`);
+    if (opts === null || typeof opts !== 'object') throw invalidArgType('options', 'of type object', opts);
+    if (na === nb) throw invalidArgValue('net.link(): a and b are the same host');
+    for (const n of [na, nb]) if (this.segment.nodes[n.id] !== n) throw invalidArgValue(`net.link(): host ${n.name} belongs to another network`);
     const existed = this.segment.find(na, nb) !== undefined;
     const path = this.segment.path(na, nb, opts)!;
     const handle = new Link(path, path.a !== na);
@@ -295,7 +310,10 @@ export class Network {
 }
 
 function toNode(x: NodeLike): SimNode {
-  return x instanceof SimNode ? x : x.node;
+  if (x instanceof SimNode) return x;
+  const node = (x as { node?: unknown } | null)?.node;
+  if (!(node instanceof SimNode)) throw invalidArgType('host', 'a Host from net.host() or a node from net.attach()', x);
+  return node;
 }
 
 function checkMs(ms: number): void {

@@ -13,6 +13,7 @@ import type { OutboundPacket } from '../stack/types.js';
 import type { RandomRoot } from './rng.js';
 import type { Scheduler } from './scheduler.js';
 import type { SimNode } from './node.js';
+import { invalidArgValue } from '../wire/arg-errors.js';
 
 export class Path {
   readonly link: MemoryLink;
@@ -74,7 +75,7 @@ export class Segment {
   addNode(node: SimNode, broadcasts: readonly string[]): void {
     for (const a of node.addresses) {
       const owner = this.owners.get(a);
-      if (owner) throw new Error(`address ${a} is already used by host ${owner.name}`);
+      if (owner) throw invalidArgValue(`address ${a} is already used by host ${owner.name}`);
     }
     for (const a of node.addresses) this.owners.set(a, node);
     for (const b of broadcasts) this.broadcasts.add(b);

@@ -4,6 +4,7 @@
 // that cannot be checked (truncated data, fragments) are 'unverified'.
 
 import { toHex, u16 } from './bytes.js';
+import { invalidArgType } from './arg-errors.js';
 import { fold, sumWords, pseudoHeaderSumV4, pseudoHeaderSumV6 } from './checksum.js';
 import { decodeIcmpMessage } from './packet-icmp.js';
 import { IpProto, ipProtoName } from './ip-proto.js';
@@ -215,6 +216,7 @@ function decodeV6(buf: Uint8Array, out: DecodedPacket): WireError | undefined {
 
 /** Decode one IP packet (no link header); the IP version comes from the first nibble. */
 export function decodePacket(bytes: Uint8Array): DecodedPacket {
+  if (!(bytes instanceof Uint8Array)) throw invalidArgType('bytes', 'an instance of Uint8Array', bytes);
   const out: DecodedPacket = { length: bytes.length, layers: [], summary: '', notes: [] };
   let error: WireError | undefined;
   if (bytes.length === 0) error = wireError('TRUNCATED', 'version', 0, 'empty packet');

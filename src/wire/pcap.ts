@@ -8,6 +8,8 @@
 // A damaged file never throws: the reader returns the packets before the damage and an error that
 // names the byte offset where it is.
 
+import { invalidArgType } from './arg-errors.js';
+
 /** LINKTYPE_* values (tcpdump.org link-layer header types registry). */
 export const LinkType = {
   NULL: 0,
@@ -126,8 +128,9 @@ export function stripLinkHeader(linkType: number, frame: Uint8Array): { etherTyp
   }
 }
 
-/** Parses a whole classic pcap file. Never throws. */
+/** Parses a whole classic pcap file. Never throws on hostile bytes (a non-Uint8Array is ERR_INVALID_ARG_TYPE). */
 export function readPcap(bytes: Uint8Array): PcapReadResult {
+  if (!(bytes instanceof Uint8Array)) throw invalidArgType('bytes', 'an instance of Uint8Array', bytes);
   const packets: PcapPacket[] = [];
   const fail = (header: PcapHeader | undefined, code: PcapErrorCode, offset: number, message: string): PcapReadResult => ({
     ok: false,
