@@ -22,6 +22,7 @@ import { normalizeArgs, validateConnect, validateTimeout, type ConnectTarget, ty
 import { errArgType, errnoError, errSocketClosed, hostPortError, type CodedError } from './net-errors.js';
 import type { ConnectionOwner, NetHost } from './net-host.js';
 import { lookupTarget } from './net-lookup.js';
+import { tcpInfo, type TcpInfo } from './tcp-info.js';
 import { InactivityTimer } from './net-timeout.js';
 import { nodeError } from './dgram-errors.js';
 
@@ -447,6 +448,15 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (this.writable) this.end();
     if (this.writableFinished) this.destroy();
     else this.once('finish', () => this.destroy());
+  }
+
+  /**
+   * A snapshot of the TCP connection's state (congestion window, RTT estimator, MSS, flight,
+   * retransmission counts…; see docs/net.md), or undefined before the connection exists.
+   * layer4's own addition, like Linux's TCP_INFO.
+   */
+  info(): TcpInfo | undefined {
+    return this.#conn === undefined ? undefined : tcpInfo(this.#conn);
   }
 
   address(): AddressInfo | Record<string, never> {
