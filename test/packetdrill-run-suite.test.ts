@@ -18,8 +18,6 @@ const KNOWN_FAILURES: Record<string, string> = {
     'RFC 9293 §3.8.6.1: a zero-window probe "must ... transmit at least one octet of new data (if available)"; the core probes with an empty segment at SND.UNA-1',
   'window/zero-window-probe-backoff.pkt':
     'RFC 9293 §3.8.6.1 (same cause): probes carry no data; the 1/2/4/8 s backoff itself matches',
-  'rfc7323/rst-carries-timestamp.pkt':
-    'RFC 7323 §3.2: the TSopt "SHOULD be sent in an <RST> segment" once negotiated; the core sends RSTs without options',
   'nagle-delack/nagle-after-full-segment.pkt':
     "RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4: Nagle holds small data while any data is unacknowledged; the core applies Minshall's refinement (holds it only while a sub-MSS segment is unacknowledged), so the small write goes out at once after a full-sized one",
 };
