@@ -17,6 +17,22 @@ export interface TcpConfig {
    * window is the free part of it (capped at 65535 until window scaling, RFC 7323). Default 256 KiB.
    */
   recvBufferSize: number;
+  /**
+   * Receive-buffer auto-tuning: while the application reads more than half the buffer per RTT,
+   * the buffer (and so the window) doubles, up to recvBufferMax. Off for connections whose buffer
+   * size was set explicitly (socket option or setter). Default false (not yet on by default).
+   */
+  recvBufferAutoTune: boolean;
+  /** Largest receive buffer auto-tuning may reach (and the window-scale shift is sized for). Default 6 MiB. */
+  recvBufferMax: number;
+  /**
+   * Send-buffer auto-tuning: the send buffer grows to twice the usable window (min of cwnd and the
+   * peer's window), up to sendBufferMax, so that it never limits a path with a large BDP. Off for
+   * connections whose buffer size was set explicitly. Default false (not yet on by default).
+   */
+  sendBufferAutoTune: boolean;
+  /** Largest send buffer auto-tuning may reach. Default 4 MiB. */
+  sendBufferMax: number;
   /** RFC 6298 §2.1: initial RTO, 1 s. */
   rtoInitial: number;
   /** RFC 6298 §2.4 says 1 s; 200 ms is the common practice (Linux TCP_RTO_MIN). Default 200. */
@@ -107,6 +123,10 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   mss: undefined,
   sendBufferSize: 256 * 1024,
   recvBufferSize: 256 * 1024,
+  recvBufferAutoTune: false,
+  sendBufferAutoTune: false,
+  sendBufferMax: 4 * 1024 * 1024,
+  recvBufferMax: 6 * 1024 * 1024,
   rtoInitial: 1000,
   rtoMin: 200,
   rtoMax: 60_000,

@@ -120,6 +120,14 @@ export class TcpConnection {
   /** TSecr of the segment being processed (valid ACK with a TSopt), for §4.1 RTT measurement. */
   segTsEcr: number | undefined = undefined;
   tsLastSample = -Infinity;
+  /** Receive-buffer auto-tuning (TcpConfig.recvBufferAutoTune) is active for this connection. */
+  autoTune = false;
+  /** Send-buffer auto-tuning (TcpConfig.sendBufferAutoTune) is active for this connection. */
+  sendAutoTune = false;
+  /** Receiver-side RTT estimate from echoed timestamps (ms), for auto-tuning. */
+  rcvRtt: number | undefined = undefined;
+  #atStart = 0;
+  #atCopied = 0;
   /** The latest `now` the connection was driven with (TSval of segments built without a `now`). */
   clock = 0;
   /** RCV.UP: sequence number just past the last urgent byte (RFC 6093), valid when urgentSeen. */
@@ -256,7 +264,9 @@ export class TcpConnection {
     this.lastRecv = now;
     this.lastSend = now;
     this.clock = now;
-    if (cfg.windowScaling) this.ourWscale = shiftFor(this.recvBuf.limit);
+    this.sendAutoTune = cfg.sendBufferAutoTune && opts.sendBufferSize === undefined;
+    this.autoTune = cfg.recvBufferAutoTune && opts.recvBufferSize === undefined && cfg.recvBufferMax > this.recvBuf.limit;
+    if (cfg.windowScaling) this.ourWscale = shiftFor(this.autoTune ? cfg.recvBufferMax : this.recvBuf.limit);
   }
 
   // ================================================================ status (§3.10.6 STATUS)
@@ -285,6 +295,7 @@ export class TcpConnection {
   }
 
   set sendBufferSize(n: number) {
+    this.sendAutoTune = false;
     this.sendBuf.limit = Math.max(1, Math.floor(n));
   }
 
@@ -294,6 +305,7 @@ export class TcpConnection {
 
   /** Takes effect for future window advertisements; an advertised window is never withdrawn. */
   set recvBufferSize(n: number) {
+    this.autoTune = false;
     this.recvBuf.limit = Math.max(1, Math.floor(n));
   }
 
@@ -355,6 +367,7 @@ export class TcpConnection {
     }
     const out = this.recvBuf.shift(n);
     this.readOffset += out.length;
+    if (this.autoTune) this.#autoTune(out.length);
     if (this.recvBuf.length === 0) this.readableArmed = true;
     if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && wantWindowUpdate(this)) {
       this.ackNow = true;
@@ -464,6 +477,24 @@ export class TcpConnection {
   /** RFC 9293 §3.8.3 / RFC 5482 user timeout in ms (0 = none). */
   setUserTimeout(ms: number): void {
     this.userTimeout = ms > 0 ? ms : undefined;
+  }
+
+  /**
+   * Receive-buffer auto-tuning (dynamic right-sizing): count what the application read over one
+   * RTT; when that is more than half the buffer, the window limited the sender, so the buffer grows
+   * to twice that (bounded by recvBufferMax). It never shrinks (RFC 9293 §3.8.6.2.2: no window
+   * withdrawal), and a reader that does not keep up never makes it grow.
+   */
+  #autoTune(n: number): void {
+    const rtt = this.rcvRtt ?? this.rtt.srtt;
+    this.#atCopied += n;
+    if (rtt === undefined) return;
+    const now = this.clock;
+    if (now - this.#atStart < Math.max(1, rtt)) return;
+    const want = Math.min(this.host.config.recvBufferMax, 2 * this.#atCopied);
+    if (want > this.recvBuf.limit) this.recvBuf.limit = want;
+    this.#atStart = now;
+    this.#atCopied = 0;
   }
 
   // ================================================================ internals shared by input/output

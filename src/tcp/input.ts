@@ -6,7 +6,7 @@ import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
 import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
-import { tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
+import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
@@ -437,6 +437,11 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
   // RFC 6298 §5.2 / §5.3.
   if (c.sndUna === c.sndMax) c.timers.clear('rto');
   else if (restart) c.timers.set('rto', rtoDeadline(c, now));
+  if (c.sendAutoTune) {
+    // Send-buffer auto-tuning: room for twice the window the sender may use.
+    const want = Math.min(c.host.config.sendBufferMax, 2 * Math.min(c.cc.cwnd, c.maxSndWnd));
+    if (want > c.sendBuf.limit) c.sendBuf.limit = want;
+  }
   if (c.sendBlocked && c.sendBuf.free > 0 && !c.finQueued) {
     c.sendBlocked = false;
     c.notify('writable', now);
@@ -460,6 +465,11 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
     noteOutOfOrder(c, seq, off, payload.length, !fresh); // RFC 2018 §4 / RFC 2883 §4
     c.sendAckNow();
     return;
+  }
+  if (c.autoTune && c.segTsEcr !== undefined && c.segTsEcr !== 0) {
+    // Receiver RTT from the echo of our own TSval (RFC 7323 §4), smoothed, for auto-tuning.
+    const r = (tsNow(c, now) - c.segTsEcr) >>> 0;
+    if (r < 0x7fffffff) c.rcvRtt = c.rcvRtt === undefined ? r : c.rcvRtt + (r - c.rcvRtt) / 8;
   }
   const hadHoles = !c.ooo.isEmpty;
   let total = advance(c, payload);
