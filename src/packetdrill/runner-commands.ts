@@ -58,6 +58,8 @@ const MAPPED: Record<string, Apply> = {
   'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
   'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
   'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
+  // sb_max: FreeBSD sizes its window scale from it (the buffer may grow up to it, recvbuf_auto)
+  'kern.ipc.maxsockbuf': int((n) => ({ recvBufferMax: n, recvBufferAutoTune: true })),
 };
 
 /**
@@ -84,8 +86,7 @@ const BEHAVIOUR_ONLY = [
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
-  // FreeBSD sizes its window scale from kern.ipc.maxsockbuf, the core from the socket's own buffer
-  'kern.ipc.maxsockbuf', 'net.inet.tcp.ecn.enable', 'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
+  'net.inet.tcp.ecn.enable', 'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
   'net.inet.tcp.tolerate_missing_ts', 'net.inet.tcp.syncookies_only', 'net.inet.tcp.fastopen.ccache_buckets',
 ];
 

@@ -7,6 +7,7 @@ import type { Script } from './ast.js';
 import { interpretCommand } from './runner-commands.js';
 import type { IpVersion } from './runner-host.js';
 import { isSupportedSyscall } from './syscalls.js';
+import { isLiveCommand } from './runner-sockstat.js';
 import { namesRead, parsePyBlock } from './pyassert.js';
 import { classifyName } from './tcpi.js';
 
@@ -76,6 +77,7 @@ export function scanScript(script: Script): ScanResult {
       case 'unsupported':
         return at(ev.reason);
       case 'command': {
+        if (isLiveCommand(ev.command)) break; // sockstat / tcpdrop: answered by the runner
         const r = interpretCommand(ev.command);
         if (!r.ok) return at(r.reason);
         break;

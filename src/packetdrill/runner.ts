@@ -25,6 +25,7 @@ import { VirtualHost, type IpVersion, type SentPacket } from './runner-host.js';
 import { SocketUnderTest, aggregate, checkOutbound, fragmentMismatch, inboundIcmp, inboundSegment } from './runner-packets.js';
 import { scanScript } from './runner-scan.js';
 import { startSyscall } from './syscalls.js';
+import { isLiveCommand, runLiveCommand } from './runner-sockstat.js';
 import { namesRead, parsePyBlock, runPyBlock, type Stmt } from './pyassert.js';
 import { tcpiLookup } from './tcpi.js';
 import { tcpInfo } from '../api/tcp-info.js';
@@ -175,6 +176,10 @@ class Run implements SyscallContext {
           this.#syscall(ev, sched);
           break;
         case 'command': {
+          if (isLiveCommand(ev.command)) {
+            this.#liveCommand(ev);
+            break;
+          }
           const r = interpretCommand(ev.command);
           if (!r.ok) throw new Skipped(ev.line, r.reason);
           Object.assign(this.host.layer.config, r.config);
@@ -211,6 +216,22 @@ class Run implements SyscallContext {
     if (!t.ok) throw new Failure(ev.line, t.message.replace('expected at', `expected ${what} at`), formatEvent(ev));
   }
 
+  /** sockstat state checks and tcpdrop, against the layer's connection table. */
+  #liveCommand(ev: Event & { kind: 'command' }): void {
+    const layer = this.host.layer;
+    const r = runLiveCommand(ev.command, {
+      connections: () => layer.connections(),
+      listeningPorts: () => [...layer.listeners()].map((l) => l.local.port),
+      ipv6: this.host.v6,
+      abort: (c) => {
+        c.abort(this.host.nowMs);
+        this.host.flush();
+      },
+    });
+    if (typeof r === 'string') throw new Skipped(ev.line, r);
+    if (!r.ok) throw new Failure(ev.line, r.message, formatEvent(ev));
+  }
+
   // ---------------------------------------------------------------- %{ }% blocks
 
   /** Evaluates a tcp_info assertion block against the socket under test's state now. */
@@ -220,13 +241,14 @@ class Run implements SyscallContext {
     const sut = this.sut;
     const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
     const info = c === undefined ? undefined : tcpInfo(c);
-    const r = runPyBlock(p.stmts, tcpiLookup(info, { pmtu: this.host.mtu }), this.pyVars);
+    const get = tcpiLookup(info, { pmtu: this.host.mtu, dialect: this.dialect }, sut?.kind === 'listening' ? 'LISTEN' : 'CLOSED');
+    const r = runPyBlock(p.stmts, get, this.pyVars);
     if (r.ok) return;
     if (r.kind === 'error') {
       if (info === undefined) throw new Failure(ev.line, 'no connection under test for a tcp_info assertion', formatEvent(ev));
       throw new Failure(ev.line, `python error: ${r.reason}`, formatEvent(ev));
     }
-    throw new Failure(ev.line, `assertion failed: ${r.text}`, formatEvent(ev), describeInfo(p.stmts, tcpiLookup(info, { pmtu: this.host.mtu })));
+    throw new Failure(ev.line, `assertion failed: ${r.text}`, formatEvent(ev), describeInfo(p.stmts, get));
   }
 
   // ---------------------------------------------------------------- packets

@@ -20,6 +20,36 @@ const LINUX_STATE: Record<TcpState, number> = {
   CLOSING: 11,
 };
 
+/** FreeBSD's TCPS_* numbers (netinet/tcp_fsm.h), which its tcp_info reports and TCPI_* names. */
+const BSD_STATE: Record<TcpState, number> = {
+  CLOSED: 0,
+  LISTEN: 1,
+  'SYN-SENT': 2,
+  'SYN-RECEIVED': 3,
+  ESTABLISHED: 4,
+  'CLOSE-WAIT': 5,
+  'FIN-WAIT-1': 6,
+  CLOSING: 7,
+  'LAST-ACK': 8,
+  'FIN-WAIT-2': 9,
+  'TIME-WAIT': 10,
+};
+
+/** The names FreeBSD scripts compare tcpi_state with. */
+const BSD_STATE_NAMES: Readonly<Record<string, number>> = {
+  TCPI_CLOSED: 0,
+  TCPI_LISTEN: 1,
+  TCPI_SYN_SENT: 2,
+  TCPI_SYN_RECEIVED: 3,
+  TCPI_ESTABLISHED: 4,
+  TCPI_CLOSE_WAIT: 5,
+  TCPI_FIN_WAIT_1: 6,
+  TCPI_CLOSING: 7,
+  TCPI_LAST_ACK: 8,
+  TCPI_FIN_WAIT_2: 9,
+  TCPI_TIME_WAIT: 10,
+};
+
 const CA_STATE = { open: 0, disorder: 1, recovery: 3, loss: 4 } as const;
 
 const INFINITE_SSTHRESH = 0x7fff_ffff;
@@ -56,13 +86,15 @@ type Field = (i: TcpInfo, extra: TcpiExtra) => number;
 export interface TcpiExtra {
   /** Path MTU of the interface the runner gives the stack. */
   pmtu: number;
+  /** Whose tcp_info numbering: Linux's TCP_* or FreeBSD's TCPS_* states. */
+  dialect: 'linux' | 'freebsd';
 }
 
 const us = (ms: number | undefined): number => Math.round((ms ?? 0) * 1000);
 
 /** tcp_info fields with an exact counterpart, in Linux's units (µs for times, segments for windows). */
 export const TCPI_FIELDS: Readonly<Record<string, Field>> = {
-  tcpi_state: (i) => LINUX_STATE[i.state],
+  tcpi_state: (i, x) => (x.dialect === 'freebsd' ? BSD_STATE : LINUX_STATE)[i.state],
   tcpi_ca_state: (i) => CA_STATE[i.caState],
   tcpi_retransmits: (i) => i.retransmits,
   tcpi_probes: (i) => i.probes,
@@ -95,14 +127,18 @@ export const TCPI_FIELDS: Readonly<Record<string, Field>> = {
 /** How a name in a block resolves: a tcp_info field, a constant, or neither. */
 export function classifyName(name: string): 'field' | 'constant' | 'unknown-field' | 'unknown' {
   if (name in TCPI_FIELDS) return 'field';
-  if (name in TCPI_CONSTANTS) return 'constant';
+  if (name in TCPI_CONSTANTS || name in BSD_STATE_NAMES) return 'constant';
   return name.startsWith('tcpi_') ? 'unknown-field' : 'unknown';
 }
 
-/** Resolver for a block run against `info`. */
-export function tcpiLookup(info: TcpInfo | undefined, extra: TcpiExtra): (name: string) => number | undefined {
+/**
+ * Resolver for a block run against `info`. Without a connection (`info` undefined) only
+ * tcpi_state answers, from `socketState` (a listening socket, or one closed or never connected).
+ */
+export function tcpiLookup(info: TcpInfo | undefined, extra: TcpiExtra, socketState?: 'LISTEN' | 'CLOSED'): (name: string) => number | undefined {
   return (name) => {
-    const c = TCPI_CONSTANTS[name];
+    if (info === undefined && name === 'tcpi_state' && socketState !== undefined) return (extra.dialect === 'freebsd' ? BSD_STATE : LINUX_STATE)[socketState];
+    const c = TCPI_CONSTANTS[name] ?? (extra.dialect === 'freebsd' ? BSD_STATE_NAMES[name] : undefined);
     if (c !== undefined) return c;
     const f = TCPI_FIELDS[name];
     return f !== undefined && info !== undefined ? f(info, extra) : undefined;
