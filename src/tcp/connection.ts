@@ -7,7 +7,6 @@
 
 import { createCongestionControl, type CongestionControl } from './cc/index.js';
 import { ByteQueue } from './byte-queue.js';
-import type { TcpConfig } from './config.js';
 import { tcpError, type TcpError, type TcpErrorCode } from './errors.js';
 import type { TcpEvent } from './events.js';
 import type { TcpListener } from './listener.js';
@@ -22,42 +21,12 @@ import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './ms
 import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
 import { Scoreboard } from './sack.js';
-import type { Endpoint, TcpDatagram, TcpServices } from '../stack/types.js';
+import { recvAutoTune } from './autotune.js';
+import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
+import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
-/** What a connection needs from the layer that holds it. */
-export interface ConnectionHost {
-  readonly config: TcpConfig;
-  readonly services: TcpServices;
-  emit(ev: TcpEvent): void;
-  /** The connection has something to send or changed a timer: poll it. */
-  wake(c: TcpConnection): void;
-  /** Sends a segment at the next poll, ahead of anything else (immediate ACKs, RSTs). */
-  enqueue(d: TcpDatagram): void;
-  /** The connection reached CLOSED (or a half-open child returned to LISTEN): forget it. */
-  detach(c: TcpConnection): void;
-  /** RFC 5961 §7 challenge-ACK budget: false when this second's budget is spent. */
-  allowChallengeAck(now: number): boolean;
-}
-
-export interface TcpConnectionStats {
-  segmentsIn: number;
-  segmentsOut: number;
-  /** Payload bytes delivered in order to the receive buffer. */
-  bytesIn: number;
-  /** Payload bytes sent, retransmissions included. */
-  bytesOut: number;
-  retransmittedSegments: number;
-  retransmittedBytes: number;
-  fastRetransmits: number;
-  rtoExpirations: number;
-  dupAcksIn: number;
-  challengeAcksOut: number;
-  zeroWindowProbes: number;
-  keepAliveProbes: number;
-  /** Segments dropped by RFC 7323 §5 PAWS. */
-  pawsDrops: number;
-}
+export type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
 export class TcpConnection {
   readonly local: Endpoint;
@@ -98,36 +67,29 @@ export class TcpConnection {
   rcvWscale = 0;
   /** The shift our SYN offers (RFC 7323 §2.2), fixed from the receive buffer at creation. */
   ourWscale = 0;
-  /** RFC 7323 window scaling negotiated (both SYNs carried the option). */
+  /** Negotiated (both SYNs carried the option): RFC 7323 window scaling and timestamps, RFC 2018 SACK. */
   wsOk = false;
-  /** RFC 7323 timestamps negotiated. */
   tsOk = false;
-  /** RFC 2018 SACK negotiated (both SYNs carried SACK-permitted). */
   sackOk = false;
-  /** RFC 6675 scoreboard of what the peer has SACKed above SND.UNA. */
+  /** RFC 6675 scoreboard; RFC 2883 D-SACK block to send; RFC 2018 §4 recent out-of-order offsets, newest first. */
   readonly sb = new Scoreboard();
-  /** RFC 2883 D-SACK block to report in the next segment. */
   dsack: [number, number] | undefined = undefined;
-  /** RFC 2018 §4: stream offsets of the most recently received out-of-order segments, newest first. */
   sackRecent: number[] = [];
   /** RFC 7323 §3: per-connection offset added to the TSval clock. */
   tsOffset = 0;
   /** RFC 7323 §4.3 TS.Recent and when it was set (for the §5.5 24-day rule). */
   tsRecent = 0;
   tsRecentAge = 0;
-  /** RFC 7323 §4.3 Last.ACK.sent: the ACK field of the last segment we sent. */
+  /** RFC 7323 §4.3 Last.ACK.sent; TSecr of the segment being processed (for §4.1 RTT measurement). */
   lastAckSent = 0;
-  /** TSecr of the segment being processed (valid ACK with a TSopt), for §4.1 RTT measurement. */
   segTsEcr: number | undefined = undefined;
   tsLastSample = -Infinity;
-  /** Receive-buffer auto-tuning (TcpConfig.recvBufferAutoTune) is active for this connection. */
+  /** Buffer auto-tuning (autotune.ts) active for the receive / send buffer; receiver RTT (ms); measurement window. */
   autoTune = false;
-  /** Send-buffer auto-tuning (TcpConfig.sendBufferAutoTune) is active for this connection. */
   sendAutoTune = false;
-  /** Receiver-side RTT estimate from echoed timestamps (ms), for auto-tuning. */
   rcvRtt: number | undefined = undefined;
-  #atStart = 0;
-  #atCopied = 0;
+  atStart = 0;
+  atCopied = 0;
   /** The latest `now` the connection was driven with (TSval of segments built without a `now`). */
   clock = 0;
   /** RCV.UP: sequence number just past the last urgent byte (RFC 6093), valid when urgentSeen. */
@@ -367,7 +329,7 @@ export class TcpConnection {
     }
     const out = this.recvBuf.shift(n);
     this.readOffset += out.length;
-    if (this.autoTune) this.#autoTune(out.length);
+    if (this.autoTune) recvAutoTune(this, out.length);
     if (this.recvBuf.length === 0) this.readableArmed = true;
     if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && wantWindowUpdate(this)) {
       this.ackNow = true;
@@ -477,24 +439,6 @@ export class TcpConnection {
   /** RFC 9293 §3.8.3 / RFC 5482 user timeout in ms (0 = none). */
   setUserTimeout(ms: number): void {
     this.userTimeout = ms > 0 ? ms : undefined;
-  }
-
-  /**
-   * Receive-buffer auto-tuning (dynamic right-sizing): count what the application read over one
-   * RTT; when that is more than half the buffer, the window limited the sender, so the buffer grows
-   * to twice that (bounded by recvBufferMax). It never shrinks (RFC 9293 §3.8.6.2.2: no window
-   * withdrawal), and a reader that does not keep up never makes it grow.
-   */
-  #autoTune(n: number): void {
-    const rtt = this.rcvRtt ?? this.rtt.srtt;
-    this.#atCopied += n;
-    if (rtt === undefined) return;
-    const now = this.clock;
-    if (now - this.#atStart < Math.max(1, rtt)) return;
-    const want = Math.min(this.host.config.recvBufferMax, 2 * this.#atCopied);
-    if (want > this.recvBuf.limit) this.recvBuf.limit = want;
-    this.#atStart = now;
-    this.#atCopied = 0;
   }
 
   // ================================================================ internals shared by input/output

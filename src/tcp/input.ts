@@ -5,6 +5,7 @@
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
+import { sendAutoTune } from './autotune.js';
 import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
 import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
@@ -437,11 +438,7 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
   // RFC 6298 §5.2 / §5.3.
   if (c.sndUna === c.sndMax) c.timers.clear('rto');
   else if (restart) c.timers.set('rto', rtoDeadline(c, now));
-  if (c.sendAutoTune) {
-    // Send-buffer auto-tuning: room for twice the window the sender may use.
-    const want = Math.min(c.host.config.sendBufferMax, 2 * Math.min(c.cc.cwnd, c.maxSndWnd));
-    if (want > c.sendBuf.limit) c.sendBuf.limit = want;
-  }
+  if (c.sendAutoTune) sendAutoTune(c);
   if (c.sendBlocked && c.sendBuf.free > 0 && !c.finQueued) {
     c.sendBlocked = false;
     c.notify('writable', now);

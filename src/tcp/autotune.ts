@@ -1,0 +1,28 @@
+// Buffer auto-tuning (TcpConfig.recvBufferAutoTune / sendBufferAutoTune): buffers sized to the
+// path instead of fixed, so a fixed 256 KiB never caps a large bandwidth-delay product.
+
+import type { TcpConnection } from './connection.js';
+
+/**
+ * Receive side (dynamic right-sizing): count what the application read over one RTT; when that is
+ * more than half the buffer, the window limited the sender, so the buffer grows to twice that
+ * (bounded by recvBufferMax). It never shrinks (RFC 9293 §3.8.6.2.2: no window withdrawal), and
+ * a reader that does not keep up never makes it grow.
+ */
+export function recvAutoTune(c: TcpConnection, n: number): void {
+  const rtt = c.rcvRtt ?? c.rtt.srtt;
+  c.atCopied += n;
+  if (rtt === undefined) return;
+  const now = c.clock;
+  if (now - c.atStart < Math.max(1, rtt)) return;
+  const want = Math.min(c.host.config.recvBufferMax, 2 * c.atCopied);
+  if (want > c.recvBuf.limit) c.recvBuf.limit = want;
+  c.atStart = now;
+  c.atCopied = 0;
+}
+
+/** Send side: room for twice the window the sender may use (min of cwnd and the peer's window). */
+export function sendAutoTune(c: TcpConnection): void {
+  const want = Math.min(c.host.config.sendBufferMax, 2 * Math.min(c.cc.cwnd, c.maxSndWnd));
+  if (want > c.sendBuf.limit) c.sendBuf.limit = want;
+}

@@ -1,0 +1,40 @@
+// What a connection needs from the layer that holds it, and the counters it keeps (RFC 9293
+// §3.10.6 STATUS material), apart from the TCB itself so connection.ts stays one concept.
+
+import type { TcpConfig } from './config.js';
+import type { TcpConnection } from './connection.js';
+import type { TcpEvent } from './events.js';
+import type { TcpDatagram, TcpServices } from '../stack/types.js';
+
+export interface ConnectionHost {
+  readonly config: TcpConfig;
+  readonly services: TcpServices;
+  emit(ev: TcpEvent): void;
+  /** The connection has something to send or changed a timer: poll it. */
+  wake(c: TcpConnection): void;
+  /** Sends a segment at the next poll, ahead of anything else (immediate ACKs, RSTs). */
+  enqueue(d: TcpDatagram): void;
+  /** The connection reached CLOSED (or a half-open child returned to LISTEN): forget it. */
+  detach(c: TcpConnection): void;
+  /** RFC 5961 §7 challenge-ACK budget: false when this second's budget is spent. */
+  allowChallengeAck(now: number): boolean;
+}
+
+export interface TcpConnectionStats {
+  segmentsIn: number;
+  segmentsOut: number;
+  /** Payload bytes delivered in order to the receive buffer. */
+  bytesIn: number;
+  /** Payload bytes sent, retransmissions included. */
+  bytesOut: number;
+  retransmittedSegments: number;
+  retransmittedBytes: number;
+  fastRetransmits: number;
+  rtoExpirations: number;
+  dupAcksIn: number;
+  challengeAcksOut: number;
+  zeroWindowProbes: number;
+  keepAliveProbes: number;
+  /** Segments dropped by RFC 7323 §5 PAWS. */
+  pawsDrops: number;
+}
