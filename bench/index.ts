@@ -116,11 +116,13 @@ function machineInfo(): BenchMachine {
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
-  const report = await runBenchmarks({
-    modules: argv.filter((a) => !a.startsWith('--')),
-    quick: argv.includes('--quick'),
-    progress: (l) => void process.stderr.write(l + '\n'),
-  });
+  const modules = argv.filter((a) => !a.startsWith('--'));
+  if (modules.some((m) => !BENCH_MODULES.includes(m))) {
+    process.stderr.write(`bench: unknown module in ${modules.join(' ')} (modules: ${BENCH_MODULES.join(', ')})\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const report = await runBenchmarks({ modules, quick: argv.includes('--quick'), progress: (l) => void process.stderr.write(l + '\n') });
   process.stdout.write(json ? JSON.stringify(report) + '\n' : formatBenchTable(report));
 }
 
