@@ -91,7 +91,7 @@ function sendCall(ctx: SyscallContext, s: Sock, len: number, f: MsgFlags): Sysca
   };
 }
 
-type Shape = { fd: 0; len: number; flags?: number; iov?: boolean };
+type Shape = { fd: 0; len: number; flags?: number; iov?: boolean; msg?: boolean };
 
 /** Argument positions: read(fd, buf, len), recv(fd, buf, len, flags), readv(fd, iov, cnt). */
 const SHAPES: Record<string, Shape> = {
@@ -103,21 +103,55 @@ const SHAPES: Record<string, Shape> = {
   send: { fd: 0, len: 2, flags: 3 },
   sendto: { fd: 0, len: 2, flags: 3 },
   writev: { fd: 0, len: 1, iov: true },
+  // sendmsg(fd, {msg_name, msg_iov(N)=[…], msg_flags}, flags): the iovec list takes position 1
+  sendmsg: { fd: 0, len: 1, flags: 2, iov: true, msg: true },
+  recvmsg: { fd: 0, len: 1, flags: 2, iov: true, msg: true },
 };
+
+/**
+ * The iovec list of a plain msghdr (no address to check, no control messages, msg_flags 0), or
+ * why it is not one: ancillary data and returned flags are socket-API details not modelled here.
+ */
+function msghdrIov(e: Expr | undefined): Expr | string {
+  if (e === undefined || e.kind !== 'struct') return 'expected a msghdr struct';
+  for (const item of e.items) {
+    if (item.kind !== 'assign') return 'msghdr fields must be named';
+    const name = item.target.kind === 'word' || item.target.kind === 'call' ? item.target.name : '';
+    if (name === 'msg_name' || name === 'msg_iov') continue;
+    if (name === 'msg_flags' && item.value.kind === 'int' && item.value.value === 0) continue;
+    return `msghdr field ${name || '?'} is not supported`;
+  }
+  const field = (n: string): Expr | undefined => {
+    for (const item of e.items) {
+      if (item.kind === 'assign' && (item.target.kind === 'word' || item.target.kind === 'call') && item.target.name === n) return item.value;
+    }
+    return undefined;
+  };
+  const iov = field('msg_iov');
+  const nameVal = field('msg_name');
+  if (nameVal !== undefined && nameVal.kind !== 'ellipsis') return 'msg_name other than ... is not supported';
+  return iov ?? 'msghdr without msg_iov';
+}
 
 function dataCall(send: boolean): (ctx: SyscallContext, spec: SyscallSpec) => SyscallCall {
   return (ctx, spec) => {
     const s = sockArg(ctx, spec.args);
     if (!isSock(s)) return once(s);
     const shape = SHAPES[spec.name]!;
-    const len = shape.iov === true ? iovLength(spec.args[shape.len], ctx.dialect) : intOf(spec.args[shape.len], ctx.dialect);
+    let args = spec.args;
+    if (shape.msg === true) {
+      const iov = msghdrIov(args[1]);
+      if (typeof iov === 'string') return once(skip(`${spec.name}(): ${iov}`));
+      args = [args[0]!, iov, ...args.slice(2)];
+    }
+    const len = shape.iov === true ? iovLength(args[shape.len], ctx.dialect) : intOf(args[shape.len], ctx.dialect);
     if (!len.ok) return once(skip(`${spec.name} length: ${len.reason}`));
-    const fl = flagsOf(shape.flags === undefined ? undefined : spec.args[shape.flags], ctx.dialect);
+    const fl = flagsOf(shape.flags === undefined ? undefined : args[shape.flags], ctx.dialect);
     if (!fl.ok) return once(skip(`${spec.name} flags: ${fl.reason}`));
     const f = msgFlags(fl.value, ctx.dialect, send);
     if (typeof f === 'string') return once(skip(f));
     if (s.listener !== undefined) return once(fail(send ? 'EPIPE' : 'ENOTCONN'));
-    const buf = spec.args[1];
+    const buf = args[1];
     if (len.value > 0 && buf !== undefined && ((buf.kind === 'word' && buf.name === 'NULL') || (buf.kind === 'int' && buf.value === 0))) return once(fail('EFAULT'));
     return send ? sendCall(ctx, s, len.value, f) : recvCall(ctx, s, len.value, f);
   };
@@ -219,6 +253,8 @@ export const IO_SYSCALLS: Record<string, (ctx: SyscallContext, spec: SyscallSpec
   send: dataCall(true),
   sendto: dataCall(true),
   writev: dataCall(true),
+  sendmsg: dataCall(true),
+  recvmsg: dataCall(false),
   poll: pollCall,
   ioctl: ioctlCall,
 };
