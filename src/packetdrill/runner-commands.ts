@@ -101,6 +101,11 @@ const DEFAULT_ONLY: Record<string, string> = {
   // RFC 5961 protections on (a challenge ACK instead of accepting an in-window RST or SYN)
   'net.inet.tcp.insecure_rst': '0',
   'net.inet.tcp.insecure_syn': '0',
+  // FreeBSD's defaults, judged packet by packet against what layer4 does: a SYN+FIN processed
+  // as a SYN, ICMP hard errors allowed to abort a connection, 75 s to establish a connection
+  'net.inet.tcp.drop_synfin': '0',
+  'net.inet.tcp.icmp_may_rst': '1',
+  'net.inet.tcp.keepinit': '75000',
 };
 
 const ALL: Record<string, Apply> = { ...MAPPED };
