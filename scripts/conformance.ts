@@ -1,4 +1,4 @@
-// npm run conformance -- [GOOGLE_PACKETDRILL_DIR] [FREEBSD_TCP_TESTSUITE_DIR] [--json] [--verbose]
+// npm run conformance -- [GOOGLE_PACKETDRILL_DIR] [FREEBSD_TCP_TESTSUITE_DIR] [--json] [--verbose] [--ipv6]
 // (or LAYER4_PACKETDRILL_GOOGLE / LAYER4_PACKETDRILL_FREEBSD). Runs google/packetdrill's
 // gtests/net/tcp with the linux profile and run_all.py's IPv4 defines, and FreeBSD's tcp-testsuite
 // with the freebsd profile, each script from its own folder; prints pass/fail/skip per folder and
@@ -64,7 +64,10 @@ function runCorpus(corpus: Corpus, root: string, verbose: boolean) {
     try {
       // Each script runs from its own folder, as its harness runs it (relative paths in it resolve there).
       process.chdir(dirname(file));
-      r = runScript(text, { profile: corpusProfile(corpus), defines: corpusDefines(corpus, 'ipv4') });
+      // run_all.py's IPv4 variant by default; --ipv6 its IPv6 one (google only: FreeBSD scripts name their own version)
+      const v6 = corpus === 'google' && ipv6;
+      // its --mtu=1520 too (so that the MSS stays 1460), written as the script's first option line
+      r = runScript(v6 ? `--mtu=1520\n${text}` : text, { profile: corpusProfile(corpus), defines: corpusDefines(corpus, v6 ? 'ipv6' : 'ipv4'), ...(v6 ? { ipVersion: 'ipv6' as const } : {}) });
     } catch (e) {
       r = { status: 'fail', line: 0, message: `internal error: ${e instanceof Error ? e.message : String(e)}`, trace: [] };
     } finally {
@@ -102,6 +105,7 @@ function print(res: ReturnType<typeof runCorpus>): void {
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const json = process.argv.includes('--json');
 const verbose = process.argv.includes('--verbose');
+const ipv6 = process.argv.includes('--ipv6');
 const google = args[0] ?? process.env.LAYER4_PACKETDRILL_GOOGLE;
 const freebsd = args[1] ?? process.env.LAYER4_PACKETDRILL_FREEBSD;
 if ((google === undefined || google === '') && (freebsd === undefined || freebsd === '')) {
