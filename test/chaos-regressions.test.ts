@@ -1,10 +1,10 @@
 // Smallest reproductions of failures the chaos runner found (npm run chaos). Each names the seed
-// that found it. Tests marked todo fail today and wait for a fix in src/tcp.
+// that found it. Each failed before its fix in src/tcp and guards against the bug coming back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACK, dg, passiveEstablished } from './tcp-helpers.js';
 
-test('RFC 1122 §4.2.3.6 keep-alive timer re-armed at a fractional time moves forward (chaos seeds 38, 58)', { todo: 'src/tcp/timer-actions.ts onKeepAlive: now - lastRecv < idle while lastRecv + idle rounds to now → the timer is re-armed at now forever (poll livelock)' }, () => {
+test('RFC 1122 §4.2.3.6 keep-alive timer re-armed at a fractional time moves forward (chaos seeds 38, 58)', () => {
   const p = passiveEstablished();
   const { layer, conn, irs, iss } = p;
   conn.setKeepAlive(true, 20_000);
@@ -26,7 +26,7 @@ test('RFC 1122 §4.2.3.6 keep-alive timer re-armed at a fractional time moves fo
 import { Pair } from '../src/tcp/pair.js';
 import { tcpSegmentLength } from '../src/wire/tcp.js';
 
-test('RFC 9293 §3.7.1 / RFC 6691 / RFC 2018: segments carrying SACK blocks still fit the MTU (net chaos seed 3)', { todo: 'src/tcp: payload is sized by an MSS that counts timestamps but not SACK blocks; a 1228-byte retransmission with SACK is 1292 B > MTU 1280, the stack drops it (too-big-df) on every retry → ETIMEDOUT' }, () => {
+test('RFC 9293 §3.7.1 / RFC 6691 / RFC 2018: segments carrying SACK blocks still fit the MTU (net chaos seed 3)', () => {
   const mtu = 1280;
   let dropped = 0;
   const pair = new Pair({

@@ -24,25 +24,12 @@ const MAX_STEPS = 1_000_000;
 
 /**
  * Failures with a known cause (reported, fix pending in src/tcp): signature → description. The
- * runner still counts them as failures; classifyFailure() lets reports group them.
+ * runner still counts them as failures; classifyFailure() lets reports group them. Empty today:
+ * the keep-alive float livelock (RFC 1122 §4.2.3.6) and SACK blocks over the MTU (RFC 6691 /
+ * RFC 2018) are fixed and stay covered by test/chaos-regressions.test.ts. The chaos tests assert
+ * that no seed matches an entry (a known failure still fails them); remove an entry once fixed.
  */
-export const KNOWN_FAILURES: ReadonlyArray<{ id: string; match: RegExp; about: string }> = [
-  {
-    id: 'keepalive-float-livelock',
-    match: /no quiescence after/,
-    about: 'RFC 1122 §4.2.3.6 keep-alive re-armed at now: lastRecv + idle rounds to now while now - lastRecv < idle (test/chaos-regressions.test.ts)',
-  },
-  {
-    id: 'keepalive-float-livelock',
-    match: /pollAt\(\) stays at/,
-    about: 'the same livelock seen by the sim driver (host.net runs)',
-  },
-  {
-    id: 'sack-exceeds-mtu',
-    match: /(ETIMEDOUT|ECONNRESET) on an undisrupted path|over the MTU: .*sack/,
-    about: 'RFC 6691 / RFC 2018: segments with SACK blocks exceed the MTU and are dropped locally (too-big-df) on every retry (test/chaos-regressions.test.ts); host.net runs only, the core runner has no MTU check',
-  },
-];
+export const KNOWN_FAILURES: ReadonlyArray<{ id: string; match: RegExp; about: string }> = [];
 
 /** The known failure a seed's first failure matches, or undefined for a new one. */
 export function classifyFailure(failures: readonly string[]): string | undefined {
