@@ -5,7 +5,9 @@
 // A rejected call leaves nothing behind: the network still takes the same host or link afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNetwork, decodePacket, readPcap, packetdrill, type Host } from '../src/index.js';
+import {
+  createNetwork, createUdpTunnel, decodePacket, openTunHost, packetdrill, parseCidr, parseIp, parsePort, readPcap, servicesByName, Stack, type Host,
+} from '../src/index.js';
 
 type Code = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' | 'ERR_SOCKET_BAD_PORT' | 'ERR_SOCKET_BAD_TYPE' | 'ERR_MISSING_ARGS';
 
@@ -168,4 +170,27 @@ test('packetdrill.parseScript: garbage scripts come back as PD_* errors with lin
       assert.equal((e as { code?: unknown }).code, 'ERR_INVALID_ARG_TYPE');
     }
   }
+});
+
+test('ports, addresses, Stack, host.ping, clock calls and tunnels: wrong types give codes or result values, not deep TypeErrors', async () => {
+  for (const v of [null, undefined, -1, {}, 1e20]) {
+    const r = parsePort(loose(v));
+    assert.equal(r.ok, false, `parsePort(${String(v)})`);
+    if (!r.ok) assert.equal(r.code, 'PORT_NOT_INTEGER');
+    assert.deepEqual(servicesByName(loose(v)), [], `servicesByName(${String(v)})`);
+    assert.equal(parseIp(loose(v)), undefined, `parseIp(${String(v)})`);
+    assert.equal(parseCidr(loose(v)), undefined, `parseCidr(${String(v)})`);
+  }
+  assertCode('new Stack(null)', () => new Stack(loose(null)), 'ERR_INVALID_ARG_TYPE');
+  assertCode('new Stack({})', () => new Stack(loose({})), 'ERR_INVALID_ARG_TYPE');
+  assertCode('openTunHost({})', () => openTunHost(loose({})), 'ERR_INVALID_ARG_TYPE');
+  const net = createNetwork({ seed: 1 });
+  const a = net.host({ address: '10.0.0.1' });
+  assertCode('host.ping(null)', () => a.ping(loose(null)), 'ERR_INVALID_ARG_TYPE');
+  assertCode('net.advance(-1)', () => net.advance(-1), 'ERR_INVALID_ARG_VALUE');
+  await assert.rejects(net.run(NaN), { code: 'ERR_INVALID_ARG_VALUE' });
+  await assert.rejects(a.ping('999.1.1.1'), { code: 'ENOTFOUND' });
+  await assert.rejects(createUdpTunnel(loose(null)), { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(createUdpTunnel(loose({ local: 'nonsense', remote: '127.0.0.1:9' })), { code: 'ERR_INVALID_ARG_VALUE' });
+  net.close();
 });

@@ -12,6 +12,7 @@ import type { Stack } from '../stack/stack.js';
 import type { StackEvent } from '../stack/events.js';
 import type { UdpSocket } from '../udp/socket.js';
 import { canonicalIp } from '../wire/address.js';
+import { invalidArgType } from '../wire/arg-errors.js';
 import { createDgram, type Dgram, type Socket as DgramSocket, type DgramHost } from './dgram.js';
 import { errnoException, type NodeSystemError } from './dgram-errors.js';
 import { createNet, type Net } from './net.js';
@@ -122,6 +123,7 @@ export class Host {
    * with ETIMEDOUT after opts.timeoutMs, or with the code of an ICMP error that came back.
    */
   ping(address: string, opts: PingOptions = {}): Promise<number> {
+    if (typeof address !== 'string') throw invalidArgType('address', 'of type string', address);
     const family: 4 | 6 = address.includes(':') ? 6 : 4;
     const dst = this.resolve(address, family) ?? this.resolve(address, family === 4 ? 6 : 4);
     if (dst === undefined) return Promise.reject(Object.assign(errnoException('ENOTFOUND', 'getaddrinfo'), { message: `getaddrinfo ENOTFOUND ${address}`, hostname: address }));

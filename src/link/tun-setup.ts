@@ -4,6 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { formatIp, parseCidr } from '../wire/address.js';
+import { invalidArgType } from '../wire/arg-errors.js';
 import { createPortHost, type PortHost } from './real-driver.js';
 import { TunDevice } from './tun.js';
 
@@ -67,6 +68,8 @@ function ip(netns: string | undefined, args: string[]): void {
 
 /** Opens and configures the TUN device and starts a layer4 host behind it. */
 export function openTunHost(opts: TunHostOptions): TunHost {
+  if (opts === null || typeof opts !== 'object') throw invalidArgType('options', 'of type object', opts);
+  if (typeof opts.address !== 'string' && !Array.isArray(opts.address)) throw invalidArgType('address', 'a CIDR string or an array of them', opts.address);
   const cidrs = typeof opts.address === 'string' ? [opts.address] : [...opts.address];
   const plans = cidrs.map((c) => {
     const p = planPeer(c);

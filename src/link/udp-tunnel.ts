@@ -7,6 +7,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { createPortHost, type PacketPort, type PortHost } from './real-driver.js';
+import { invalidArgType, invalidArgValue } from '../wire/arg-errors.js';
 
 export interface UdpTunnelOptions {
   /** 'ADDR:PORT' to bind ('[v6]:PORT' for IPv6). Port 0 picks a free one. */
@@ -68,10 +69,11 @@ export class UdpTunnel implements PacketPort {
 
   /** Binds the local end. Rejects with the socket's error (EADDRINUSE …) or a RangeError for bad text. */
   static async open(opts: UdpTunnelOptions): Promise<UdpTunnel> {
+    if (opts === null || typeof opts !== 'object') throw invalidArgType('options', 'of type object', opts);
     const local = parseHostPort(opts.local);
     const remote = parseHostPort(opts.remote);
-    if (!local) throw new RangeError(`local must be ADDR:PORT, got ${opts.local}`);
-    if (!remote) throw new RangeError(`remote must be ADDR:PORT, got ${opts.remote}`);
+    if (!local) throw invalidArgValue(`local must be ADDR:PORT, got ${opts.local}`, RangeError);
+    if (!remote) throw invalidArgValue(`remote must be ADDR:PORT, got ${opts.remote}`, RangeError);
     const socket = createSocket({ type: isIPv6(local.address) ? 'udp6' : 'udp4' });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

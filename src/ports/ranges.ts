@@ -57,6 +57,7 @@ export function looksNumeric(text: string): boolean {
 
 /** Parses decimal port text such as "443". Signs, fractions and out-of-range values are errors. */
 export function parsePort(text: string): PortResult {
+  if (typeof text !== 'string') return { ok: false, code: 'PORT_NOT_INTEGER', message: `port text must be a string, got ${typeof text}` };
   const t = text.trim();
   if (t === '') return { ok: false, code: 'PORT_EMPTY', message: 'port is empty' };
   if (!looksNumeric(t)) return { ok: false, code: 'PORT_NOT_INTEGER', message: `not a port number: ${JSON.stringify(text)}` };

@@ -28,6 +28,7 @@ export function servicesByPort(port: number, protocol?: TransportProtocol): Serv
 
 /** Services whose name or alias equals `name` (case-insensitive, surrounding space ignored), sorted by port. */
 export function servicesByName(name: string, protocol?: TransportProtocol): ServiceEntry[] {
+  if (typeof name !== 'string') return [];
   const list = byName.get(name.trim().toLowerCase()) ?? [];
   return protocol === undefined ? [...list] : list.filter((e) => e.protocol === protocol);
 }

@@ -317,5 +317,5 @@ function toNode(x: NodeLike): SimNode {
 }
 
 function checkMs(ms: number): void {
-  if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`ms must be a finite number >= 0, got ${String(ms)}`);
+  if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) throw invalidArgValue(`ms must be a finite number >= 0, got ${String(ms)}`, RangeError);
 }

@@ -17,6 +17,7 @@
 
 import { canonicalIp, parseIp } from '../wire/address.js';
 import { IpProto } from '../wire/ip-proto.js';
+import { invalidArgType } from '../wire/arg-errors.js';
 import { emitTcp, parseTcp, tcpChecksumValid, tcpSegmentLength } from '../wire/tcp.js';
 import { IcmpLayer, type PingOptions } from '../icmp/icmp-layer.js';
 import { UdpLayer } from '../udp/udp-layer.js';
@@ -75,6 +76,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   private readonly builder = new PacketBuilder();
 
   constructor(opts: StackOptions) {
+    if (typeof opts?.rng !== 'function') throw invalidArgType('options.rng', 'a function returning random 32-bit integers', opts?.rng);
     this.rng = opts.rng;
     this.hostname = opts.hostname ?? 'localhost';
     this.config = resolveConfig(opts);

@@ -102,6 +102,7 @@ export function parseIpv6Address(str: string, out?: Uint8Array, outOff = 0): Uin
 
 /** Parse IPv4 or IPv6 text: 4 or 16 bytes, or undefined when it is neither. */
 export function parseIp(str: string): Uint8Array | undefined {
+  if (typeof str !== 'string') return undefined;
   return str.includes(':') ? parseIpv6Address(str) : parseIpv4Address(str);
 }
 
@@ -184,6 +185,7 @@ export interface Cidr {
 
 /** Parse 'a.b.c.d/n' or 'v6addr/n'. A bare address means a host prefix (/32 or /128). */
 export function parseCidr(str: string): Cidr | undefined {
+  if (typeof str !== 'string') return undefined;
   const slash = str.indexOf('/');
   const addrText = slash < 0 ? str : str.slice(0, slash);
   const address = parseIp(addrText);
