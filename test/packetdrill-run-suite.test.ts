@@ -14,10 +14,6 @@ const ROOT = join('test', 'packetdrill');
 
 /** Scripts that fail because layer4's TCP core departs from the RFC (path → RFC section and what differs). */
 const KNOWN_FAILURES: Record<string, string> = {
-  'window/zero-window-probe.pkt':
-    'RFC 9293 §3.8.6.1: a zero-window probe "must ... transmit at least one octet of new data (if available)"; the core probes with an empty segment at SND.UNA-1',
-  'window/zero-window-probe-backoff.pkt':
-    'RFC 9293 §3.8.6.1 (same cause): probes carry no data; the 1/2/4/8 s backoff itself matches',
   'nagle-delack/nagle-after-full-segment.pkt':
     "RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4: Nagle holds small data while any data is unacknowledged; the core applies Minshall's refinement (holds it only while a sub-MSS segment is unacknowledged), so the small write goes out at once after a full-sized one",
 };

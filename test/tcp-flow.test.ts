@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACK, bytes, dg, passiveEstablished, sha256, transfer, view } from './tcp-helpers.js';
 
-test('RFC 9293 §3.8.6.1 zero window: data waits, the persist timer probes with backoff', () => {
+test('RFC 9293 §3.8.6.1 zero window: data waits, the persist timer probes with one octet of new data, with backoff', () => {
   const { layer, conn } = passiveEstablished({}, 1000, 5000, 0);
   conn.send(new Uint8Array(2000), 10);
   assert.deepEqual(layer.poll(10), [], 'nothing fits a zero window');
@@ -14,7 +14,7 @@ test('RFC 9293 §3.8.6.1 zero window: data waits, the persist timer probes with 
     const at = layer.pollAt()!;
     const out = layer.poll(at);
     assert.equal(out.length, 1);
-    assert.deepEqual(view(out[0]!), { seq: 5000, ack: 1001, flags: 'ACK', len: 0, window: 65535 });
+    assert.deepEqual(view(out[0]!), { seq: 5001, ack: 1001, flags: 'ACK', len: 1, window: 65535 });
     probes.push(at);
     // The peer answers each probe: window still zero.
     layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 0 }), at + 1);
@@ -26,6 +26,38 @@ test('RFC 9293 §3.8.6.1 zero window: data waits, the persist timer probes with 
   layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 65535 }), 5000);
   const out = layer.poll(5000);
   assert.equal(out.reduce((n, d) => n + d.seg.payload.length, 0), 2000);
+});
+
+test('RFC 9293 §3.8.6.1: a receiver that takes the probe octet advances SND.UNA; probing goes on from there', () => {
+  const { layer, conn } = passiveEstablished({}, 1000, 5000, 0);
+  const data = bytes(10);
+  conn.send(data, 10);
+  layer.poll(10);
+  let at = layer.pollAt()!;
+  let out = layer.poll(at);
+  assert.deepEqual(view(out[0]!), { seq: 5001, ack: 1001, flags: 'ACK', len: 1, window: 65535 });
+  assert.equal(out[0]!.seg.payload[0], data[0]);
+  // The peer accepts the octet (RFC 9293 §3.10.7.4) and still shows a zero window.
+  layer.receive(dg({ seq: 1001, ack: 5002, flags: ACK, window: 0 }), at + 1);
+  assert.deepEqual(layer.poll(at + 1), []);
+  assert.equal(conn.sndUna, 5002);
+  at = layer.pollAt()!;
+  out = layer.poll(at);
+  assert.deepEqual(view(out[0]!), { seq: 5002, ack: 1001, flags: 'ACK', len: 1, window: 65535 });
+  // The window opens: the other 9 bytes go out (the octet just probed among them).
+  layer.receive(dg({ seq: 1001, ack: 5002, flags: ACK, window: 65535 }), at + 1);
+  out = layer.poll(at + 1);
+  assert.deepEqual(out.map((d) => [d.seg.seq, d.seg.payload.length]), [[5002, 9]]);
+  assert.deepEqual([...out[0]!.seg.payload], [...data.subarray(1)]);
+});
+
+test('RFC 9293 §3.8.6.1 / RFC 1122 §4.2.3.6: with nothing queued a probe is an empty segment at SND.UNA−1', () => {
+  const { layer, conn } = passiveEstablished({}, 1000, 5000);
+  conn.setKeepAlive(true, 1000);
+  layer.poll(0);
+  const at = layer.pollAt()!;
+  const out = layer.poll(at);
+  assert.deepEqual(view(out[0]!), { seq: 5000, ack: 1001, flags: 'ACK', len: 0, window: 65535 });
 });
 
 test('RFC 1122 §4.2.2.17: zero-window probing continues as long as the receiver answers', () => {

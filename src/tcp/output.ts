@@ -25,10 +25,8 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   sendData(c, now, out);
   if (sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
   if (c.probePending) {
-    // Zero-window probe (§3.8.6.1) and keep-alive (RFC 1122 §4.2.3.6): an old sequence number
-    // makes the peer answer with an ACK carrying its current window.
     c.probePending = false;
-    out.push(c.segment(seqAdd(c.sndUna, -1), ACK, EMPTY));
+    sendProbe(c, out);
     c.lastSend = now;
   }
   if (c.ackNow) out.push(c.segment(c.sndMax, ACK, EMPTY));
@@ -48,6 +46,28 @@ function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   if (seqLt(c.sndMax, seqAdd(c.iss, 1))) c.sndMax = seqAdd(c.iss, 1);
   if (!c.timers.isSet('rto')) c.timers.set('rto', rtoDeadline(c, now));
   c.lastSend = now;
+}
+
+/**
+ * Zero-window probe (RFC 9293 §3.8.6.1: "transmit at least one octet of new data (if available)",
+ * RFC 1122 §4.2.2.17) or keep-alive (RFC 1122 §4.2.3.6). With data queued and nothing in flight
+ * the probe carries the octet at SND.UNA, beyond the closed window; SND.MAX covers it so an ACK
+ * that takes it is acceptable, while SND.NXT stays put: the persist timer (not the retransmission
+ * timer) keeps probing with its own backoff, and the octet is not timed (Karn, RFC 6298 §3).
+ * Otherwise an empty segment at SND.UNA−1: an old sequence number makes the peer answer with an
+ * ACK carrying its current window.
+ */
+function sendProbe(c: TcpConnection, out: TcpDatagram[]): void {
+  const off = seqDiff(c.sndUna, c.dataHeadSeq());
+  if (sendsData(c) && c.sndNxt === c.sndUna && seqGt(c.sndUna, c.iss) && c.sendBuf.length - off > 0) {
+    out.push(c.segment(c.sndUna, ACK, c.sendBuf.view(off, 1)));
+    const end = seqAdd(c.sndUna, 1);
+    if (seqGt(end, c.sndMax)) c.sndMax = end;
+    c.stats.bytesOut++;
+    c.rttTiming = false;
+    return;
+  }
+  out.push(c.segment(seqAdd(c.sndUna, -1), ACK, EMPTY));
 }
 
 /** States in which data and FIN may be (re)transmitted. */
