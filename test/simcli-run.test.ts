@@ -74,7 +74,7 @@ test('sim --json, perfect link: every field present, consistent, no retransmissi
   assert.ok(j.cwnd >= j.mss);
   assert.equal(j.ssthresh, null, 'no loss: slow start never ended by one');
   assert.deepEqual(j.link, { delayMs: 10, rateMbps: 100, loss: 0, reorder: 0, duplicate: 0, corrupt: 0, mtu: 1500 });
-  assert.equal(j.cc, 'newreno');
+  assert.equal(j.cc, 'cubic', "the TCP core's default (RFC 9438 CUBIC)");
 });
 
 test('sim --loss 0.02: retransmissions > 0, bytes intact (RFC 5681 / RFC 6298 recovery)', async () => {

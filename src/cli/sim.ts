@@ -7,6 +7,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { congestionControlNames } from '../tcp/cc/index.js';
+import { DEFAULT_TCP_CONFIG } from '../tcp/config.js';
 import { runBulkTransfer, BULK_A, BULK_B, BULK_PORT, type BulkOptions, type BulkResult } from '../trace/bulk.js';
 import { renderTimeSequenceSvg } from '../viz/plot-timeseq.js';
 import type { CliContext } from './context.js';
@@ -116,7 +117,7 @@ export interface SimSettings {
   seed: number;
 }
 
-export const SIM_DEFAULTS: SimSettings = { bytes: 1024 * 1024, loss: 0, delayMs: 10, rateMbps: 100, reorder: 0, duplicate: 0, corrupt: 0, mtu: 1500, cc: 'newreno', seed: 1 };
+export const SIM_DEFAULTS: SimSettings = { bytes: 1024 * 1024, loss: 0, delayMs: 10, rateMbps: 100, reorder: 0, duplicate: 0, corrupt: 0, mtu: 1500, cc: DEFAULT_TCP_CONFIG.congestionControl, seed: 1 };
 
 export function simSettings(f: SimFlags): SimSettings {
   const ccs = congestionControlNames();

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createNetwork } from '../sim/index.js';
 import { Sfc32, deriveSeed } from '../sim/rng.js';
 import type { TcpConnection } from '../tcp/connection.js';
+import { DEFAULT_TCP_CONFIG } from '../tcp/config.js';
 import { seqGe, seqGt, seqLt } from '../tcp/seq.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import { seriesFromTrace } from '../viz/series.js';
@@ -32,7 +33,7 @@ export interface BulkOptions {
   corrupt?: number;
   /** Interface MTU of both hosts (default 1500); TCP's MSS follows from it. */
   mtu?: number;
-  /** Congestion control algorithm (default 'newreno'). */
+  /** Congestion control algorithm (default: the TCP core's default, CUBIC). */
   cc?: string;
   /** Write a pcap of every packet here. */
   pcapFile?: string;
@@ -87,7 +88,7 @@ export async function runBulkTransfer(opts: BulkOptions): Promise<BulkResult> {
   const wall0 = performance.now();
   const total = opts.bytes;
   const seed = opts.seed ?? 1;
-  const ccName = opts.cc ?? 'newreno';
+  const ccName = opts.cc ?? DEFAULT_TCP_CONFIG.congestionControl;
   const net = createNetwork({ seed, tcpFactory: recordingTcpFactory });
   const hostOpts = { tcp: { congestionControl: ccName }, ...(opts.mtu !== undefined ? { mtu: opts.mtu } : {}) };
   const a = net.host({ address: BULK_A, name: 'a', ...hostOpts });
