@@ -13,10 +13,7 @@ import { runScript, type RunResult } from '../src/packetdrill/runner.js';
 const ROOT = join('test', 'packetdrill');
 
 /** Scripts that fail because layer4's TCP core departs from the RFC (path → RFC section and what differs). */
-const KNOWN_FAILURES: Record<string, string> = {
-  'nagle-delack/nagle-after-full-segment.pkt':
-    "RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4: Nagle holds small data while any data is unacknowledged; the core applies Minshall's refinement (holds it only while a sub-MSS segment is unacknowledged), so the small write goes out at once after a full-sized one",
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 function scripts(dir: string): string[] {
   const out: string[] = [];

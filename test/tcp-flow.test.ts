@@ -129,10 +129,35 @@ test('RFC 896 Nagle: a small write waits while a small segment is unacknowledged
   assert.equal(layer.poll(21).length, 1, 'TCP_NODELAY: no waiting');
 });
 
-test("RFC 896 with Minshall's refinement: the tail of a write goes out at once after full segments", () => {
+test("RFC 896 with Minshall's refinement (the default nagle: 'minshall'): the tail of a write goes out at once after full segments", () => {
   const { layer, conn } = passiveEstablished();
+  assert.equal(conn.host.config.nagle, 'minshall');
   conn.send(new Uint8Array(1500), 10);
   assert.deepEqual(layer.poll(10).map((d) => view(d).len), [1460, 40]);
+});
+
+test("RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 classic Nagle (nagle: 'classic'): small data waits while any data is unacknowledged", () => {
+  const { layer, conn } = passiveEstablished({ nagle: 'classic' });
+  conn.send(new Uint8Array(1500), 10);
+  assert.deepEqual(layer.poll(10).map((d) => view(d).len), [1460, 40], 'one write into an idle connection goes out whole');
+  conn.send(new Uint8Array(10), 11);
+  assert.deepEqual(layer.poll(11), [], 'held while data is unacknowledged');
+  layer.receive(dg({ seq: 1001, ack: 5001 + 1460, flags: ACK }), 20);
+  assert.deepEqual(layer.poll(20), [], 'still held: the 40-byte tail is unacknowledged (Minshall would hold too)');
+  layer.receive(dg({ seq: 1001, ack: 5001 + 1500, flags: ACK }), 21);
+  assert.deepEqual(layer.poll(21).map((d) => view(d).len), [10], 'all data acknowledged');
+  conn.send(new Uint8Array(1460), 30);
+  assert.deepEqual(layer.poll(30).map((d) => view(d).len), [1460]);
+  conn.send(new Uint8Array(10), 31);
+  assert.deepEqual(layer.poll(31), [], 'held behind an unacknowledged full-sized segment (Minshall would send it)');
+  layer.receive(dg({ seq: 1001, ack: 5001 + 1510, flags: ACK }), 40);
+  assert.deepEqual(layer.poll(40), [], 'the 10-byte segment is acknowledged but the full one is not');
+  layer.receive(dg({ seq: 1001, ack: 5001 + 2970, flags: ACK }), 41);
+  assert.deepEqual(layer.poll(41).map((d) => view(d).len), [10]);
+  conn.send(new Uint8Array(1460), 50);
+  conn.setNoDelay(true);
+  conn.send(new Uint8Array(10), 51);
+  assert.deepEqual(layer.poll(51).map((d) => view(d).len), [1460, 10], 'TCP_NODELAY overrides it');
 });
 
 test('Nagle keeps many small writes from becoming many tiny segments', () => {

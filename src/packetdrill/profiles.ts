@@ -70,6 +70,7 @@ const RFC_TCP: Partial<TcpConfig> = {
   finWait2Timeout: 60_000,
   rfc1337: true,
   noDelay: false,
+  nagle: 'classic', // RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 as written, not Minshall's refinement
 };
 
 /** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */

@@ -81,6 +81,20 @@ export interface TcpConfig {
   /** Disable Nagle's algorithm (RFC 896, RFC 9293 §3.7.4) on new connections. Default false. */
   noDelay: boolean;
   /**
+   * Which Nagle rule holds back a sub-MSS segment (when noDelay is off):
+   * - 'classic': RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4, while any data is unacknowledged
+   *   (SND.NXT > SND.UNA when the output pass starts, so one write into an idle connection goes
+   *   out whole, as RFC 896 words it);
+   * - 'minshall': only while an earlier sub-MSS segment is unacknowledged (Minshall's refinement,
+   *   draft-minshall-nagle).
+   * Default 'minshall': the classic rule holds the short tail of every write that is not a multiple
+   * of the MSS until the full segments before it are acknowledged, and with a delayed-ACK peer
+   * (RFC 1122 §4.2.3.2) that stalls request/response traffic by up to the delayed-ACK timeout; the
+   * refinement keeps Nagle's one-small-segment-in-flight bound without that stall. The packetdrill
+   * `rfc` profile selects 'classic'.
+   */
+  nagle: 'classic' | 'minshall';
+  /**
    * RFC 7323 §2 window scaling: offer a shift (sized to the receive buffer, at most 14) in our SYN
    * and scale windows when the peer offers one too. Default true.
    */
@@ -143,6 +157,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   keepAliveInterval: 75_000,
   keepAliveCount: 9,
   noDelay: false,
+  nagle: 'minshall',
   windowScaling: true,
   timestamps: true,
   sack: true,

@@ -134,6 +134,10 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   if (!sendsData(c) || seqLe(c.sndNxt, c.iss)) return;
   const head = c.dataHeadSeq();
   let first = true;
+  // Classic Nagle looks at the connection as this pass found it: data a write queued while nothing
+  // was unacknowledged goes out whole, tail included (RFC 896: the rule applies to new data that
+  // arrives while earlier data is unacknowledged; BSD evaluates "idle" once per output pass too).
+  const unackedAtStart = seqGt(c.sndNxt, c.sndUna);
   for (;;) {
     const off = seqDiff(c.sndNxt, head);
     const unsent = c.sendBuf.length - off;
@@ -152,9 +156,14 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       if (len <= 0) return;
       const last = len === unsent;
       const fin = last && c.finQueued;
-      // RFC 896 Nagle with Minshall's refinement: hold a sub-MSS segment only while another
-      // sub-MSS segment is unacknowledged (avoids the delayed-ACK stall on a write's tail).
-      const nagleOk = c.noDelay || !(c.smallSegEnd !== undefined && seqGt(c.smallSegEnd, c.sndUna));
+      // Nagle (RFC 896; RFC 1122 §4.2.3.4, RFC 9293 §3.7.4): 'classic' holds a sub-MSS segment while
+      // any data is unacknowledged; Minshall's refinement only while another sub-MSS segment is
+      // (avoids the delayed-ACK stall on a write's tail). See TcpConfig.nagle.
+      const held =
+        c.host.config.nagle === 'classic'
+          ? unackedAtStart
+          : c.smallSegEnd !== undefined && seqGt(c.smallSegEnd, c.sndUna);
+      const nagleOk = c.noDelay || !held;
       // §3.8.6.2.1 sender SWS avoidance: a full segment; or all queued data (pushed: every write
       // is); or at least half the largest window the peer has offered; or the override timeout.
       // Retransmissions (SND.NXT rewound by an RTO) are not held back.
