@@ -94,14 +94,14 @@ function burst(bytes: number, closeAfter: boolean): { client: TcpConnection; ser
   return { client: c.value, server: server!, pair };
 }
 
-test('receive buffer memory released after an orderly close once everything was read (RFC 9293 §3.10.4; DESIGN memory)', { todo: 'src/tcp: ByteQueue.trim() is never called; a CLOSED (and LAST-ACK) connection keeps its grown receive buffer (256 KiB after a 200 KB transfer)' }, () => {
+test('receive buffer memory released after an orderly close once everything was read (RFC 9293 §3.10.4; DESIGN memory)', () => {
   const { server } = burst(200_000, true);
   assert.equal(server.state, 'CLOSED');
   assert.equal(server.recvBuf.length, 0);
   assert.equal(server.recvBuf.allocated, 0, `CLOSED connection holds ${server.recvBuf.allocated} B of receive buffer`);
 });
 
-test('an idle ESTABLISHED connection after a burst does not keep a full receive buffer (DESIGN memory)', { todo: 'src/tcp: the receive ByteQueue grows to recvBufferSize during a burst and is never trimmed when drained (idle connections hold 256 KiB each)' }, () => {
+test('an idle ESTABLISHED connection after a burst does not keep a full receive buffer (DESIGN memory)', () => {
   const { server } = burst(200_000, false);
   assert.equal(server.state, 'ESTABLISHED');
   let read = 0;

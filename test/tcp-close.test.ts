@@ -170,3 +170,26 @@ test('RFC 9293 §3.10.4: FIN goes after the queued data; CLOSE-WAIT → LAST-ACK
     [7921, 80, 'FIN,PSH,ACK'],
   ]);
 });
+
+test('RFC 9293 §3.10.7.4 TIME-WAIT (DESIGN memory): a receive buffer grown by a burst and read is released; unread bytes stay readable', () => {
+  const p = passiveEstablished({ quickAckSegments: 100 });
+  const { layer, conn } = p;
+  // 40 kB arrive and are read: the queue drained, the memory goes back (floor 4 KiB).
+  for (let i = 0; i < 40; i++) layer.receive(dg({ seq: 1001 + i * 1000, ack: 5001, flags: ACK, payload: 1000 }), 10);
+  assert.ok(conn.recvBuf.allocated >= 40_000);
+  let read = 0;
+  for (let b = conn.recv(); b !== undefined; b = conn.recv()) read += b.length;
+  assert.equal(read, 40_000);
+  assert.equal(conn.recvBuf.allocated, 0, 'drained queue released');
+  // We half-close; 20 kB more arrive, then the peer's FIN: TIME-WAIT with the bytes unread.
+  conn.shutdown(15);
+  assert.equal(view(layer.poll(15)[0]!).flags, 'FIN,ACK');
+  for (let i = 0; i < 20; i++) layer.receive(dg({ seq: 41_001 + i * 1000, ack: 5002, flags: ACK, payload: 1000 }), 20);
+  layer.receive(dg({ seq: 61_001, ack: 5002, flags: ACK | FIN }), 21);
+  assert.equal(conn.state, 'TIME-WAIT');
+  assert.equal(conn.recvBuf.length, 20_000, 'unread data kept in TIME-WAIT');
+  read = 0;
+  for (let b = conn.recv(); b !== undefined; b = conn.recv()) read += b.length;
+  assert.equal(read, 20_000);
+  assert.equal(conn.recvBuf.allocated, 0, 'released once read');
+});

@@ -85,9 +85,15 @@ export class ByteQueue {
     return out;
   }
 
-  /** Releases the memory of an empty queue (it is allocated again on the next push). */
-  trim(): void {
-    if (this.#len === 0) this.#buf = new Uint8Array(0);
+  /**
+   * Releases the memory of an empty queue whose capacity is above `floor` bytes (it is allocated
+   * again on the next push). Cheap when there is nothing to do: callers may use it on every drain.
+   */
+  trim(floor = 0): void {
+    if (this.#len === 0 && this.#buf.length > floor) {
+      this.#buf = new Uint8Array(0);
+      this.#head = 0;
+    }
   }
 
   /** Empties the queue and releases its memory. */

@@ -104,11 +104,7 @@ export class TcpConnection {
   sndMss: number;
   /** MSS we advertise. */
   advMss: number;
-  /**
-   * Estimate of the peer's segment size, for "every second full-sized segment" (§3.8.6.3): the
-   * largest segment seen so far (starting at 536), so a peer sending 1448-byte segments is ACKed
-   * every 2 × 1448 bytes.
-   */
+  /** Peer's segment size estimate for "every second full-sized segment" (§3.8.6.3): the largest seen (from 536). */
   rcvMss: number;
   /** The peer sent an MSS option. */
   peerMss: number | undefined = undefined;
@@ -331,6 +327,7 @@ export class TcpConnection {
     this.readOffset += out.length;
     if (this.autoTune) recvAutoTune(this, out.length);
     if (this.recvBuf.length === 0) this.readableArmed = true;
+    if (this.ooo.isEmpty) this.recvBuf.trim(4096); // DESIGN memory: drained, it gives back what a burst grew
     if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && wantWindowUpdate(this)) {
       this.ackNow = true;
       this.host.wake(this);
@@ -456,6 +453,7 @@ export class TcpConnection {
       this.timers.clearAll();
       this.timers.set('timewait', now + 2 * this.host.config.msl);
       this.sendBuf.clear();
+      this.recvBuf.trim(); // nothing arrives after the FIN: release it if read (unread bytes stay)
     }
     if (edge.to === 'CLOSED' || edge.to === 'LISTEN') this.#release(error !== undefined);
     if ((edge.to === 'CLOSED' || edge.to === 'TIME-WAIT') && !this.#closedEmitted && this.announced) {
@@ -563,8 +561,7 @@ export class TcpConnection {
       this.timers.clear('keepalive');
       return;
     }
-    const cfg = this.host.config;
-    const at = this.keepProbes === 0 ? this.lastRecv + this.keepAliveIdle : this.lastSend + cfg.keepAliveInterval;
+    const at = this.keepProbes === 0 ? this.lastRecv + this.keepAliveIdle : this.lastSend + this.host.config.keepAliveInterval;
     this.timers.set('keepalive', at);
   }
 
@@ -587,6 +584,7 @@ export class TcpConnection {
     this.ooo.clear();
     this.sb.clear();
     if (flushRecv) this.recvBuf.clear();
+    else this.recvBuf.trim();
     this.synPending = this.retransmitHead = this.forceSend = this.probePending = this.ackNow = false;
     this.host.detach(this);
   }
