@@ -169,3 +169,34 @@ test('RFC 7323 transfers with loss, reordering and duplication arrive intact wit
   assert.equal(sha256(r.received), sha256(data));
   assert.equal(r.client.state, 'CLOSED');
 });
+
+test('RFC 7323 §4.3 / RFC 6298 §3 (Karn) after a timeout: an ACK of the resent data echoing an older TSval gives no RTT sample', () => {
+  const layer = mkLayer(LOCAL.address, ON);
+  const l = layer.listen(LOCAL, 8, 0);
+  assert.ok(l.ok);
+  layer.receive(dg({ seq: 1000, flags: SYN, window: 65535, options: [{ kind: 'mss', mss: 1460 }, { kind: 'timestamp', val: 500, ecr: 0 }] }), 0);
+  const synAck = out(layer, 0)[0]!.seg;
+  const ts = opt(synAck, 'timestamp')!;
+  layer.receive(dg({ seq: 1001, ack: synAck.seq + 1, flags: ACK, options: [{ kind: 'timestamp', val: 501, ecr: ts.val }] }), 2);
+  out(layer, 2);
+  const conn = l.value.accept()!;
+  const srtt = conn.rtt.srtt!;
+  assert.ok(srtt <= 2, `handshake RTT ${srtt}`);
+  conn.send(new Uint8Array(1000), 10);
+  assert.equal(out(layer, 10).length, 1);
+  const rtoAt = layer.pollAt()!;
+  const rexmit = out(layer, rtoAt);
+  assert.equal(rexmit[0]!.seg.payload.length, 1000, 'the RTO resends the data');
+  assert.equal(conn.rtt.backoffs, 1);
+  // The peer's TS.Recent still holds a TSval from long before (RFC 7323 §4.3: a hole, a pure ACK):
+  // its ACK echoes our SYN-ACK's TSval, 5 s old. That is not the RTT of the resent data.
+  layer.receive(dg({ seq: 1001, ack: synAck.seq + 1001, flags: ACK, options: [{ kind: 'timestamp', val: 600, ecr: ts.val }] }), 5000);
+  assert.equal(conn.sndUna, synAck.seq + 1001);
+  assert.equal(conn.rtt.srtt, srtt, 'no sample from the stale echo');
+  // Data sent after the timeout is timed as usual and clears the backoff.
+  conn.send(new Uint8Array(100), 5001);
+  const seg = out(layer, 5001)[0]!.seg;
+  layer.receive(dg({ seq: 1001, ack: synAck.seq + 1101, flags: ACK, options: [{ kind: 'timestamp', val: 601, ecr: opt(seg, 'timestamp')!.val }] }), 5003);
+  assert.equal(conn.rtt.backoffs, 0);
+  assert.ok(conn.rtt.srtt! < 3, `srtt ${conn.rtt.srtt}`);
+});

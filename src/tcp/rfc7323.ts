@@ -153,6 +153,11 @@ export function updateTsRecent(c: TcpConnection, seg: TcpRepr, now: number): voi
  */
 export function tsRttSample(c: TcpConnection, now: number): number | undefined {
   if (!c.tsOk || c.segTsEcr === undefined || c.segTsEcr === 0) return undefined;
+  // Karn after a timeout (RFC 6298 §3, §5.7): an ACK covering data the RTO resent echoes TS.Recent,
+  // which the receiver may have taken from a much older segment (RFC 7323 §4.3: holes, pure ACKs
+  // such as keep-alive replies); that echo times no transmission of this data. Until a valid sample
+  // clears the backoff, only segments sent after the timeout (timed normally) measure the RTT.
+  if (c.rtt.backoffs > 0) return undefined;
   const r = (tsNow(c, now) - c.segTsEcr) >>> 0;
   if (r > 0x7fffffff) return undefined;
   const srtt = c.rtt.srtt;
