@@ -54,3 +54,13 @@ test('RFC 9293 §3.7.1 / RFC 6691 / RFC 2018: segments carrying SACK blocks stil
     'IP packets larger than the MTU',
   );
 });
+
+import { runNetSeed } from '../src/chaos/net-run.js';
+
+test('RFC 6298 §3 (Karn) / RFC 7323 §4.3: after a timeout a stale TSecr does not inflate SRTT and pin the RTO at 60 s (net chaos seed 5088)', async () => {
+  // ~32 % loss: an ACK of data resent by the RTO echoed the TSval of a keep-alive reply sent 32 s
+  // earlier; SRTT became ~32 s and the flow had not finished an hour later.
+  const r = await runNetSeed(5088);
+  assert.deepEqual(r.failures, []);
+  assert.ok(r.ok);
+});
