@@ -28,7 +28,7 @@ export interface BenchOptions {
 type BenchFn = (opts: BenchOptions) => Promise<BenchFigure[]>;
 
 /** Each module exports `bench<Name>(opts): Promise<BenchFigure[]>` from bench/<name>.ts, in this order. */
-export const BENCH_MODULES: readonly string[] = ['wire', 'stack', 'sim', 'tcp', 'net', 'tun'];
+export const BENCH_MODULES: readonly string[] = ['wire', 'stack', 'sim', 'tcp', 'tcpsim', 'net', 'tun'];
 
 export interface BenchMachine {
   node: string;

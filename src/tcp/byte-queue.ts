@@ -109,6 +109,9 @@ export class ByteQueue {
     let size = Math.max(MIN_ALLOC, cap);
     while (size < need) size *= 2;
     size = Math.min(size, Math.max(need, this.limit));
+    // A limit that rises a little at a time (send-buffer auto-tuning, per ACK) must not copy the
+    // whole queue on every push: grow by at least half the capacity even past the limit.
+    size = Math.max(size, Math.min(need + (cap >> 1), 2 * Math.max(MIN_ALLOC, cap)));
     const next = new Uint8Array(size);
     if (this.#len > 0) next.set(this.peek(0, this.#len), 0);
     this.#buf = next;
