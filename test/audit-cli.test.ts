@@ -127,7 +127,7 @@ const USAGE: Array<[string[], RegExp?]> = [
   [['up', '--tun', 'l4audit', '--addr', '10.0.0.1/24', '--mtu', '-1'], /--mtu/],
   [['up', '--tun', 'l4audit', '--addr', '10.0.0.1/24', '--mtu', 'abc'], /--mtu/],
   [['up', '--tun', 'a-name-longer-than-15', '--addr', '10.0.0.1/24'], /--tun/],
-  [['bench', 'nosuch'], /unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, net, tun/],
+  [['bench', 'nosuch'], /unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, tcpsim, net, tun/],
   [['bench', ''], /unknown benchmark module/],
   [['bench', '--wat'], /unknown option/],
   [['start', '--wat'], /unknown option/],

@@ -55,6 +55,24 @@ test('layer4 bench with an unknown module exits 2 and lists the modules', async 
   const c = capture();
   const code = await run(['bench', '--json', 'wire', 'nosuch'], c.io);
   assert.equal(code, 2);
-  assert.match(c.err(), /^layer4: unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, net, tun\n$/);
-  assert.deepEqual(JSON.parse(c.out()), { error: { code: 'BAD_MODULE', message: 'unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, net, tun' } });
+  assert.match(c.err(), /^layer4: unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, tcpsim, net, tun\n$/);
+  assert.deepEqual(JSON.parse(c.out()), { error: { code: 'BAD_MODULE', message: 'unknown benchmark module "nosuch"; modules: wire, stack, sim, tcp, tcpsim, net, tun' } });
+});
+
+test('layer4 bench --quick --json tcpsim: virtual-time figures are positive numbers, the Mathis bound and the 1-flow cost as baselines', async () => {
+  const c = capture();
+  const code = await run(['bench', '--quick', '--json', 'tcpsim'], c.io);
+  assert.equal(code, 0, c.err());
+  const report = JSON.parse(c.out().trim()) as { results: Record<string, unknown> };
+  const figs = report.results['tcpsim'];
+  assert.ok(Array.isArray(figs), 'tcpsim ran (not skipped)');
+  const list = figs as Array<{ name: string; value: number; unit: string; baseline?: string; ratio?: number }>;
+  assert.equal(list.length, 6);
+  for (const f of list) {
+    assert.ok(Number.isFinite(f.value) && f.value > 0, `${f.name} value > 0`);
+    if (f.ratio !== undefined) assert.ok(f.ratio > 0 && typeof f.baseline === 'string', `${f.name} ratio > 0`);
+  }
+  assert.equal(list.filter((f) => f.unit === 'Mbit/s' && /Mathis/.test(f.baseline ?? '')).length, 2, 'CUBIC and NewReno beside the Mathis bound');
+  assert.equal(list.filter((f) => f.unit === '% of link').length, 2, 'default and auto-tuned buffers');
+  assert.equal(list.filter((f) => f.unit === 'ns/segment').length, 2, '1 flow and many flows');
 });
