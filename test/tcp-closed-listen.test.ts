@@ -106,7 +106,7 @@ test('listen backlog: a SYN beyond the accept queue is dropped silently, the pee
 });
 
 test('listen: bounded SYN queue (synBacklog)', () => {
-  const layer = mkLayer(LOCAL.address, { synBacklog: 2 });
+  const layer = mkLayer(LOCAL.address, { synBacklog: 2, synCookies: false });
   const l = layer.listen(LOCAL, 100, 0);
   assert.ok(l.ok);
   for (let p = 1000; p < 1005; p++) layer.receive(dg({ seq: p, flags: SYN, srcPort: p }), 0);

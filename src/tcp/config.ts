@@ -118,6 +118,8 @@ export interface TcpConfig {
   challengeAckLimit: number;
   /** Half-open (SYN-RECEIVED) connections a listener holds before SYNs are dropped. Default 256. */
   synBacklog: number;
+  /** RFC 4987 §3.6: answer SYNs with a SYN cookie (no state kept) while the SYN queue is full. Default true. */
+  synCookies: boolean;
   /** Upper bound on a listener's accept-queue length (the listen() backlog is clamped to it). Default 4096. */
   maxBacklog: number;
   /** Orphaned (fully closed) connections leave FIN-WAIT-2 after this long. Default 60 s. */
@@ -167,6 +169,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   limitedTransmit: true,
   challengeAckLimit: 1000,
   synBacklog: 256,
+  synCookies: true,
   maxBacklog: 4096,
   finWait2Timeout: 60_000,
   rfc1337: true,

@@ -8,7 +8,7 @@ import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices 
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { resolveConfig, type TcpConfig } from './config.js';
 import { EMPTY, TcpConnection, connectionKey, type ConnectionHost } from './connection.js';
-import { MIN_SND_MSS, isV6, mssForMtu } from './mss.js';
+import { MIN_SND_MSS, defaultMss, isV6, mssForMtu, peerMssOption } from './mss.js';
 import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
@@ -19,6 +19,7 @@ import { TcpListener, type ListenerHost } from './listener.js';
 import type { TcpConnectOptions, TcpListenOptions } from './options.js';
 import { transmit } from './output.js';
 import { seqAdd, seqGt, seqLe, seqLt } from './seq.js';
+import { SynCookies } from './syncookie.js';
 import { onTimers } from './timer-actions.js';
 
 const { FIN, SYN, RST, ACK } = TcpFlag;
@@ -44,6 +45,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   readonly services: TcpServices;
   readonly ports: PortTable;
   readonly #isn: IsnGenerator;
+  readonly #cookies: SynCookies;
   readonly #conns = new Map<string, TcpConnection>();
   readonly #listeners = new Map<string, TcpListener>();
   #events: TcpEvent[] = [];
@@ -60,6 +62,8 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     this.services = opts.services;
     this.config = resolveConfig(opts.config);
     this.#isn = new IsnGenerator(opts.rng);
+    // The cookie secret comes from the ISN key drawn above, so the Rng's sequence is unchanged.
+    this.#cookies = new SynCookies(this.#isn.subkey('syn-cookie'));
     if (opts.ports !== undefined) this.ports = opts.ports;
     else {
       const key = new Uint8Array(16);
@@ -340,6 +344,8 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     const seg = dgram.seg;
     if (seg.flags & RST) return; // first: an incoming RST is ignored
     if (seg.flags & ACK) {
+      // RFC 4987 §3.6: while cookies are in use, an ACK may complete a handshake we kept no state for.
+      if (!(seg.flags & SYN) && this.#cookieAck(l, dgram, now)) return;
       // second: any ACK is bad here — <SEQ=SEG.ACK><CTL=RST>
       this.#out.push(reply(dgram, seg.ack, 0, RST));
       this.resetsSent++;
@@ -347,6 +353,12 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     }
     if (!(seg.flags & SYN)) return; // fourth: anything else is dropped
     if (!l.admitsSyn()) {
+      // RFC 4987 §3.6: only the SYN queue is full — answer statelessly with a cookie. (Not for a SYN
+      // reopening a TIME-WAIT 4-tuple: that old connection would take the returning ACK.)
+      if (this.config.synCookies && issFloor === undefined && l.synQueueFull() && l.hasRoom()) {
+        this.#sendCookie(l, dgram, now);
+        return;
+      }
       l.droppedSyns++; // queues full: drop silently, the peer retransmits
       return;
     }
@@ -356,6 +368,69 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     l.addHalfOpen(c);
     this.#conns.set(c.key, c);
     acceptSyn(c, seg, this.#chooseIss(local, remote, now, undefined, issFloor), now);
+  }
+
+  /** RFC 4987 §3.6: SYN-ACK <SEQ=cookie><ACK=SEG.SEQ+1> with our MSS only; nothing is remembered. */
+  #sendCookie(l: TcpListener, dgram: TcpDatagram, now: number): void {
+    const seg = dgram.seg;
+    const v6 = isV6(dgram.src);
+    const local = { address: dgram.dst, port: seg.dstPort };
+    const remote = { address: dgram.src, port: seg.srcPort };
+    const cookie = this.#cookies.make(local, remote, seg.seq, peerMssOption(seg) ?? defaultMss(v6), now);
+    const pathMss = mssForMtu(this.services.mtuFor(dgram.src), v6);
+    const advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, l.options.mss ?? this.config.mss ?? pathMss));
+    const d = reply(dgram, cookie, seqAdd(seg.seq, 1), SYN | ACK);
+    d.seg.window = this.#cookieWindow(l);
+    d.seg.options = [{ kind: 'mss', mss: advMss }];
+    this.#out.push(d);
+    l.cookiesSent++;
+    l.lastCookieAt = now;
+  }
+
+  /** The window a cookie SYN-ACK offers (unscaled: cookie connections do not scale windows). */
+  #cookieWindow(l: TcpListener): number {
+    return Math.min(0xffff, Math.max(1, l.options.recvBufferSize ?? this.config.recvBufferSize));
+  }
+
+  /**
+   * An ACK reached a listener. If a cookie was sent in the current or previous counter period and
+   * SEG.ACK − 1 is a valid cookie for this 4-tuple and client ISN SEG.SEQ − 1, the connection is built
+   * as if its SYN had been queued (with the cookie's MSS, no window scale / SACK / timestamps) and the
+   * ACK is processed by it: ESTABLISHED, onto the accept queue, any data taken. Returns true when
+   * the segment was consumed (a connection made, or dropped for want of accept-queue room).
+   */
+  #cookieAck(l: TcpListener, dgram: TcpDatagram, now: number): boolean {
+    if (!this.config.synCookies || l.cookiesSent === 0) return false;
+    if (SynCookies.counter(now) - SynCookies.counter(l.lastCookieAt) > 1) return false;
+    const seg = dgram.seg;
+    const local = { address: dgram.dst, port: seg.dstPort };
+    const remote = { address: dgram.src, port: seg.srcPort };
+    const clientIsn = seqAdd(seg.seq, -1);
+    const cookie = seqAdd(seg.ack, -1);
+    const ok = this.#cookies.check(local, remote, clientIsn, cookie, now);
+    if (ok === undefined) {
+      l.cookiesRejected++;
+      return false;
+    }
+    if (!l.hasRoom()) {
+      l.droppedSyns++; // accept queue full: drop, the peer's retransmission finds room later
+      return true;
+    }
+    const c = new TcpConnection(this, local, remote, l.options, 'LISTEN', now);
+    l.adoptCookieChild(c);
+    this.#conns.set(c.key, c);
+    const syn: TcpRepr = {
+      srcPort: seg.srcPort, dstPort: seg.dstPort, seq: clientIsn, ack: 0, flags: SYN,
+      window: seg.window, urgent: 0, options: [{ kind: 'mss', mss: ok.mss }], payload: EMPTY,
+    };
+    acceptSyn(c, syn, cookie, now);
+    c.synPending = false; // the SYN-ACK went out when the cookie was made
+    c.rcvAdvEdge = seqAdd(c.rcvNxt, this.#cookieWindow(l));
+    l.cookiesAccepted++;
+    segmentArrives(c, seg, now);
+    if (c.state === 'SYN-RECEIVED') c.abort(now); // not completed by its own ACK: keep no state
+    else this.wake(c);
+    return true;
   }
 
   /** §3.10.7.1 CLOSED: answer anything but a RST with a RST. */

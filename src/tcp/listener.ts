@@ -1,6 +1,8 @@
 // A passive OPEN (RFC 9293 §3.10.1) and its queues: half-open connections (SYN-RECEIVED, bounded
 // by TcpConfig.synBacklog) and established ones waiting for accept() (bounded by the backlog).
-// When either queue is full a new SYN is dropped without an answer, so the peer retries later.
+// When the accept queue is full a new SYN is dropped without an answer, so the peer retries later.
+// When only the SYN queue is full, the layer answers with a SYN cookie (RFC 4987 §3.6, syncookie.ts)
+// if TcpConfig.synCookies is on, and drops the SYN otherwise.
 
 import type { TcpConnection } from './connection.js';
 import type { TcpEvent } from './events.js';
@@ -26,6 +28,14 @@ export class TcpListener {
   readonly #acceptQueue: TcpConnection[] = [];
   /** SYNs dropped because a queue was full. */
   droppedSyns = 0;
+  /** SYN-ACKs sent with a SYN cookie (RFC 4987 §3.6) because the SYN queue was full. */
+  cookiesSent = 0;
+  /** Connections created from a valid cookie in an ACK. */
+  cookiesAccepted = 0;
+  /** ACKs whose cookie failed (wrong MAC, too old) while cookies were in use. */
+  cookiesRejected = 0;
+  /** When the last cookie was sent (ms), -Infinity if never. */
+  lastCookieAt = -Infinity;
 
   constructor(host: ListenerHost, local: Endpoint, backlog: number, synBacklog: number, options: TcpSocketOptions) {
     this.#host = host;
@@ -76,6 +86,19 @@ export class TcpListener {
   /** @internal A new SYN may be taken: both queues have room. */
   admitsSyn(): boolean {
     return this.#synQueue.size < this.synBacklog && this.#acceptQueue.length < this.backlog;
+  }
+
+  /** @internal The SYN queue is at synBacklog. */
+  synQueueFull(): boolean {
+    return this.#synQueue.size >= this.synBacklog;
+  }
+
+  /**
+   * @internal A connection built from a SYN cookie: owned by this listener without ever entering the
+   * SYN queue (it reaches ESTABLISHED within the same segment and goes to the accept queue).
+   */
+  adoptCookieChild(c: TcpConnection): void {
+    c.listener = this;
   }
 
   /** @internal */
