@@ -129,6 +129,13 @@ export interface TcpConfig {
   /** Out-of-order segments held for reassembly per connection (the bytes are bounded by the window). Default 512. */
   maxReassemblySegments: number;
   /**
+   * Layout of the options in our SYN and SYN-ACK (the same options either way; RFC 9293 §3.1 leaves
+   * their order free). 'linux' (default): MSS, SACK-permitted in the NOPs before the timestamps,
+   * NOP + window scale. 'freebsd': MSS, NOP + window scale, SACK-permitted, NOPs aligning the
+   * timestamps, timestamps, EOL padding to a 32-bit boundary.
+   */
+  synOptionLayout: 'linux' | 'freebsd';
+  /**
    * Initial sequence number hook (tests, demos). Default undefined: RFC 6528 ISN = M + F(4-tuple, key).
    * Returning undefined falls back to the RFC 6528 choice.
    */
@@ -174,6 +181,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   finWait2Timeout: 60_000,
   rfc1337: true,
   maxReassemblySegments: 512,
+  synOptionLayout: 'linux',
   isn: undefined,
 });
 

@@ -57,6 +57,7 @@ export function synOptions(c: TcpConnection, now: number, synAck: boolean): TcpO
   const ts = synAck ? c.tsOk : cfg.timestamps;
   const ws = synAck ? c.wsOk : cfg.windowScaling;
   const sack = synAck ? c.sackOk : cfg.sack;
+  if (cfg.synOptionLayout === 'freebsd') return freebsdLayout(opts, ws ? c.ourWscale : undefined, sack, ts ? { kind: 'timestamp', val: tsNow(c, now), ecr: synAck ? c.tsRecent : 0 } : undefined);
   if (ts) {
     // §3.2: TSecr is zero in a SYN; a SYN-ACK echoes the SYN's TSval. RFC 2018 §2 SACK-permitted
     // takes the two bytes that would otherwise be NOPs.
@@ -65,6 +66,37 @@ export function synOptions(c: TcpConnection, now: number, synAck: boolean): TcpO
     opts.push({ kind: 'timestamp', val: tsNow(c, now), ecr: synAck ? c.tsRecent : 0 });
   } else if (sack) opts.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sackPermitted' });
   if (ws) opts.push({ kind: 'nop' }, { kind: 'wscale', shift: c.ourWscale });
+  return opts;
+}
+
+/**
+ * FreeBSD's order (its tcp_addoptions): after the MSS, NOP + window scale; SACK-permitted on a
+ * 16-bit boundary; the timestamps preceded by NOPs so that their values sit on 32-bit boundaries;
+ * EOLs pad the end to a 32-bit boundary (RFC 9293 §3.1: the header ends on one).
+ */
+function freebsdLayout(opts: TcpOption[], wscale: number | undefined, sack: boolean, ts: TcpOption | undefined): TcpOption[] {
+  let len = 4; // the MSS option already in opts
+  const pad = (kind: 'nop' | 'eol', until: (n: number) => boolean): void => {
+    while (!until(len)) {
+      opts.push({ kind });
+      len++;
+    }
+  };
+  if (wscale !== undefined) {
+    opts.push({ kind: 'nop' }, { kind: 'wscale', shift: wscale });
+    len += 4;
+  }
+  if (sack) {
+    pad('nop', (n) => n % 2 === 0);
+    opts.push({ kind: 'sackPermitted' });
+    len += 2;
+  }
+  if (ts !== undefined) {
+    pad('nop', (n) => n % 4 === 2);
+    opts.push(ts);
+    len += 10;
+  }
+  pad('eol', (n) => n % 4 === 0);
   return opts;
 }
 
