@@ -121,6 +121,7 @@ const FREEBSD_TCP: Partial<TcpConfig> = {
   keepAliveCount: 8, // keepcnt
   finWait2Timeout: 60_000, // finwait2_timeout
   rfc1337: true,
+  synOptionLayout: 'freebsd', // tcp_addoptions order
 };
 
 const PROFILES: Record<ProfileName, Profile> = {
