@@ -17,9 +17,9 @@ export function connectionViolations(c: TcpConnection): string[] {
   const inFlight = seqDiff(c.sndMax, c.sndUna);
   if (inFlight > c.sendBuf.length + 2) v.push(`in flight ${inFlight} > send buffer ${c.sendBuf.length} + SYN/FIN`);
   if (c.sendBuf.length > c.sendBuf.limit) v.push(`send buffer ${c.sendBuf.length} > limit ${c.sendBuf.limit}`);
-  if (c.sendBuf.allocated > Math.max(c.sendBuf.limit, c.sendBuf.length)) v.push(`send buffer allocation ${c.sendBuf.allocated} > limit ${c.sendBuf.limit}`);
+  if (c.sendBuf.allocated > Math.max(c.sendBuf.maxAllocation, c.sendBuf.length)) v.push(`send buffer allocation ${c.sendBuf.allocated} > limit ${c.sendBuf.maxAllocation}`);
   if (c.recvBuf.length > c.recvBuf.limit) v.push(`receive buffer ${c.recvBuf.length} > limit ${c.recvBuf.limit}`);
-  if (c.recvBuf.allocated > Math.max(c.recvBuf.limit, c.recvBuf.length)) v.push(`receive buffer allocation ${c.recvBuf.allocated} > limit ${c.recvBuf.limit}`);
+  if (c.recvBuf.allocated > Math.max(c.recvBuf.maxAllocation, c.recvBuf.length)) v.push(`receive buffer allocation ${c.recvBuf.allocated} > limit ${c.recvBuf.maxAllocation}`);
   // §3.8.6.2.2: out-of-order bytes are held only inside the advertised window, carved from the buffer.
   if (c.recvBuf.length + c.ooo.bytes > c.recvBuf.limit) v.push(`receive ${c.recvBuf.length} + reassembly ${c.ooo.bytes} > buffer ${c.recvBuf.limit}`);
   if (c.ooo.pieceCount > c.ooo.maxPieces) v.push(`reassembly pieces ${c.ooo.pieceCount} > ${c.ooo.maxPieces}`);

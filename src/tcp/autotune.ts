@@ -16,7 +16,10 @@ export function recvAutoTune(c: TcpConnection, n: number): void {
   const now = c.clock;
   if (now - c.atStart < Math.max(1, rtt)) return;
   const want = Math.min(c.host.config.recvBufferMax, 2 * c.atCopied);
-  if (want > c.recvBuf.limit) c.recvBuf.limit = want;
+  if (want > c.recvBuf.limit) {
+    c.recvBuf.limit = want;
+    c.recvBuf.ceiling = c.host.config.recvBufferMax;
+  }
   c.atStart = now;
   c.atCopied = 0;
 }
@@ -24,5 +27,8 @@ export function recvAutoTune(c: TcpConnection, n: number): void {
 /** Send side: room for twice the window the sender may use (min of cwnd and the peer's window). */
 export function sendAutoTune(c: TcpConnection): void {
   const want = Math.min(c.host.config.sendBufferMax, 2 * Math.min(c.cc.cwnd, c.maxSndWnd));
-  if (want > c.sendBuf.limit) c.sendBuf.limit = want;
+  if (want > c.sendBuf.limit) {
+    c.sendBuf.limit = want;
+    c.sendBuf.ceiling = c.host.config.sendBufferMax;
+  }
 }

@@ -9,8 +9,19 @@ export class ByteQueue {
   #head = 0;
   #len = 0;
 
+  /**
+   * Most memory the queue may allocate when `limit` rises over time (buffer auto-tuning sets it to
+   * its cap). Without it (0) the allocation never exceeds `limit`.
+   */
+  ceiling = 0;
+
   /** `limit` is the most bytes the queue may hold. */
   constructor(public limit: number) {}
+
+  /** The most memory the queue may allocate: `limit`, or `ceiling` when auto-tuning raised it. */
+  get maxAllocation(): number {
+    return Math.max(this.limit, this.ceiling);
+  }
 
   get length(): number {
     return this.#len;
@@ -110,8 +121,9 @@ export class ByteQueue {
     while (size < need) size *= 2;
     size = Math.min(size, Math.max(need, this.limit));
     // A limit that rises a little at a time (send-buffer auto-tuning, per ACK) must not copy the
-    // whole queue on every push: grow by at least half the capacity even past the limit.
-    size = Math.max(size, Math.min(need + (cap >> 1), 2 * Math.max(MIN_ALLOC, cap)));
+    // whole queue on every push: grow by at least half the capacity, past the limit but never
+    // past the ceiling auto-tuning set.
+    if (this.ceiling > this.limit) size = Math.max(size, Math.min(need + (cap >> 1), 2 * Math.max(MIN_ALLOC, cap), this.ceiling));
     const next = new Uint8Array(size);
     if (this.#len > 0) next.set(this.peek(0, this.#len), 0);
     this.#buf = next;
