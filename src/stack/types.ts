@@ -9,7 +9,7 @@ export interface Endpoint {
   port: number;
 }
 
-/** Randomness is injected into the core (never Math.random). Returns an unsigned 32-bit integer. */
+/** Randomness is injected into the core, which never draws its own. Returns an unsigned 32-bit integer. */
 export type Rng = () => number;
 
 /**
