@@ -9,6 +9,7 @@ import type { PacketEngine } from '../stack/types.js';
 import { parseHostAddresses, type HostAddress } from './addressing.js';
 import { invalidArgType, invalidArgValue } from '../wire/arg-errors.js';
 import { congestionControlNames } from '../tcp/cc/index.js';
+import { TCP_PROFILE_NAMES } from '../tcp/profiles.js';
 import { Capture, type CaptureOptions } from './capture.js';
 import { RealDriver, VirtualDriver, type Driver } from './clock.js';
 import { Link } from './link-handle.js';
@@ -114,6 +115,10 @@ export class Network {
     const cc = (opts.tcp as { congestionControl?: unknown } | undefined)?.congestionControl;
     if (cc !== undefined && (typeof cc !== 'string' || !congestionControlNames().includes(cc.toLowerCase()))) {
       throw invalidArgValue(`tcp.congestionControl must be one of ${congestionControlNames().join(', ')}, got ${String(cc)}`);
+    }
+    const profile = (opts.tcp as { profile?: unknown } | undefined)?.profile;
+    if (profile !== undefined && !(TCP_PROFILE_NAMES as readonly unknown[]).includes(profile)) {
+      throw invalidArgValue(`tcp.profile must be one of ${TCP_PROFILE_NAMES.join(', ')}, got ${String(profile)}`);
     }
     let stack: Stack | undefined;
     const node = this.attach({

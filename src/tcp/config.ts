@@ -2,6 +2,7 @@
 // milliseconds, sizes in bytes. A TcpLayer takes a Partial<TcpConfig>; resolveConfig() fills in the
 // defaults and clamps values that an RFC bounds.
 
+import { tcpProfileConfig, type TcpProfileName } from './profiles.js';
 import type { Endpoint } from '../stack/types.js';
 
 export interface TcpConfig {
@@ -140,6 +141,12 @@ export interface TcpConfig {
    * Returning undefined falls back to the RFC 6528 choice.
    */
   isn: ((local: Endpoint, remote: Endpoint, now: number) => number | undefined) | undefined;
+  /**
+   * Start from a behaviour profile (src/tcp/profiles.ts): 'rfc' (the values the RFCs give, RFC 9293
+   * baseline without RFC 7323/SACK options), 'linux' or 'freebsd' (those kernels' defaults). Fields
+   * given beside it override the profile. Default undefined: the defaults below.
+   */
+  profile: TcpProfileName | undefined;
 }
 
 export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
@@ -183,6 +190,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   maxReassemblySegments: 512,
   synOptionLayout: 'linux',
   isn: undefined,
+  profile: undefined,
 });
 
 function atLeast(v: number, min: number): number {
@@ -191,7 +199,7 @@ function atLeast(v: number, min: number): number {
 
 /** Defaults filled in; values an RFC bounds are clamped into range. */
 export function resolveConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
-  const c: TcpConfig = { ...DEFAULT_TCP_CONFIG };
+  const c: TcpConfig = { ...DEFAULT_TCP_CONFIG, ...(partial.profile === undefined ? {} : tcpProfileConfig(partial.profile)) };
   for (const [k, v] of Object.entries(partial)) {
     if (v !== undefined || k === 'mss' || k === 'userTimeout' || k === 'isn') (c as unknown as Record<string, unknown>)[k] = v;
   }

@@ -1,0 +1,102 @@
+// Behaviour profiles of the TCP core: TcpConfig values that make layer4 behave as the RFCs write
+// it ('rfc'), or as a Linux or FreeBSD kernel does by default ('linux', 'freebsd'), where the
+// behaviour is not specific to one kernel. `tcp: { profile: 'linux' }` on a host (or a TcpLayer's
+// config) starts from these values; fields given beside it win. packetdrill's
+// `layer4 packetdrill --profile` uses the same tables (src/packetdrill/profiles.ts).
+
+import type { TcpConfig } from './config.js';
+
+export type TcpProfileName = 'rfc' | 'linux' | 'freebsd';
+
+export const TCP_PROFILE_NAMES: readonly TcpProfileName[] = ['rfc', 'linux', 'freebsd'];
+
+/**
+ * RFC values: RFC 6298 §2.1/§2.4 initial and minimum RTO of 1 s, §2.5 maximum 60 s or more;
+ * RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2 delayed ACK under 0.5 s (the classic 200 ms) with an ACK
+ * for at least every second full-sized segment and no quick-ACK phase; RFC 5681 §3.1 / RFC 3390
+ * initial window of up to 4 segments; RFC 9293 §3.4.2 MSL of 2 minutes; keep-alive after 2 h
+ * (RFC 1122 §4.2.3.6); a 64 KiB receive buffer (a window that needs no scaling).
+ */
+export const RFC_TCP: Partial<TcpConfig> = {
+  rtoInitial: 1000,
+  rtoMin: 1000,
+  rtoMax: 60_000,
+  delayedAckTimeout: 200,
+  quickAckSegments: 0,
+  initialWindowSegments: 4,
+  msl: 120_000,
+  recvBufferSize: 65_535,
+  sendBufferSize: 256 * 1024,
+  // The suite tests the RFC 9293 baseline: SYNs carry only MSS (no RFC 7323 options, no SACK).
+  windowScaling: false,
+  timestamps: false,
+  sack: false,
+  synRetries: 7, // RFC 1122 §4.2.3.5: a SYN is retried for at least 3 minutes (1+2+…+32+60+60 s)
+  synAckRetries: 5,
+  dataRetries: 15,
+  keepAliveIdle: 2 * 60 * 60 * 1000,
+  keepAliveInterval: 75_000,
+  keepAliveCount: 9,
+  finWait2Timeout: 60_000,
+  rfc1337: true,
+  noDelay: false,
+  nagle: 'classic', // RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 as written, not Minshall's refinement
+};
+
+/** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */
+export const LINUX_TCP: Partial<TcpConfig> = {
+  rtoInitial: 1000, // TCP_TIMEOUT_INIT
+  rtoMin: 200, // TCP_RTO_MIN
+  rtoMax: 120_000, // TCP_RTO_MAX
+  delayedAckTimeout: 40, // TCP_DELACK_MIN
+  quickAckSegments: 16, // TCP_MAX_QUICKACKS
+  initialWindowSegments: 10, // TCP_INIT_CWND
+  msl: 30_000, // TCP_TIMEWAIT_LEN is 60 s
+  // tcp_rmem max of the packetdrill test defaults (15 MiB): the window scale Linux announces (8)
+  recvBufferSize: 15 * 1024 * 1024,
+  sendBufferSize: 256 * 1024,
+  windowScaling: true, // tcp_window_scaling
+  timestamps: true, // tcp_timestamps
+  sack: true, // tcp_sack
+  synRetries: 6, // tcp_syn_retries
+  synAckRetries: 5, // tcp_synack_retries
+  dataRetries: 15, // tcp_retries2
+  keepAliveIdle: 7200_000, // tcp_keepalive_time
+  keepAliveInterval: 75_000, // tcp_keepalive_intvl
+  keepAliveCount: 9, // tcp_keepalive_probes
+  finWait2Timeout: 60_000, // tcp_fin_timeout
+  rfc1337: false, // tcp_rfc1337
+  challengeAckLimit: 1000,
+};
+
+/** FreeBSD defaults (net.inet.tcp.* sysctls). */
+export const FREEBSD_TCP: Partial<TcpConfig> = {
+  rtoInitial: 1000, // rexmit_initial
+  rtoMin: 30, // rexmit_min
+  rtoMax: 64_000, // TCPTV_REXMTMAX
+  delayedAckTimeout: 40, // delacktime
+  quickAckSegments: 0,
+  initialWindowSegments: 10, // initcwnd_segments
+  msl: 30_000, // msl
+  recvBufferSize: 2 * 1024 * 1024, // sb_max: the window scale FreeBSD announces (6)
+  sendBufferSize: 32 * 1024,
+  windowScaling: true, // rfc1323
+  timestamps: true, // rfc1323
+  sack: true, // sack.enable
+  synRetries: 6,
+  synAckRetries: 3,
+  dataRetries: 12, // TCP_MAXRXTSHIFT
+  keepAliveIdle: 7200_000, // keepidle
+  keepAliveInterval: 75_000, // keepintvl
+  keepAliveCount: 8, // keepcnt
+  finWait2Timeout: 60_000, // finwait2_timeout
+  rfc1337: true,
+  synOptionLayout: 'freebsd', // tcp_addoptions order
+};
+
+const TABLES: Record<TcpProfileName, Partial<TcpConfig>> = { rfc: RFC_TCP, linux: LINUX_TCP, freebsd: FREEBSD_TCP };
+
+/** The TcpConfig values of a profile (a fresh copy). */
+export function tcpProfileConfig(name: TcpProfileName): Partial<TcpConfig> {
+  return { ...TABLES[name] };
+}
