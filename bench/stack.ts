@@ -5,25 +5,15 @@
 //   npm run bench -- stack           through bench/index.ts
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchOptions } from './index.js';
+import { xorshift32 } from './stacks.js';
 import { Stack } from '../src/stack/stack.js';
 import { parseIp } from '../src/wire/address.js';
 import { emitUdp } from '../src/wire/udp.js';
 import { buildPackets } from '../src/stack/ip-output.js';
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
 function twoHosts(): { a: Stack; b: Stack } {
-  const a = new Stack({ rng: rng(1), udp: { recvBufferBytes: 1 << 26 } });
-  const b = new Stack({ rng: rng(2), udp: { recvBufferBytes: 1 << 26 } });
+  const a = new Stack({ rng: xorshift32(1), udp: { recvBufferBytes: 1 << 26 } });
+  const b = new Stack({ rng: xorshift32(2), udp: { recvBufferBytes: 1 << 26 } });
   a.addInterface({ mtu: 1500, addresses: ['10.0.0.1/24', '2001:db8::1/64'] });
   b.addInterface({ mtu: 1500, addresses: ['10.0.0.2/24', '2001:db8::2/64'] });
   return { a, b };

@@ -9,55 +9,10 @@
 import * as nodeNet from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchOptions } from './index.js';
-import { Stack } from '../src/stack/stack.js';
-import type { TcpLayer } from '../src/tcp/layer.js';
+import { exchange, twoStacks } from './stacks.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 import type { TcpConnection } from '../src/tcp/connection.js';
 import type { TcpListener } from '../src/tcp/listener.js';
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
-interface Hosts {
-  a: Stack;
-  b: Stack;
-  ta: TcpLayer;
-  tb: TcpLayer;
-}
-
-function twoStacks(mtu: number, tcp: Partial<TcpConfig>): Hosts {
-  const a = new Stack({ rng: rng(1), tcp });
-  const b = new Stack({ rng: rng(2), tcp });
-  a.addInterface({ mtu, addresses: ['10.0.0.1/24'] });
-  b.addInterface({ mtu, addresses: ['10.0.0.2/24'] });
-  return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer };
-}
-
-/**
- * Moves packets both ways until neither stack has anything to send; the virtual clock advances by
- * `step` ms per exchange, or jumps to the next deadline when both are quiet. Returns packets moved.
- */
-function exchange(h: Hosts, clock: { now: number }, step: number): number {
-  let moved = 0;
-  const out1 = h.a.poll(clock.now);
-  for (const o of out1) h.b.receive(o.packet, clock.now, 1);
-  const out2 = h.b.poll(clock.now);
-  for (const o of out2) h.a.receive(o.packet, clock.now, 1);
-  moved = out1.length + out2.length;
-  if (moved === 0) {
-    const t = Math.min(h.a.pollAt() ?? Infinity, h.b.pollAt() ?? Infinity);
-    if (Number.isFinite(t) && t > clock.now) clock.now = t;
-  } else clock.now += step;
-  return moved;
-}
 
 export interface BulkResult {
   gbps: number;
@@ -68,8 +23,7 @@ export interface BulkResult {
 
 /** Sends `bytes` from a to b through the two stacks; wall-clock Gbit/s. */
 export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> = {}): BulkResult {
-  const h = twoStacks(mtu, { sendBufferSize: 4 << 20, recvBufferSize: 4 << 20, ...tcp });
-  const clock = { now: 0 };
+  const h = twoStacks({ mtu, prefixLength: 24, tcp: { sendBufferSize: 4 << 20, recvBufferSize: 4 << 20, ...tcp } });
   const l = h.tb.listen({ address: '10.0.0.2', port: 9 }, 16, 0);
   if (!l.ok) throw new Error('listen');
   const cr = h.ta.connect({ address: '10.0.0.2', port: 9 }, {}, 0);
@@ -85,11 +39,11 @@ export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> =
   while (received < bytes) {
     if (++guard > 50_000_000) throw new Error(`bulk stalled at ${received} of ${bytes}`);
     while (sent < bytes && c.state === 'ESTABLISHED') {
-      const n = c.send(bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent), clock.now);
+      const n = c.send(bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent), h.now);
       if (typeof n !== 'number' || n === 0) break;
       sent += n;
     }
-    packets += exchange(h, clock, 0.001);
+    packets += exchange(h, 0.001);
     h.ta.pollEvents();
     if (srv === undefined) {
       h.tb.pollEvents();
@@ -98,7 +52,7 @@ export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> =
     if (srv !== undefined) for (let d = srv.recv(); d !== undefined; d = srv.recv()) received += d.length;
   }
   const wallMs = performance.now() - t0;
-  c.close(clock.now);
+  c.close(h.now);
   return { gbps: (bytes * 8) / 1e9 / (wallMs / 1000), packets, wallMs };
 }
 
@@ -143,8 +97,7 @@ export async function bulkKernel(bytes: number): Promise<number> {
 
 /** Connections opened (handshake) and closed (FIN both ways) per wall-clock second. */
 export function connectionsPerSecond(budgetMs = 1000): number {
-  const h = twoStacks(1500, { msl: 0 });
-  const clock = { now: 0 };
+  const h = twoStacks({ mtu: 1500, prefixLength: 24, tcp: { msl: 0 } });
   const l = h.tb.listen({ address: '10.0.0.2', port: 80 }, 1024, 0);
   if (!l.ok) throw new Error('listen');
   const listener = l.value;
@@ -154,18 +107,18 @@ export function connectionsPerSecond(budgetMs = 1000): number {
   while (performance.now() - t0 < budgetMs) {
     const conns: TcpConnection[] = [];
     for (let i = 0; i < batch; i++) {
-      const r = h.ta.connect({ address: '10.0.0.2', port: 80 }, {}, clock.now);
+      const r = h.ta.connect({ address: '10.0.0.2', port: 80 }, {}, h.now);
       if (r.ok) conns.push(r.value);
     }
-    for (let k = 0; k < 4; k++) exchange(h, clock, 0.01);
+    for (let k = 0; k < 4; k++) exchange(h, 0.01);
     h.ta.pollEvents();
     h.tb.pollEvents();
-    for (let s = listener.accept(); s !== undefined; s = listener.accept()) s.close(clock.now);
-    for (const c of conns) c.close(clock.now);
-    for (let k = 0; k < 6; k++) exchange(h, clock, 0.01);
+    for (let s = listener.accept(); s !== undefined; s = listener.accept()) s.close(h.now);
+    for (const c of conns) c.close(h.now);
+    for (let k = 0; k < 6; k++) exchange(h, 0.01);
     // TIME-WAIT is 2·MSL = 0 here: let it expire so ports are reused.
-    clock.now += 1;
-    exchange(h, clock, 0.01);
+    h.now += 1;
+    exchange(h, 0.01);
     h.ta.pollEvents();
     h.tb.pollEvents();
     for (const c of conns) if (c.state === 'CLOSED' || c.state === 'TIME-WAIT') n++;

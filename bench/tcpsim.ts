@@ -12,6 +12,7 @@
 //   npm run bench -- tcpsim                       through bench/index.ts
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchOptions } from './index.js';
+import { exchange, twoStacks, xorshift32, type StackPair } from './stacks.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 import { Stack } from '../src/stack/stack.js';
 import type { TcpLayer } from '../src/tcp/layer.js';
@@ -72,13 +73,13 @@ class Wire {
  * the bytes had arrived.
  */
 export function pathTransfer(o: PathOptions, fromFraction = 0): { goodputMbps: number; tailMbps: number; mss: number } {
-  const a = new Stack({ rng: rng(o.seed * 2 + 1), tcp: o.tcp });
-  const b = new Stack({ rng: rng(o.seed * 2 + 2), tcp: o.tcp });
+  const a = new Stack({ rng: xorshift32(o.seed * 2 + 1), tcp: o.tcp });
+  const b = new Stack({ rng: xorshift32(o.seed * 2 + 2), tcp: o.tcp });
   a.addInterface({ mtu: 1500, addresses: ['10.0.0.1/24'] });
   b.addInterface({ mtu: 1500, addresses: ['10.0.0.2/24'] });
   const ta = a.tcp as TcpLayer;
   const tb = b.tcp as TcpLayer;
-  const lossRng = rng(o.seed * 7919 + 13);
+  const lossRng = xorshift32(o.seed * 7919 + 13);
   const ab = new Wire(o, lossRng);
   const ba = new Wire(o, lossRng);
   let now = 0;
@@ -171,47 +172,9 @@ async function longFatPath(quick: boolean): Promise<BenchFigure[]> {
   return out;
 }
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
-interface Pair {
-  a: Stack;
-  b: Stack;
-  ta: TcpLayer;
-  tb: TcpLayer;
-  now: number;
-}
-
-function pair(): Pair {
+function pair(): StackPair {
   // Small buffers: 10,000 connections × the 256 KiB default would only measure the allocator.
-  const tcp = { sendBufferSize: 64 << 10, recvBufferSize: 64 << 10 };
-  const a = new Stack({ rng: rng(1), tcp });
-  const b = new Stack({ rng: rng(2), tcp });
-  a.addInterface({ mtu: 1500, addresses: ['10.0.0.1/16'] });
-  b.addInterface({ mtu: 1500, addresses: ['10.0.0.2/16'] });
-  return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer, now: 0 };
-}
-
-/** One exchange both ways; the clock steps 0.01 ms, or jumps to the next deadline when quiet. */
-function exchange(p: Pair): number {
-  const o1 = p.a.poll(p.now);
-  for (const o of o1) p.b.receive(o.packet, p.now, 1);
-  const o2 = p.b.poll(p.now);
-  for (const o of o2) p.a.receive(o.packet, p.now, 1);
-  const moved = o1.length + o2.length;
-  if (moved === 0) {
-    const t = Math.min(p.a.pollAt() ?? Infinity, p.b.pollAt() ?? Infinity);
-    if (Number.isFinite(t) && t > p.now) p.now = t;
-  } else p.now += 0.01;
-  return moved;
+  return twoStacks({ mtu: 1500, prefixLength: 16, tcp: { sendBufferSize: 64 << 10, recvBufferSize: 64 << 10 } });
 }
 
 /**
@@ -235,11 +198,11 @@ function perSegment(flows: number, rounds: number, segs: number): { ns: number; 
     const r = p.ta.connect({ address: '10.0.0.2', port: ports[i % ports.length]! }, {}, p.now);
     if (!r.ok) throw new Error(`connect ${i}: ${r.message}`);
     clients.push(r.value);
-    if (i % 256 === 255) for (let k = 0; k < 3; k++) exchange(p);
+    if (i % 256 === 255) for (let k = 0; k < 3; k++) exchange(p, 0.01);
   }
   for (let guard = 0; servers.length < flows; guard++) {
     if (guard > 10_000) throw new Error(`only ${servers.length} of ${flows} connections established`);
-    exchange(p);
+    exchange(p, 0.01);
     p.ta.pollEvents();
     p.tb.pollEvents();
     for (const l of listeners) for (let s = l.accept(); s !== undefined; s = l.accept()) servers.push(s);
@@ -261,12 +224,12 @@ function perSegment(flows: number, rounds: number, segs: number): { ns: number; 
     }
     for (let guard = 0; received < target; guard++) {
       if (guard > 1_000_000) throw new Error('round stalled');
-      exchange(p);
+      exchange(p, 0.01);
       p.ta.pollEvents().length = 0;
       readAll();
     }
     // Let the last ACKs (delayed ones included) reach the senders before the next round.
-    while (exchange(p) > 0);
+    while (exchange(p, 0.01) > 0);
   };
   round(); // warm-up (first data on every connection, quick-ACK phase)
   const t0 = performance.now();
