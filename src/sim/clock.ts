@@ -32,6 +32,14 @@ function userImmediatePending(): boolean {
 /** A real-time batch runs at most this many events before giving the event loop a turn. */
 const REAL_BATCH = 4096;
 
+/** Per-loop pacing state of the virtual driver (see VirtualDriver.mustYield). */
+interface Pace {
+  /** Events run since the loop last yielded. */
+  sinceYield: number;
+  /** Turns left to let pending setImmediate callbacks run before time moves on. */
+  settle: number;
+}
+
 export interface Driver {
   readonly kind: 'virtual' | 'real';
   now(): number;
@@ -119,30 +127,18 @@ export class VirtualDriver implements Driver {
 
   private async autoRun(): Promise<void> {
     const s = this.sched;
-    let sinceYield = 0;
     try {
       await immediate(); // let the synchronous code that scheduled the work finish first
-      let settle = 0;
+      const pace: Pace = { sinceYield: 0, settle: 0 };
       while (!this.closed && this.refs > 0 && this.driving === 0) {
         const t = s.peekTime();
         if (t === undefined) break;
-        if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
-          this.userDirty = false;
-          sinceYield = 0;
-          settle = SETTLE_TURNS;
+        if (this.mustYield(t, pace)) {
           await immediate();
           continue;
         }
-        if (t > s.now && settle > 0) {
-          settle--;
-          if (userImmediatePending()) {
-            await immediate();
-            continue;
-          }
-          settle = 0;
-        }
         s.runOne();
-        sinceYield++;
+        pace.sinceYield++;
       }
     } finally {
       this.autoRunning = false;
@@ -161,9 +157,8 @@ export class VirtualDriver implements Driver {
 
   private async driveLoop(limit: number): Promise<void> {
     const s = this.sched;
-    let sinceYield = 0;
+    const pace: Pace = { sinceYield: 0, settle: 0 };
     let quiet = 0;
-    let settle = 0;
     while (!this.closed) {
       const t = s.peekTime();
       if (t === undefined || t > limit) {
@@ -171,31 +166,42 @@ export class VirtualDriver implements Driver {
         if (this.userDirty || quiet < 2) {
           this.userDirty = false;
           quiet++;
-          sinceYield = 0;
+          pace.sinceYield = 0;
           await immediate();
           continue;
         }
         return;
       }
       quiet = 0;
-      if ((t > s.now && this.userDirty) || sinceYield >= SLICE) {
-        this.userDirty = false;
-        sinceYield = 0;
-        settle = SETTLE_TURNS;
+      if (this.mustYield(t, pace)) {
         await immediate();
         continue;
       }
-      if (t > s.now && settle > 0) {
-        settle--;
-        if (userImmediatePending()) {
-          await immediate();
-          continue;
-        }
-        settle = 0;
-      }
       s.runOne(limit);
-      sinceYield++;
+      pace.sinceYield++;
     }
+  }
+
+  /**
+   * The pacing both loops share, decided before running the event due at `t`: yield to Node's event
+   * loop when user-visible events were dispatched and time is about to move (or every SLICE events),
+   * then keep yielding for up to SETTLE_TURNS turns while ref'd setImmediate callbacks are pending.
+   * Synchronous, so running an event costs no promise.
+   */
+  private mustYield(t: number, pace: Pace): boolean {
+    const now = this.sched.now;
+    if ((t > now && this.userDirty) || pace.sinceYield >= SLICE) {
+      this.userDirty = false;
+      pace.sinceYield = 0;
+      pace.settle = SETTLE_TURNS;
+      return true;
+    }
+    if (t > now && pace.settle > 0) {
+      pace.settle--;
+      if (userImmediatePending()) return true;
+      pace.settle = 0;
+    }
+    return false;
   }
 }
 
