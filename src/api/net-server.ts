@@ -5,6 +5,7 @@
 // Without a host the server listens on '::', which also takes IPv4 (RFC 3493 §5.3, as Node's
 // default does); IPv4 peers then show as IPv4-mapped IPv6 addresses ('::ffff:10.0.0.1').
 
+import { HostHold } from './host-hold.js';
 import { EventEmitter } from 'node:events';
 import { canonicalIp } from '../wire/address.js';
 import type { TcpListener } from '../tcp/listener.js';
@@ -40,12 +41,12 @@ export class Server extends EventEmitter implements ListenerOwner, AcceptingServ
   #address: AddressInfo | undefined = undefined;
   #lookupToken: object | undefined = undefined;
   #connections = 0;
-  #refed = true;
-  #holding = false;
+  readonly #hold: HostHold;
 
   constructor(host: NetHost, makeSocket: (opts: SocketConstructorOpts) => Socket, options?: ServerOpts | ConnectionListener, listener?: ConnectionListener) {
     super();
     this.#host = host;
+    this.#hold = new HostHold(host);
     this.#makeSocket = makeSocket;
     let opts: ServerOpts = {};
     let onConnection = listener;
@@ -100,7 +101,7 @@ export class Server extends EventEmitter implements ListenerOwner, AcceptingServ
     this.#listener = l;
     this.#address = { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port: l.local.port };
     this.#host.ownListener(l, this);
-    this.#hold();
+    this.#hold.hold();
     this.#host.defer(() => {
       if (this.#listener === l) this.emit('listening');
     });
@@ -159,7 +160,7 @@ export class Server extends EventEmitter implements ListenerOwner, AcceptingServ
       this.#host.disownListener(l);
       l.close(this.#host.now());
       this.#host.kick();
-      this.#release();
+      this.#hold.release();
     }
     this.#emitCloseIfDrained();
     return this;
@@ -185,31 +186,17 @@ export class Server extends EventEmitter implements ListenerOwner, AcceptingServ
   }
 
   ref(): this {
-    this.#refed = true;
-    if (this.#listener !== undefined) this.#hold();
+    this.#hold.ref(this.#listener !== undefined);
     return this;
   }
 
   unref(): this {
-    this.#refed = false;
-    this.#release();
+    this.#hold.unref();
     return this;
   }
 
   /** @internal The TCP listener (diagnostics, tests). */
   get _listener(): TcpListener | undefined {
     return this.#listener;
-  }
-
-  #hold(): void {
-    if (this.#holding || !this.#refed) return;
-    this.#holding = true;
-    this.#host.ref();
-  }
-
-  #release(): void {
-    if (!this.#holding) return;
-    this.#holding = false;
-    this.#host.unref();
   }
 }

@@ -11,6 +11,7 @@
 //              the Writable queues further writes, write() returns false past the high-water mark,
 //              and 'drain' follows when TCP's 'writable' event lets the rest in.
 
+import { HostHold } from './host-hold.js';
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { Duplex, type DuplexOptions } from 'node:stream';
@@ -99,8 +100,7 @@ export class Socket extends Duplex implements ConnectionOwner {
   #reset = false;
   /** The connection was reset after the peer's FIN: writes fail with EPIPE. */
   #writeDead = false;
-  #refed = true;
-  #holding = false;
+  readonly #hold: HostHold;
   readonly #idle: InactivityTimer;
 
   constructor(host: NetHost, options: SocketConstructorOpts = {}) {
@@ -116,6 +116,7 @@ export class Socket extends Duplex implements ConnectionOwner {
     if (options.writableHighWaterMark !== undefined) dopts.writableHighWaterMark = options.writableHighWaterMark;
     super(dopts);
     this.#host = host;
+    this.#hold = new HostHold(host);
     this.#idle = new InactivityTimer(host, () => {
       if (!this.destroyed) this.emit('timeout');
     });
@@ -144,7 +145,7 @@ export class Socket extends Duplex implements ConnectionOwner {
     }
     this.connecting = true;
     this.#everOpened = true;
-    this.#hold();
+    this.#hold.hold();
     const literal = isIP(target.host) !== 0 ? canonicalIp(target.host) : undefined;
     const lookup = typeof options.lookup === 'function' ? (options.lookup as LookupFunction) : undefined;
     if (literal !== undefined) this.#host.defer(() => this.#open(literal, target));
@@ -193,7 +194,7 @@ export class Socket extends Duplex implements ConnectionOwner {
     this.#mapV4 = mapV4;
     this.#everOpened = true;
     this.#setConn(conn);
-    this.#hold();
+    this.#hold.hold();
     if (pauseOnCreate) this.pause();
     else this.read(0);
     if (conn.eof || conn.readableLength > 0) this.#pull();
@@ -376,7 +377,7 @@ export class Socket extends Duplex implements ConnectionOwner {
     const p = this.#pendingWrite;
     this.#pendingWrite = undefined;
     if (p !== undefined) p.cb(wasConnecting ? errClosedBeforeConnection() : null);
-    this.#release();
+    this.#hold.release();
     const server = this.#acceptedBy;
     this.#acceptedBy = undefined;
     cb(err);
@@ -465,15 +466,13 @@ export class Socket extends Duplex implements ConnectionOwner {
 
   /** Keep the network running while this socket is open (the default). */
   ref(): this {
-    this.#refed = true;
-    if (!this.destroyed && (this.connecting || this.#conn !== undefined)) this.#hold();
+    this.#hold.ref(!this.destroyed && (this.connecting || this.#conn !== undefined));
     return this;
   }
 
   /** Let the network stop running on this socket's account. */
   unref(): this {
-    this.#refed = false;
-    this.#release();
+    this.#hold.unref();
     return this;
   }
 
@@ -531,20 +530,6 @@ export class Socket extends Duplex implements ConnectionOwner {
   /** @internal The TCP connection (diagnostics, tests). */
   get _connection(): TcpConnection | undefined {
     return this.#conn;
-  }
-
-  // ================================================================ internals
-
-  #hold(): void {
-    if (this.#holding || !this.#refed) return;
-    this.#holding = true;
-    this.#host.ref();
-  }
-
-  #release(): void {
-    if (!this.#holding) return;
-    this.#holding = false;
-    this.#host.unref();
   }
 }
 
