@@ -58,8 +58,8 @@ const MAPPED: Record<string, Apply> = {
   'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
   'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
   'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
-  // sb_max: FreeBSD sizes its window scale from it (the buffer may grow up to it, recvbuf_auto)
-  'kern.ipc.maxsockbuf': int((n) => ({ recvBufferMax: n, recvBufferAutoTune: true })),
+  // sb_max: FreeBSD sizes its window scale from it and caps the buffers at it
+  'kern.ipc.maxsockbuf': int((n) => ({ recvBufferMax: n, sendBufferMax: n, windowScaleFromMax: true })),
 };
 
 /**

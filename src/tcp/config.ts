@@ -27,6 +27,27 @@ export interface TcpConfig {
   /** Largest receive buffer auto-tuning may reach (and the window-scale shift is sized for). Default 6 MiB. */
   recvBufferMax: number;
   /**
+   * Size the RFC 7323 window-scale shift our SYN offers from recvBufferMax even when auto-tuning is
+   * off (FreeBSD sizes it from sb_max, kern.ipc.maxsockbuf, whatever the socket's buffer). Default false.
+   */
+  windowScaleFromMax: boolean;
+  /**
+   * Once the connection's MSS is settled (the peer's SYN or SYN-ACK), round the send and receive
+   * buffers up to a whole number of MSS-sized segments, capped at recvBufferMax (FreeBSD's tcp_mss():
+   * SO_RCVBUF 65536 becomes 65700 with a 1460-byte MSS). Default false.
+   */
+  roundBuffersToMss: boolean;
+  /**
+   * How the advertised window follows the receive buffer (window.ts, window-bsd.ts):
+   * - 'rfc9293': §3.8.6.2.2 receiver SWS avoidance — the right edge moves only by at least
+   *   min(RCV.BUFF/2, MSS), and the window is the buffer less what is unread, capped by the field;
+   * - 'bsd': the window is the free buffer space capped by the field, zero while it is below both a
+   *   quarter of the buffer and one MSS (RFC 1122 §4.2.3.3), never shrinking; a window update after
+   *   a read is sent when the window grows by 2 MSS and a quarter of the buffer (or by half of it).
+   * Default 'rfc9293'.
+   */
+  windowRule: 'rfc9293' | 'bsd';
+  /**
    * Send-buffer auto-tuning: the send buffer grows to twice the usable window (min of cwnd and the
    * peer's window), up to sendBufferMax, so that it never limits a path with a large BDP. Off for
    * connections whose buffer size was set explicitly. Default false (not yet on by default).
@@ -157,6 +178,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   sendBufferAutoTune: false,
   sendBufferMax: 4 * 1024 * 1024,
   recvBufferMax: 6 * 1024 * 1024,
+  windowScaleFromMax: false,
+  roundBuffersToMss: false,
+  windowRule: 'rfc9293',
   rtoInitial: 1000,
   rtoMin: 200,
   rtoMax: 60_000,

@@ -224,7 +224,7 @@ export class TcpConnection {
     this.clock = now;
     this.sendAutoTune = cfg.sendBufferAutoTune && opts.sendBufferSize === undefined;
     this.autoTune = cfg.recvBufferAutoTune && opts.recvBufferSize === undefined && cfg.recvBufferMax > this.recvBuf.limit;
-    if (cfg.windowScaling) this.ourWscale = shiftFor(this.autoTune ? cfg.recvBufferMax : this.recvBuf.limit);
+    if (cfg.windowScaling) this.ourWscale = shiftFor(this.autoTune || cfg.windowScaleFromMax ? cfg.recvBufferMax : this.recvBuf.limit);
   }
 
   // ================================================================ status (§3.10.6 STATUS)

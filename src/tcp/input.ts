@@ -6,6 +6,7 @@ import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
 import { sendAutoTune } from './autotune.js';
+import { roundBuffersToMss } from './window-bsd.js';
 import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
 import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
@@ -29,7 +30,9 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
 export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): void {
   const optBytes = negotiate(c, seg, now);
   c.peerMss = peerMssOption(seg);
-  c.sndMss = Math.max(MIN_SND_MSS, effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address)) - optBytes);
+  const mss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
+  c.sndMss = Math.max(MIN_SND_MSS, mss - optBytes);
+  if (c.host.config.roundBuffersToMss) roundBuffersToMss(c, mss);
 }
 
 /** §3.10.7.2 LISTEN, third check: a SYN creates this connection in SYN-RECEIVED. */

@@ -78,8 +78,13 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   quickAckSegments: 0,
   initialWindowSegments: 10, // initcwnd_segments
   msl: 30_000, // msl
-  recvBufferSize: 2 * 1024 * 1024, // sb_max: the window scale FreeBSD announces (6)
-  sendBufferSize: 32 * 1024,
+  recvBufferSize: 64 * 1024, // recvspace
+  sendBufferSize: 32 * 1024, // sendspace
+  recvBufferMax: 2 * 1024 * 1024, // kern.ipc.maxsockbuf (sb_max)
+  sendBufferMax: 2 * 1024 * 1024,
+  windowScaleFromMax: true, // the shift is sized from sb_max: 6
+  roundBuffersToMss: true, // tcp_mss(): buffers become whole segments
+  windowRule: 'bsd', // tcp_output(): free space, RFC 1122 SWS rule, update after a read
   windowScaling: true, // rfc1323
   timestamps: true, // rfc1323
   sack: true, // sack.enable

@@ -3,6 +3,7 @@
 
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
+import { receiveWindowBsd, wantWindowUpdateBsd, windowFieldBsd } from './window-bsd.js';
 
 /** Receive capacity the window may offer: the buffer, capped by what the 16-bit field (scaled) can say. */
 export function rcvCapacity(c: TcpConnection): number {
@@ -19,6 +20,7 @@ export function advertisedWindow(c: TcpConnection): number {
  * can move by at least min(RCV.BUFF/2, Eff.snd.MSS) ("Fr = 1/2"); it never moves left.
  */
 export function receiveWindow(c: TcpConnection): number {
+  if (c.host.config.windowRule === 'bsd') return receiveWindowBsd(c);
   const cap = rcvCapacity(c);
   const free = Math.max(0, cap - c.recvBuf.length);
   const cur = advertisedWindow(c);
@@ -28,6 +30,7 @@ export function receiveWindow(c: TcpConnection): number {
 
 /** The 16-bit window field (§3.1), scaled by the RFC 7323 shift once negotiated. */
 export function windowField(c: TcpConnection): number {
+  if (c.host.config.windowRule === 'bsd') return windowFieldBsd(c);
   const unit = 2 ** c.rcvWscale;
   const wnd = receiveWindow(c);
   let field = Math.floor(wnd / unit);
@@ -42,6 +45,7 @@ export function windowField(c: TcpConnection): number {
  * window can reopen, or when it would at least double.
  */
 export function wantWindowUpdate(c: TcpConnection): boolean {
+  if (c.host.config.windowRule === 'bsd') return wantWindowUpdateBsd(c);
   const cur = advertisedWindow(c);
   const next = receiveWindow(c);
   if (next <= cur) return false;
