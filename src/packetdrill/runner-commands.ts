@@ -55,6 +55,9 @@ const MAPPED: Record<string, Apply> = {
   'net.inet.tcp.keepintvl': int((n) => ({ keepAliveInterval: n })),
   'net.inet.tcp.keepcnt': int((n) => ({ keepAliveCount: n })),
   'net.inet.tcp.finwait2_timeout': int((n) => ({ finWait2Timeout: n })),
+  // RFC 5961 §3 / §4 protections off when set (RFC 793's in-window RST and SYN handling)
+  'net.inet.tcp.insecure_rst': int((n) => ({ rfc5961Rst: n === 0 })),
+  'net.inet.tcp.insecure_syn': int((n) => ({ rfc5961Syn: n === 0 })),
   'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
   'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
   'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
@@ -98,9 +101,6 @@ const BEHAVIOUR_ONLY = [
 const DEFAULT_ONLY: Record<string, string> = {
   'net.inet.tcp.blackhole': '0',
   'net.inet.udp.blackhole': '0',
-  // RFC 5961 protections on (a challenge ACK instead of accepting an in-window RST or SYN)
-  'net.inet.tcp.insecure_rst': '0',
-  'net.inet.tcp.insecure_syn': '0',
   // FreeBSD's defaults, judged packet by packet against what layer4 does: a SYN+FIN processed
   // as a SYN, ICMP hard errors allowed to abort a connection, 75 s to establish a connection
   'net.inet.tcp.drop_synfin': '0',

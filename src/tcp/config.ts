@@ -136,6 +136,18 @@ export interface TcpConfig {
   dupAckThreshold: number;
   /** RFC 3042 limited transmit. Default true. */
   limitedTransmit: boolean;
+  /**
+   * RFC 5961 §3.2: an in-window RST whose sequence number is not exactly RCV.NXT gets a challenge
+   * ACK instead of resetting. false restores RFC 793's rule (any RST in the window resets; FreeBSD's
+   * net.inet.tcp.insecure_rst=1). Default true.
+   */
+  rfc5961Rst: boolean;
+  /**
+   * RFC 5961 §4.2: a SYN in a synchronized state gets a challenge ACK. false restores RFC 793 §3.9's
+   * rule (a SYN in the window is answered with RST and resets the connection; FreeBSD's
+   * net.inet.tcp.insecure_syn=1). Default true.
+   */
+  rfc5961Syn: boolean;
   /** RFC 5961 §7: challenge ACKs sent per second by this layer, all connections together. Default 1000. */
   challengeAckLimit: number;
   /** Half-open (SYN-RECEIVED) connections a listener holds before SYNs are dropped. Default 256. */
@@ -205,6 +217,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   initialWindowSegments: 10,
   dupAckThreshold: 3,
   limitedTransmit: true,
+  rfc5961Rst: true,
+  rfc5961Syn: true,
   challengeAckLimit: 1000,
   synBacklog: 256,
   synCookies: true,

@@ -12,6 +12,7 @@ import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent }
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
+import { acceptWindow, receiveWindow } from './window.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -80,19 +81,26 @@ function synSent(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.rcvAdvEdge = c.rcvNxt;
   c.lastRecv = now;
   applyPeerOptions(c, seg, now);
+  // The window our SYN offered (§3.10.7.3: text in the SYN-ACK is taken up to it).
+  c.rcvAdvEdge = seqAdd(c.rcvNxt, Math.min(0xffff, receiveWindow(c)));
   c.sndWnd = c.maxSndWnd = seg.window;
   c.sndWl1 = seg.seq;
   if (f & ACK) {
     c.sndWl2 = seg.ack;
     ackOfSyn(c, seg.ack, now);
     c.setState('rcv-syn-ack', now);
-    // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> completes the handshake at once (not delayed, not merged).
-    c.sendAckNow();
     established(c, now);
-    // "If there are other controls or text in the segment, then continue processing at the sixth step."
     const payload = seg.payload;
     const fin = (f & FIN) !== 0;
-    if (payload.length > 0 || fin || (f & URG)) afterAck(c, seg, seqAdd(seg.seq, 1), trimToWindow(c, seqAdd(seg.seq, 1), payload), fin, now);
+    if (payload.length > 0 || fin || (f & URG)) {
+      // "If there are other controls or text in the segment, then continue processing at the sixth
+      // step": the ACK that completes the handshake then also acknowledges that text (one ACK).
+      afterAck(c, seg, seqAdd(seg.seq, 1), trimToWindow(c, seqAdd(seg.seq, 1), payload), fin, now);
+      if (c.state !== 'CLOSED') c.sendAckNow();
+    } else {
+      // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> completes the handshake at once (not delayed, not merged).
+      c.sendAckNow();
+    }
     c.host.wake(c);
     return;
   }
@@ -172,11 +180,13 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
 
   // ---- First: sequence number check (the four cases of §3.10.7.4).
   const segLen = payload.length + (syn ? 1 : 0) + (fin ? 1 : 0);
-  const wnd = Math.max(0, seqDiff(c.rcvAdvEdge, c.rcvNxt));
+  const wnd = acceptWindow(c);
   let acceptable: boolean;
   if (segLen === 0) {
-    // An empty segment exactly at the right edge is accepted too (it carries nothing that needs room).
-    acceptable = wnd === 0 ? seq === c.rcvNxt : seqLe(c.rcvNxt, seq) && seqLe(seq, seqAdd(c.rcvNxt, wnd));
+    // An empty segment exactly at the right edge is accepted too (it carries nothing that needs
+    // room) — except a RST: RFC 5961 §3.2 / RFC 9293 §3.10.7.4 take RCV.NXT ≤ SEG.SEQ < RCV.NXT+RCV.WND.
+    const end = seqAdd(c.rcvNxt, wnd);
+    acceptable = wnd === 0 ? seq === c.rcvNxt : seqLe(c.rcvNxt, seq) && (rst ? seqLt(seq, end) : seqLe(seq, end));
   } else if (wnd === 0) {
     // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made
     // to accept valid ACKs, URGs, and RSTs": a segment starting at RCV.NXT is processed with its
@@ -227,7 +237,8 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
 
   // ---- Second: RST (RFC 5961 §3.2: exact match resets, anything else in the window is challenged).
   if (rst) {
-    if (seg.seq !== c.rcvNxt) {
+    // With RFC 5961 off (TcpConfig.rfc5961Rst), RFC 793's rule: any RST in the window resets.
+    if (seg.seq !== c.rcvNxt && c.host.config.rfc5961Rst) {
       c.challengeAck(now);
       return;
     }
@@ -265,7 +276,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
       return;
     }
     // RFC 5961 §4.2: a SYN in a synchronized state gets a challenge ACK, whatever its sequence number.
-    c.challengeAck(now);
+    // With RFC 5961 off (TcpConfig.rfc5961Syn), RFC 793 §3.9: a SYN in the window is an error —
+    // send a reset and close the connection (it is in the window: the first check admitted it).
+    if (c.host.config.rfc5961Syn) c.challengeAck(now);
+    else resetOnSyn(c, now);
     return;
   }
 
@@ -521,6 +535,12 @@ function processFin(c: TcpConnection, now: number): void {
 }
 
 /** <SEQ=x><CTL=RST> from this connection's endpoints. */
+/** RFC 793 §3.9 (RFC 5961 off): a SYN in the window resets the connection — RST, then CLOSED (ECONNRESET). */
+function resetOnSyn(c: TcpConnection, now: number): void {
+  c.host.enqueue(c.segment(c.sndMax, RST | ACK, EMPTY));
+  c.fail('ECONNRESET', 'abort', now);
+}
+
 export function resetFor(c: TcpConnection, seq: number): ReturnType<TcpConnection['segment']> {
   return {
     src: c.local.address,

@@ -48,6 +48,11 @@ function promised(c: TcpConnection): number {
   return seqGt(c.rcvAdvEdge, c.rcvNxt) ? seqDiff(c.rcvAdvEdge, c.rcvNxt) : 0;
 }
 
+/** RCV.WND for accepting segments: the free buffer space (uncapped by the field), at least what was promised. */
+export function acceptWindowBsd(c: TcpConnection): number {
+  return Math.max(Math.max(0, c.recvBuf.limit - c.recvBuf.length), promised(c));
+}
+
 /** The window to advertise now, in bytes. */
 export function receiveWindowBsd(c: TcpConnection): number {
   let win = spaceWindow(c);

@@ -3,7 +3,7 @@
 
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
-import { receiveWindowBsd, wantWindowUpdateBsd, windowFieldBsd } from './window-bsd.js';
+import { acceptWindowBsd, receiveWindowBsd, wantWindowUpdateBsd, windowFieldBsd } from './window-bsd.js';
 
 /** Receive capacity the window may offer: the buffer, capped by what the 16-bit field (scaled) can say. */
 export function rcvCapacity(c: TcpConnection): number {
@@ -13,6 +13,14 @@ export function rcvCapacity(c: TcpConnection): number {
 /** RCV.WND as last advertised (bytes from RCV.NXT to the promised right edge). */
 export function advertisedWindow(c: TcpConnection): number {
   return Math.max(0, seqDiff(c.rcvAdvEdge, c.rcvNxt));
+}
+
+/**
+ * RCV.WND for the acceptability test of §3.10.7.4: the window last advertised; under the 'bsd'
+ * window rule the free receive-buffer space when that is larger (BSD accepts what fits).
+ */
+export function acceptWindow(c: TcpConnection): number {
+  return c.host.config.windowRule === 'bsd' ? acceptWindowBsd(c) : advertisedWindow(c);
 }
 
 /**
