@@ -158,6 +158,13 @@ export interface TcpConfig {
   maxBacklog: number;
   /** Orphaned (fully closed) connections leave FIN-WAIT-2 after this long. Default 60 s. */
   finWait2Timeout: number;
+  /**
+   * While our FIN is sent and unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK), an ACK we owe goes out
+   * as FIN-ACK at the FIN's sequence number — a retransmission of the FIN riding on it, as the BSD
+   * stacks do (their output routine sets FIN in every segment of those states). Immediate ACKs to
+   * unacceptable segments and challenge ACKs stay plain ACKs. Default false.
+   */
+  finRepeat: boolean;
   /** RFC 1337: ignore RST in TIME-WAIT (TIME-WAIT assassination protection). Default true. */
   rfc1337: boolean;
   /** Out-of-order segments held for reassembly per connection (the bytes are bounded by the window). Default 512. */
@@ -224,6 +231,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   synCookies: true,
   maxBacklog: 4096,
   finWait2Timeout: 60_000,
+  finRepeat: false,
   rfc1337: true,
   maxReassemblySegments: 512,
   synOptionLayout: 'linux',

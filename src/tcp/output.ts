@@ -29,7 +29,11 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     sendProbe(c, out);
     c.lastSend = now;
   }
-  if (c.ackNow) out.push(c.segment(c.sndMax, ACK, EMPTY));
+  if (c.ackNow) {
+    // TcpConfig.finRepeat (BSD): while our FIN is unacknowledged, the ACK carries it again.
+    const fin = c.host.config.finRepeat && c.finSent() && !c.finAcked() && c.sndNxt === c.sndMax;
+    out.push(fin ? c.segment(c.finSeq, ACK | FIN, EMPTY) : c.segment(c.sndMax, ACK, EMPTY));
+  }
   armPersist(c, now);
 }
 

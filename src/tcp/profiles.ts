@@ -85,6 +85,9 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   windowScaleFromMax: true, // the shift is sized from sb_max: 6
   roundBuffersToMss: true, // tcp_mss(): buffers become whole segments
   windowRule: 'bsd', // tcp_output(): free space, RFC 1122 SWS rule, update after a read
+  finRepeat: true, // tcp_outflags: FIN in every segment until it is acknowledged
+  rfc5961Rst: true, // insecure_rst=0
+  rfc5961Syn: true, // insecure_syn=0
   windowScaling: true, // rfc1323
   timestamps: true, // rfc1323
   sack: true, // sack.enable
