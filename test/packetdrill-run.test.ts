@@ -161,6 +161,11 @@ test('sysctl commands map onto TcpConfig; behaviour-only ones are accepted, othe
   assert.equal(interpretCommand('sysctl net.ipv4.tcp_sack').ok, false);
 });
 
+test('FreeBSD sysctls: insecure_rst / insecure_syn switch RFC 5961 §3 / §4 off, kern.ipc.maxsockbuf sizes sb_max', () => {
+  const r = interpretCommand('sysctl -w net.inet.tcp.insecure_rst=1\nsysctl -w net.inet.tcp.insecure_syn=0\nsysctl -w kern.ipc.maxsockbuf=2097152');
+  assert.deepEqual(r.ok && r.config, { rfc5961Rst: false, rfc5961Syn: true, recvBufferMax: 2097152, sendBufferMax: 2097152, windowScaleFromMax: true });
+});
+
 test('a sysctl in the init command takes effect (tcp_syn_retries=1: connect fails after 3 s)', () => {
   const s = '`sysctl -q net.ipv4.tcp_syn_retries=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0...3 connect(3, ..., ...) = -1 ETIMEDOUT\n+0 > S 0:0(0) <mss 1460>\n+1 > S 0:0(0) <mss 1460>\n3.1 close(3) = 0\n';
   assert.equal(rfc(s).status, 'pass');
