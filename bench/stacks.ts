@@ -3,6 +3,8 @@
 // exchange step of a virtual clock.
 
 import { Stack } from '../src/stack/stack.js';
+import type { OutboundPacket } from '../src/stack/types.js';
+import { splitTcpSegments } from '../src/wire/tcp-gso.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 import type { TcpLayer } from '../src/tcp/layer.js';
 
@@ -27,12 +29,17 @@ export interface StackPair {
   now: number;
 }
 
-/** Stacks 10.0.0.1 and 10.0.0.2 on one prefix, wired only by exchange(). */
-export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partial<TcpConfig> }): StackPair {
+/**
+ * Stacks 10.0.0.1 and 10.0.0.2 on one prefix, wired only by exchange(). With `offload` their
+ * interfaces send TCP super-segments (exchange() splits them as a TSO device would) and coalesce
+ * what arrives in one exchange (GRO).
+ */
+export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partial<TcpConfig>; offload?: boolean }): StackPair {
   const a = new Stack({ rng: xorshift32(1), tcp: opts.tcp });
   const b = new Stack({ rng: xorshift32(2), tcp: opts.tcp });
-  a.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.1/${opts.prefixLength}`] });
-  b.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.2/${opts.prefixLength}`] });
+  const off = opts.offload === true;
+  a.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.1/${opts.prefixLength}`], gso: off, gro: off });
+  b.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.2/${opts.prefixLength}`], gso: off, gro: off });
   return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer, now: 0 };
 }
 
@@ -41,14 +48,24 @@ export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partia
  * something moved, or jumps to the next deadline when both are quiet. Returns packets moved.
  */
 export function exchange(p: StackPair, step: number): number {
-  const o1 = p.a.poll(p.now);
-  for (const o of o1) p.b.receive(o.packet, p.now, 1);
-  const o2 = p.b.poll(p.now);
-  for (const o of o2) p.a.receive(o.packet, p.now, 1);
-  const moved = o1.length + o2.length;
+  const w1 = wire(p.a.poll(p.now));
+  p.b.receiveBatch(w1, p.now, 1);
+  const w2 = wire(p.b.poll(p.now));
+  p.a.receiveBatch(w2, p.now, 1);
+  const moved = w1.length + w2.length;
   if (moved === 0) {
     const t = Math.min(p.a.pollAt() ?? Infinity, p.b.pollAt() ?? Infinity);
     if (Number.isFinite(t) && t > p.now) p.now = t;
   } else p.now += step;
   return moved;
+}
+
+/** What the link carries: super-segments split into wire segments (the device's TSO, in software). */
+export function wire(out: readonly OutboundPacket[]): Uint8Array[] {
+  const packets: Uint8Array[] = [];
+  for (const o of out) {
+    if (o.gsoSize !== undefined) splitTcpSegments(o.packet, o.gsoSize, packets);
+    else packets.push(o.packet);
+  }
+  return packets;
 }

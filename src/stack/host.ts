@@ -22,6 +22,11 @@ export interface SendSpec {
   dontFragment?: boolean;
   ttl?: number;
   ecn?: number;
+  /**
+   * A TCP super-segment (GSO): its size is not limited by the MTU, and it leaves with
+   * OutboundPacket.gsoSize = this (split in software here when the interface cannot segment).
+   */
+  gsoSize?: number;
 }
 
 export type SendOutcome = { ok: true } | { ok: false; code: Extract<NetErrorCode, 'ENETUNREACH' | 'EMSGSIZE' | 'ENOBUFS'>; mtu?: number };

@@ -14,6 +14,15 @@ export interface InterfaceConfig {
   mtu: number;
   /** CIDR strings, e.g. '10.0.0.1/24', '2001:db8::1/64'; a bare address is a host prefix. */
   addresses: string[];
+  /**
+   * The driver segments TCP super-segments (GSO/TSO): TCP may send up to 64 KiB in one segment,
+   * handed out with OutboundPacket.gsoSize. Default false.
+   */
+  gso?: boolean;
+  /** Coalesce in-order TCP data of a batch given to Stack.receiveBatch (GRO). Default false. */
+  gro?: boolean;
+  /** With `gro`: also collapse runs of advancing pure ACKs (see stack/gro.ts). Default false. */
+  groAcks?: boolean;
 }
 
 export interface InterfaceAddress {
@@ -33,6 +42,9 @@ export interface NetInterface {
   mtu: number;
   loopback: boolean;
   addresses: InterfaceAddress[];
+  gso: boolean;
+  gro: boolean;
+  groAcks: boolean;
 }
 
 export const LOOPBACK_INDEX = 0;
@@ -65,7 +77,7 @@ export class InterfaceTable {
 
   constructor() {
     const lo = ['127.0.0.1/8', '::1/128'].map((a) => interfaceAddress(a)!);
-    this.insert({ index: LOOPBACK_INDEX, name: 'lo', mtu: LOOPBACK_MTU, loopback: true, addresses: lo });
+    this.insert({ index: LOOPBACK_INDEX, name: 'lo', mtu: LOOPBACK_MTU, loopback: true, addresses: lo, gso: false, gro: false, groAcks: false });
   }
 
   /** Adds an interface; returns its index, or an error for a bad MTU or address. */
@@ -81,7 +93,7 @@ export class InterfaceTable {
       return { ok: false, code: 'EINVAL', message: `MTU ${cfg.mtu} is out of range (68.., IPv6 needs 1280..)` };
     }
     const index = this.list.length;
-    this.insert({ index, name: cfg.name ?? `eth${index - 1}`, mtu: cfg.mtu, loopback: false, addresses });
+    this.insert({ index, name: cfg.name ?? `eth${index - 1}`, mtu: cfg.mtu, loopback: false, addresses, gso: cfg.gso === true, gro: cfg.gro === true, groAcks: cfg.groAcks === true });
     return { ok: true, index };
   }
 

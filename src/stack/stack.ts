@@ -18,13 +18,15 @@
 import { canonicalIp, parseIp } from '../wire/address.js';
 import { IpProto } from '../wire/ip-proto.js';
 import { invalidArgType } from '../wire/arg-errors.js';
-import { emitTcp, parseTcp, tcpChecksumValid, tcpSegmentLength } from '../wire/tcp.js';
+import { parseTcp, tcpChecksumValid } from '../wire/tcp.js';
+import { splitTcpSegments } from '../wire/tcp-gso.js';
 import { IcmpLayer, type PingOptions } from '../icmp/icmp-layer.js';
 import { UdpLayer } from '../udp/udp-layer.js';
 import { resolveConfig, type ResolvedConfig, type StackOptions, type TcpFactory } from './config.js';
 import type { NetResult } from './errors.js';
 import type { StackEvent } from './events.js';
 import { Fragments } from './fragments.js';
+import { Gro } from './gro.js';
 import type { IcmpErrorSpec, IcmpNotice, IpHost, SendOutcome, SendSpec } from './host.js';
 import type { Inbound } from './inbound.js';
 import { InterfaceTable, LOOPBACK_INDEX, LOOPBACK_MTU, type InterfaceConfig } from './interfaces.js';
@@ -35,6 +37,7 @@ import type { TcpConfig } from '../tcp/config.js';
 import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
 import { countDrop, newStats, type StackStats } from './stats.js';
+import { TcpSegmentWriter } from './tcp-writer.js';
 import type { IpAddress, OutboundPacket, PacketEngine, Rng, TcpDatagram, TcpHandler, TcpServices } from './types.js';
 
 /** The TCP layer used when StackOptions.tcpFactory is not given: tcp/'s TcpLayer. */
@@ -42,6 +45,9 @@ const defaultTcpFactory: TcpFactory = (services, rng, config) => new TcpLayer(co
 
 /** Rounds of TCP output + loopback delivery per poll() before the rest waits for the next one. */
 const LOOPBACK_ROUNDS = 64;
+
+/** Largest TCP header (RFC 9293 §3.1: data offset 15 words). */
+const MAX_TCP_HEADER = 60;
 
 interface Resolved {
   ifIndex: number;
@@ -74,6 +80,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   private lastNow = 0;
   private readonly sourceCache = new Map<IpAddress, IpAddress | null>();
   private readonly builder = new PacketBuilder();
+  private readonly tcpWriter = new TcpSegmentWriter();
+  /** Receive coalescing during receiveBatch() (stack/gro.ts). */
+  readonly gro = new Gro((src, dst, seg, ecn) => this.tcp.receive({ src, dst, seg, ecn }, this.lastNow));
 
   constructor(opts: StackOptions) {
     if (typeof opts?.rng !== 'function') throw invalidArgType('options.rng', 'a function returning random 32-bit integers', opts?.rng);
@@ -158,6 +167,29 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     this.input.receive(packet, ifIndex, now);
   }
 
+  /**
+   * A batch of IP packets that arrived together on one interface (one driver wake-up). Same as
+   * receive() for each, except that on an interface configured with `gro` in-order TCP data of one
+   * flow is coalesced before TCP input (stack/gro.ts).
+   */
+  receiveBatch(packets: readonly Uint8Array[], now: number, ifIndex = 1): void {
+    this.advance(now);
+    const ifc = this.interfaces.get(ifIndex);
+    if (ifc === undefined || !ifc.gro || packets.length < 2) {
+      for (const p of packets) this.input.receive(p, ifIndex, now);
+      return;
+    }
+    const gro = this.gro;
+    gro.active = true;
+    gro.collapseAcks = ifc.groAcks;
+    try {
+      for (const p of packets) this.input.receive(p, ifIndex, now);
+      gro.flush();
+    } finally {
+      gro.active = false;
+    }
+  }
+
   poll(now: number): OutboundPacket[] {
     this.advance(now);
     this.expireFragments(now);
@@ -226,6 +258,14 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     return dst.includes(':') ? 1280 : 576;
   }
 
+  gsoFor(dst: IpAddress): number {
+    const r = this.resolve(dst);
+    if (r === undefined || !this.interfaces.get(r.ifIndex)?.gso) return 0;
+    // The super-segment must still fit the IP length fields: IPv4 Total Length and IPv6 Payload
+    // Length are 16 bits (RFC 791 §3.1, RFC 8200 §3), with room for the largest TCP header.
+    return 0xffff - MAX_TCP_HEADER - (dst.includes(':') ? 0 : 20);
+  }
+
   // ---- IpHost -------------------------------------------------------------------------------
 
   sendIp(spec: SendSpec, now: number): SendOutcome {
@@ -238,13 +278,14 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       return { ok: false, code: 'ENETUNREACH' };
     }
     const hl = spec.family === 4 ? 20 : 40;
-    const dontFragment = spec.dontFragment === true;
+    const gsoSize = spec.gsoSize;
+    const dontFragment = spec.dontFragment === true || gsoSize !== undefined;
     const needsFragments = hl + spec.payload.length > route.mtu && !dontFragment;
     // RFC 6864: one Identification per datagram (a 16-bit counter); IPv6 draws one only to fragment.
     const id = spec.family === 4 ? this.nextId4++ & 0xffff : needsFragments ? this.rng() >>> 0 : 0;
     const built = this.builder.build(
       { family: spec.family, src: spec.src, dst: spec.dst, protocol: spec.protocol, payload: spec.payload, ttl: spec.ttl ?? this.config.defaultTtl, ecn: spec.ecn ?? 0, dscp: 0, dontFragment: dontFragment && spec.family === 4 ? true : dontFragment },
-      route.mtu,
+      gsoSize !== undefined ? hl + spec.payload.length : route.mtu,
       id,
     );
     if (!built.ok) {
@@ -257,6 +298,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       stats.ip.fragCreates += built.packets.length;
     }
     if (route.ifIndex === LOOPBACK_INDEX) {
+      if (gsoSize !== undefined) built.packets = splitTcpSegments(built.packets[0]!, gsoSize);
       if (this.loopQueue.length + built.packets.length > this.config.maxOutQueue) {
         countDrop(stats, 'loopback-limit');
         return { ok: false, code: 'ENOBUFS' };
@@ -268,6 +310,13 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     if (this.outQueue.length + built.packets.length > this.config.maxOutQueue) {
       countDrop(stats, 'out-queue-full');
       return { ok: false, code: 'ENOBUFS' };
+    }
+    if (gsoSize !== undefined) {
+      const p = built.packets[0]!;
+      if (this.interfaces.get(route.ifIndex)?.gso) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: p, gsoSize });
+      else for (const w of splitTcpSegments(p, gsoSize)) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
+      stats.ip.outPackets++;
+      return { ok: true };
     }
     for (const p of built.packets) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: p });
     stats.ip.outPackets += built.packets.length;
@@ -370,6 +419,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   private deliver(inb: Inbound, now: number): void {
     const stats = this.stats;
     stats.ip.inDelivers++;
+    if (this.gro.active && inb.protocol !== IpProto.TCP) this.gro.flush(); // keep arrival order
     switch (inb.protocol) {
       case IpProto.TCP:
         return this.tcpInput(inb, now);
@@ -405,6 +455,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       countDrop(stats, p.length < 20 ? 'tcp-header' : 'tcp-checksum');
       return;
     }
+    if (this.gro.active && this.gro.offer(inb.src, inb.dst, p, inb.ecn)) return;
     const r = parseTcp(p, 0, p.length, 'lenient');
     if (!r.ok) {
       stats.tcp.inErrors++;
@@ -415,14 +466,19 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   }
 
   private sendTcp(d: TcpDatagram, now: number): void {
-    const srcBytes = parseIp(d.src);
-    const dstBytes = parseIp(d.dst);
+    const w = this.tcpWriter;
+    const srcBytes = w.bytesOf(d.src);
+    const dstBytes = w.bytesOf(d.dst);
     if (!srcBytes || !dstBytes || srcBytes.length !== dstBytes.length) return;
-    const buf = new Uint8Array(tcpSegmentLength(d.seg));
-    emitTcp(d.seg, buf, 0, srcBytes, dstBytes);
+    const gso = d.gsoSize !== undefined && d.seg.payload.length > d.gsoSize ? d.gsoSize : undefined;
+    // Serialized straight into the IP packet by the builder (one copy of the payload, one checksum).
+    w.aim(d.seg, srcBytes, dstBytes, gso !== undefined);
     const family = srcBytes.length === 4 ? 4 : 6;
     // RFC 1191 §3 / RFC 8201: TCP segments go with DF (IPv4) and unfragmented (IPv6).
-    const r = this.sendIp({ family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: buf, dontFragment: true, ecn: d.ecn ?? 0 }, now);
+    const spec: SendSpec = { family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: w, dontFragment: true, ecn: d.ecn ?? 0 };
+    if (gso !== undefined) spec.gsoSize = gso;
+    const r = this.sendIp(spec, now);
+    w.release();
     if (r.ok) {
       this.stats.tcp.outSegs++;
       return;

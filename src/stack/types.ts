@@ -29,6 +29,13 @@ export interface OutboundPacket {
   ifIndex: number;
   nextHop: IpAddress;
   packet: Uint8Array;
+  /**
+   * Set only on interfaces configured with `gso: true`: the packet is a TCP super-segment larger
+   * than one wire segment, and this is the payload size of each wire segment (the MSS). The
+   * driver splits it (wire/tcp-gso.ts splitTcpSegments, or a device's TSO); its TCP checksum field
+   * holds the partial pseudo-header sum (see partialPseudoChecksum), not a complete checksum.
+   */
+  gsoSize?: number;
 }
 
 // ---- Stack ↔ TCP contract -------------------------------------------------------------------
@@ -44,6 +51,11 @@ export interface TcpDatagram {
   seg: TcpRepr;
   /** ECN codepoint for the IP header (RFC 3168): 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE. */
   ecn?: number;
+  /**
+   * The payload is several wire segments' worth sent as one (GSO): each wire segment carries this
+   * many bytes (the last fewer). Only set when TcpServices.gsoFor() allowed it.
+   */
+  gsoSize?: number;
 }
 
 /** ICMP error about a packet TCP sent, already matched to its 4-tuple by the stack (RFC 5927 checks are TCP's). */
@@ -77,4 +89,9 @@ export interface TcpServices {
   isLocal(addr: IpAddress): boolean;
   /** Current MTU toward `dst`: min(interface MTU, learned path MTU) (RFC 1191, RFC 8201). */
   mtuFor(dst: IpAddress): number;
+  /**
+   * Largest TCP payload one segment toward `dst` may carry when the outgoing interface segments
+   * for us (GSO/TSO), or 0 when it does not. Optional: without it TCP sends wire-sized segments.
+   */
+  gsoFor?(dst: IpAddress): number;
 }

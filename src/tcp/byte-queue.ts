@@ -8,6 +8,8 @@ export class ByteQueue {
   #buf = new Uint8Array(0);
   #head = 0;
   #len = 0;
+  /** Capacity of a buffer shift() handed over: the next allocation starts there, not from scratch. */
+  #regrow = 0;
 
   /**
    * Most memory the queue may allocate when `limit` rises over time (buffer auto-tuning sets it to
@@ -89,8 +91,21 @@ export class ByteQueue {
     this.#head = this.#len === 0 ? 0 : (this.#head + n) % this.#buf.length;
   }
 
-  /** Removes and returns up to `n` bytes from the head. */
+  /**
+   * Removes and returns up to `n` bytes from the head. Taking everything that sits contiguously in
+   * a buffer at least half full hands that memory over instead of copying it (the queue starts a
+   * new allocation on the next push), so a reader that drains the queue costs no copy.
+   */
   shift(n: number): Uint8Array {
+    const cap = this.#buf.length;
+    if (n >= this.#len && this.#len > 0 && this.#head + this.#len <= cap && 2 * this.#len >= cap) {
+      const out = this.#buf.subarray(this.#head, this.#head + this.#len);
+      this.#regrow = cap;
+      this.#buf = new Uint8Array(0);
+      this.#head = 0;
+      this.#len = 0;
+      return out;
+    }
     const out = this.peek(0, n);
     this.consume(out.length);
     return out;
@@ -101,6 +116,7 @@ export class ByteQueue {
    * again on the next push). Cheap when there is nothing to do: callers may use it on every drain.
    */
   trim(floor = 0): void {
+    if (floor === 0) this.#regrow = 0;
     if (this.#len === 0 && this.#buf.length > floor) {
       this.#buf = new Uint8Array(0);
       this.#head = 0;
@@ -109,6 +125,7 @@ export class ByteQueue {
 
   /** Empties the queue and releases its memory. */
   clear(): void {
+    this.#regrow = 0;
     this.#buf = new Uint8Array(0);
     this.#head = 0;
     this.#len = 0;
@@ -117,7 +134,8 @@ export class ByteQueue {
   #reserve(need: number): void {
     const cap = this.#buf.length;
     if (need <= cap) return;
-    let size = Math.max(MIN_ALLOC, cap);
+    let size = Math.max(MIN_ALLOC, cap, this.#regrow);
+    this.#regrow = 0;
     while (size < need) size *= 2;
     size = Math.min(size, Math.max(need, this.limit));
     // A limit that rises a little at a time (send-buffer auto-tuning, per ACK) must not copy the
@@ -125,7 +143,12 @@ export class ByteQueue {
     // past the ceiling auto-tuning set.
     if (this.ceiling > this.limit) size = Math.max(size, Math.min(need + (cap >> 1), 2 * Math.max(MIN_ALLOC, cap), this.ceiling));
     const next = new Uint8Array(size);
-    if (this.#len > 0) next.set(this.peek(0, this.#len), 0);
+    if (this.#len > 0) {
+      // Straight from the ring into the new buffer (no intermediate copy).
+      const first = Math.min(this.#len, cap - this.#head);
+      next.set(this.#buf.subarray(this.#head, this.#head + first), 0);
+      if (first < this.#len) next.set(this.#buf.subarray(0, this.#len - first), first);
+    }
     this.#buf = next;
     this.#head = 0;
   }

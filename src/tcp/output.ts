@@ -5,6 +5,7 @@
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { TcpDatagram } from '../stack/types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
+import { gsoLength } from './gso.js';
 import { rtoDeadline } from './input.js';
 import { synOptions } from './rfc7323.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
@@ -175,7 +176,10 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       const ok = len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
       if (!ok) return;
       c.forceSend = false;
-      emit(c, now, out, c.sndNxt, off, len, fin);
+      // GSO (gso.ts): a full segment may take the full segments after it along, as one.
+      const n = len === full ? gsoLength(c, full, Math.min(unsent, room)) : len;
+      emit(c, now, out, c.sndNxt, off, n, n === unsent ? c.finQueued : fin);
+      if (n > full) out[out.length - 1]!.gsoSize = full;
       continue;
     }
     if (c.finQueued && c.sndNxt === c.finSeq) {
