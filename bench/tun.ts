@@ -63,62 +63,73 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
     sh(['ip', '-n', nsB, 'addr', 'add', '10.99.30.2/24', 'dev', `l4vb${id}`.slice(0, 15)]);
     sh(['ip', '-n', nsA, 'link', 'set', `l4va${id}`.slice(0, 15), 'up']);
     sh(['ip', '-n', nsB, 'link', 'set', `l4vb${id}`.slice(0, 15), 'up']);
-    // kernel ↔ layer4 over TUN
-    th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT, offload: process.env['LAYER4_TUN_OFFLOAD'] === '1' });
-    let received = 0;
-    th.host.net.createServer((s) => {
-      s.on('data', (c: Buffer) => (received += c.length));
-      s.on('end', () => s.end());
-    }).listen(9);
-    await sleep(200);
-
     const src = `head -c ${bytes} /dev/zero`;
     const veth = await timed(nsA, `(ip netns exec ${nsB} nc -l 10.99.30.2 9000 > /dev/null &) ; sleep 0.3; ${src} | nc -N 10.99.30.2 9000`);
-    const vethMs = veth.ms - 300;
-    const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 9`);
-    const tunMbps = (bytes * 8) / (tun.ms * 1000);
-    const vethMbps = (bytes * 8) / (vethMs * 1000);
-    figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc)`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
+    const vethMbps = (bytes * 8) / ((veth.ms - 300) * 1000);
     figures.push({ name: 'tun: kernel → kernel over veth (baseline)', value: vethMbps, unit: 'Mbit/s' });
-    if (received !== bytes) figures.push({ name: 'tun: bytes short at layer4 (error)', value: bytes - received, unit: 'B' });
+    // kernel ↔ layer4 over TUN, without and with offloads (virtio-net header: checksum offload,
+    // TSO4/6 both ways: the kernel sends super-segments, layer4 writes them, tun-gso.ts).
+    const modes = process.env['LAYER4_TUN_OFFLOAD'] === '1' ? [true] : process.env['LAYER4_TUN_OFFLOAD'] === '0' ? [false] : [false, true];
+    for (const offload of modes) {
+      const tag = offload ? ', offloads' : '';
+      th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT, offload });
+      let received = 0;
+      th.host.net.createServer((s) => {
+        s.on('data', (c: Buffer) => (received += c.length));
+        s.on('end', () => s.end());
+      }).listen(9);
+      await sleep(200);
+      const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 9`);
+      const tunMbps = (bytes * 8) / (tun.ms * 1000);
+      figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc${tag})`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
+      if (received !== bytes) figures.push({ name: `tun: bytes short at layer4 (error${tag})`, value: bytes - received, unit: 'B' });
 
-    // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
-    const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
-    await sleep(300);
-    const payload = new Uint8Array(1 << 20);
-    const t0 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
-      s.on('error', reject);
-      s.on('close', () => resolve());
-      let left = mb;
-      const pump = (): void => {
-        while (left > 0) {
-          left--;
-          if (!s.write(payload)) {
-            s.once('drain', pump);
-            return;
+      // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
+      const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
+      await sleep(300);
+      const payload = new Uint8Array(1 << 20);
+      const t0 = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
+        s.on('error', reject);
+        s.on('close', () => resolve());
+        let left = mb;
+        const pump = (): void => {
+          while (left > 0) {
+            left--;
+            if (!s.write(payload)) {
+              s.once('drain', pump);
+              return;
+            }
           }
-        }
-        s.end();
-      };
-      s.on('connect', pump);
-      s.resume();
-    });
-    await sink;
-    const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
-    figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l)`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
-
-    const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
-    const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
-    const r1 = avgRtt(p1.out);
-    const r2 = avgRtt(p2.out);
-    figures.push({ name: 'tun: ping RTT kernel → layer4', value: r1 * 1000, unit: 'µs', baseline: 'kernel → kernel over veth', ratio: r1 / r2 });
-    figures.push({ name: 'tun: ping RTT kernel → kernel over veth (baseline)', value: r2 * 1000, unit: 'µs' });
-    const st = th.tun.stats;
-    figures.push({ name: 'tun: packets read per wake-up (batching)', value: st.rxPackets / Math.max(1, st.wakeups), unit: 'pkt' });
-    figures.push({ name: 'tun: GSO super-segments received', value: st.rxGso, unit: 'pkt' });
-    figures.push({ name: 'tun: partial checksums finished', value: st.rxCsumFinished, unit: 'pkt' });
+          s.end();
+        };
+        s.on('connect', pump);
+        s.resume();
+      });
+      await sink;
+      const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
+      figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l${tag})`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
+      if (!offload) {
+        const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
+        const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
+        const r1 = avgRtt(p1.out);
+        const r2 = avgRtt(p2.out);
+        figures.push({ name: 'tun: ping RTT kernel → layer4', value: r1 * 1000, unit: 'µs', baseline: 'kernel → kernel over veth', ratio: r1 / r2 });
+        figures.push({ name: 'tun: ping RTT kernel → kernel over veth (baseline)', value: r2 * 1000, unit: 'µs' });
+      }
+      const st = th.tun.stats;
+      figures.push({ name: `tun: packets read per wake-up (batching${tag})`, value: st.rxPackets / Math.max(1, st.wakeups), unit: 'pkt' });
+      if (offload) {
+        figures.push({ name: 'tun: GSO super-segments received', value: st.rxGso, unit: 'pkt' });
+        figures.push({ name: 'tun: partial checksums finished', value: st.rxCsumFinished, unit: 'pkt' });
+        figures.push({ name: 'tun: GSO super-segments written', value: st.txGso, unit: 'pkt' });
+        figures.push({ name: 'tun: wire segments per super-segment written', value: st.txGsoSegments / Math.max(1, st.txGso), unit: 'seg' });
+      }
+      th.close();
+      th = undefined;
+      await sleep(200);
+    }
   } finally {
     th?.close();
     for (const ns of made) spawnSync('ip', ['netns', 'del', ns]);

@@ -19,6 +19,11 @@ export interface TunHostOptions {
   tcp?: object;
   /** IFF_VNET_HDR with checksum/TSO offloads (see tun-offload.ts). Default false. */
   offload?: boolean;
+  /**
+   * With `offload`: layer4's TCP sends large segments and the device writes runs of one flow's
+   * segments to the kernel as GSO super-segments (tun-gso.ts). Default true with `offload`.
+   */
+  tso?: boolean;
 }
 
 export interface TunHost extends PortHost {
@@ -77,7 +82,8 @@ export function openTunHost(opts: TunHostOptions): TunHost {
     return p;
   });
   const mtu = opts.mtu ?? 1500;
-  const tun = TunDevice.open({ name: opts.name, mtu, offload: opts.offload ?? false });
+  const tso = opts.offload === true && opts.tso !== false;
+  const tun = TunDevice.open({ name: opts.name, mtu, offload: opts.offload ?? false, tso });
   try {
     if (opts.netns) ip(undefined, ['link', 'set', 'dev', tun.name, 'netns', opts.netns]);
     ip(opts.netns, ['link', 'set', 'dev', tun.name, 'mtu', String(mtu)]);
@@ -97,5 +103,8 @@ export function openTunHost(opts: TunHostOptions): TunHost {
     mtu,
     ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}),
   });
+  // TCP may then send super-segments: the host's NIC (sim/node.ts) cuts them into wire segments
+  // for the path, and the device joins runs of them again for the kernel.
+  if (tso) ph.host.stack.interfaces.setOffloads(1, { gso: true });
   return { ...ph, tun, kernelAddresses: plans.map((p) => p.kernel), addresses: plans.map((p) => p.own) };
 }

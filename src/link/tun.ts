@@ -4,6 +4,7 @@
 // outgoing packets are written in one call per batch.
 
 import { loadTunAddon, openError, TunUnavailableError, type TunAddon } from './tun-addon.js';
+import { coalesceForTso, DATA_VALID_HEADER } from './tun-gso.js';
 import { completePacket, parseVnetHeader, TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6, txVnetHeader, VNET_HDR_LEN } from './tun-offload.js';
 
 export { TunUnavailableError, tunAvailability } from './tun-addon.js';
@@ -20,6 +21,11 @@ export interface TunOptions {
    * (finished here) and TCP super-segments up to 64 KB (taken as one segment). Default false.
    */
   offload?: boolean;
+  /**
+   * With `offload`: write consecutive wire segments of one TCP flow as one GSO super-segment
+   * (virtio-net gso_type TCPV4/TCPV6, see tun-gso.ts). Default true when `offload` is on.
+   */
+  tso?: boolean;
 }
 
 export type PacketsHandler = (packets: Uint8Array[]) => void;
@@ -31,7 +37,9 @@ export class TunDevice {
   private readonly slot: number;
   private closed = false;
   /** Counters for the driver and the bench. */
-  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxBad: 0 };
+  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxBad: 0, txGso: 0, txGsoSegments: 0 };
+  /** Write runs of one flow's segments as GSO super-segments (offload and tso on). */
+  tso = false;
   private readonly txHeader: Uint8Array | undefined;
 
   private constructor(
@@ -70,7 +78,9 @@ export class TunDevice {
         throw err;
       }
     }
-    return new TunDevice(addon, h.fd, h.name, opts.mtu ?? 1500, opts.batch ?? 64, offload);
+    const dev = new TunDevice(addon, h.fd, h.name, opts.mtu ?? 1500, opts.batch ?? 64, offload);
+    dev.tso = offload && opts.tso !== false;
+    return dev;
   }
 
   /** Start delivering packets the kernel routes into the device. */
@@ -115,11 +125,49 @@ export class TunDevice {
   /** Hand packets to the kernel; returns how many it took (a full queue drops the rest). */
   send(packets: readonly Uint8Array[]): number {
     if (this.closed || packets.length === 0) return 0;
+    if (this.tso) return this.sendTso(packets);
     const n = this.txHeader ? this.addon.writeBatch(this.fd, packets, this.txHeader) : this.addon.writeBatch(this.fd, packets);
     this.stats.txPackets += n;
     this.stats.txDropped += packets.length - n;
     for (let i = 0; i < n; i++) this.stats.txBytes += packets[i]!.length;
     return n;
+  }
+
+  /** send() with TSO: runs of one flow go out as super-segments, the rest in batches. Returns wire packets taken. */
+  private sendTso(packets: readonly Uint8Array[]): number {
+    const writes = coalesceForTso(packets);
+    let taken = 0;
+    let plain: Uint8Array[] = [];
+    const flush = (): boolean => {
+      if (plain.length === 0) return true;
+      const n = this.addon.writeBatch(this.fd, plain, DATA_VALID_HEADER);
+      this.stats.txPackets += n;
+      for (let i = 0; i < n; i++) this.stats.txBytes += plain[i]!.length;
+      taken += n;
+      const all = n === plain.length;
+      plain = [];
+      return all;
+    };
+    for (const w of writes) {
+      if (w.vnet === DATA_VALID_HEADER) {
+        plain.push(w.packet);
+        continue;
+      }
+      if (!flush()) break;
+      const n = this.addon.writeBatch(this.fd, [w.packet], w.vnet);
+      if (n === 0) break;
+      const mss = w.vnet[4]! | (w.vnet[5]! << 8);
+      const hl = w.vnet[2]! | (w.vnet[3]! << 8);
+      const segs = Math.ceil((w.packet.length - hl) / mss);
+      this.stats.txPackets++;
+      this.stats.txGso++;
+      this.stats.txGsoSegments += segs;
+      this.stats.txBytes += w.packet.length;
+      taken += segs;
+    }
+    flush();
+    this.stats.txDropped += Math.max(0, packets.length - taken);
+    return taken;
   }
 
   /** Stop polling and close the fd (the kernel removes a non-persistent device). */

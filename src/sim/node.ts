@@ -4,6 +4,7 @@
 // queues a single service event, so several packets arriving together are polled once.
 
 import type { OutboundPacket, PacketEngine } from '../stack/types.js';
+import { splitTcpSegments } from '../wire/tcp-gso.js';
 import type { Scheduler, SimEvent } from './scheduler.js';
 
 /** Runs after each service; returns true when it dispatched something to user code. */
@@ -72,7 +73,12 @@ export class SimNode {
   private service(now: number): void {
     try {
       const out = this.engine.poll(now);
-      for (const o of out) this.hooks.transmit(this, o, now);
+      for (const o of out) {
+        if (o.gsoSize === undefined) this.hooks.transmit(this, o, now);
+        // The node is the host's NIC: a TCP super-segment leaves as the wire segments of a TSO
+        // device, so links, impairments and captures see what a wire would carry.
+        else for (const p of splitTcpSegments(o.packet, o.gsoSize)) this.hooks.transmit(this, { ifIndex: o.ifIndex, nextHop: o.nextHop, packet: p }, now);
+      }
       let dispatched = false;
       for (const pump of this.pumps) if (pump(now)) dispatched = true;
       if (dispatched) this.hooks.markUserActivity();

@@ -97,6 +97,15 @@ export class InterfaceTable {
     return { ok: true, index };
   }
 
+  /** Turns the offloads of an interface on or off (the driver's capabilities, see InterfaceConfig). */
+  setOffloads(index: number, o: { gso?: boolean; gro?: boolean; groAcks?: boolean }): void {
+    const ifc = this.list[index];
+    if (ifc === undefined || ifc.loopback) return;
+    if (o.gso !== undefined) ifc.gso = o.gso;
+    if (o.gro !== undefined) ifc.gro = o.gro;
+    if (o.groAcks !== undefined) ifc.groAcks = o.groAcks;
+  }
+
   get(index: number): NetInterface | undefined {
     return this.list[index];
   }

@@ -8,7 +8,7 @@ export class ByteQueue {
   #buf = new Uint8Array(0);
   #head = 0;
   #len = 0;
-  /** Capacity of a buffer shift() handed over: the next allocation starts there, not from scratch. */
+  /** Bytes shift() last handed over with its buffer: the next allocation starts there, not from scratch. */
   #regrow = 0;
 
   /**
@@ -100,7 +100,7 @@ export class ByteQueue {
     const cap = this.#buf.length;
     if (n >= this.#len && this.#len > 0 && this.#head + this.#len <= cap && 2 * this.#len >= cap) {
       const out = this.#buf.subarray(this.#head, this.#head + this.#len);
-      this.#regrow = cap;
+      this.#regrow = this.#len;
       this.#buf = new Uint8Array(0);
       this.#head = 0;
       this.#len = 0;
