@@ -110,3 +110,47 @@ test('an idle ESTABLISHED connection after a burst does not keep a full receive 
   assert.equal(server.recvBuf.length, 0);
   assert.ok(server.recvBuf.allocated <= 4096, `idle connection holds ${server.recvBuf.allocated} B of receive buffer`);
 });
+
+/**
+ * Opens `n` idle ESTABLISHED connections between two layers (both ends live, both held) and returns
+ * the heap growth per endpoint. A first batch warms the code paths up so that compiled code is not
+ * counted; the delay is fractional so times are fractional milliseconds, as with a real clock.
+ */
+function idleHeapPerEndpoint(n: number): { perEndpoint: number; established: number } {
+  const pair = new Pair({ seed: 3, delayMs: 0.75, trace: false, config: { maxBacklog: 100_000, synBacklog: 100_000 } });
+  const l = pair.b.listen({ address: '10.0.0.2', port: 80 }, 100_000, 0);
+  assert.ok(l.ok);
+  const held: TcpConnection[] = [];
+  const open = (count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const c = pair.a.connect({ address: '10.0.0.2', port: 80 }, {}, pair.now);
+      assert.ok(c.ok);
+      held.push(c.value);
+      if (i % 1000 === 999) pair.drive();
+    }
+    pair.drive();
+    for (let c = l.value.accept(); c !== undefined; c = l.value.accept()) held.push(c);
+    pair.a.pollEvents();
+    pair.b.pollEvents();
+    for (const node of pair.nodes) node.events.length = 0;
+  };
+  open(1000);
+  const before = heap();
+  const first = held.length;
+  open(n);
+  const after = heap();
+  const established = held.slice(first).filter((c) => c.state === 'ESTABLISHED').length;
+  return { perEndpoint: (after - before) / (2 * n), established };
+}
+
+test('issue 11: an idle ESTABLISHED endpoint holds at most 2 KiB of heap (measured ≈ 1.6 KiB)', (t) => {
+  const n = 5000;
+  const { perEndpoint, established } = idleHeapPerEndpoint(n);
+  assert.equal(established, 2 * n);
+  // Measured 1,626 B per endpoint here (node 20). scripts/idle-connections.ts gives 1,830 B with
+  // 100,000 connections because it also counts compiled code and the tables' growth. The bound is
+  // the issue's target, 26 % above this test's figure. Before src/tcp/tcb.ts, the lazily allocated
+  // buffers and timers and the numeric table keys, the script gave 2,920 B.
+  assert.ok(perEndpoint <= 2048, `${perEndpoint.toFixed(0)} B per idle endpoint`);
+  t.diagnostic(`idle ESTABLISHED endpoint: ${perEndpoint.toFixed(0)} B of heap`);
+});

@@ -3,9 +3,11 @@
 // released by clear(), so ten thousand idle connections do not hold ten thousand full buffers.
 
 const MIN_ALLOC = 2048;
+/** The storage of every empty queue: an idle connection's two queues allocate nothing. Never written. */
+const NONE = new Uint8Array(0);
 
 export class ByteQueue {
-  #buf = new Uint8Array(0);
+  #buf = NONE;
   #head = 0;
   #len = 0;
   /** Bytes shift() last handed over with its buffer: the next allocation starts there, not from scratch. */
@@ -101,7 +103,7 @@ export class ByteQueue {
     if (n >= this.#len && this.#len > 0 && this.#head + this.#len <= cap && 2 * this.#len >= cap) {
       const out = this.#buf.subarray(this.#head, this.#head + this.#len);
       this.#regrow = this.#len;
-      this.#buf = new Uint8Array(0);
+      this.#buf = NONE;
       this.#head = 0;
       this.#len = 0;
       return out;
@@ -118,7 +120,7 @@ export class ByteQueue {
   trim(floor = 0): void {
     if (floor === 0) this.#regrow = 0;
     if (this.#len === 0 && this.#buf.length > floor) {
-      this.#buf = new Uint8Array(0);
+      this.#buf = NONE;
       this.#head = 0;
     }
   }
@@ -126,7 +128,7 @@ export class ByteQueue {
   /** Empties the queue and releases its memory. */
   clear(): void {
     this.#regrow = 0;
-    this.#buf = new Uint8Array(0);
+    this.#buf = NONE;
     this.#head = 0;
     this.#len = 0;
   }

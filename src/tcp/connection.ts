@@ -17,6 +17,7 @@ import { RttEstimator } from './rtt.js';
 import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
+import { Tcb, sharedParams } from './tcb.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
 import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
@@ -28,77 +29,37 @@ import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
 export type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
-export class TcpConnection {
+export class TcpConnection extends Tcb {
   readonly local: Endpoint;
   readonly remote: Endpoint;
-  /** Demultiplexing key "laddr|lport|raddr|rport". */
-  readonly key: string;
   /** Created by a listener (passive OPEN) rather than connect(). */
   readonly passive: boolean;
   /** @internal */ readonly host: ConnectionHost;
   #state: TcpState;
   /** The listener holding this connection until accept(). */
   listener: TcpListener | undefined = undefined;
-  /** Visible to the user (active open, or passive and established): user events are emitted. */
-  announced = false;
-  /** Our SYN has been acknowledged and the connection set up for data transfer. */
-  handshakeDone = false;
 
-  // ---- RFC 9293 §3.3.1 send sequence variables (SND.MAX: highest sequence sent, for go-back-N after an RTO)
-  iss = 0;
-  sndUna = 0;
-  sndNxt = 0;
-  sndMax = 0;
+  // Sequence numbers, flags, times and byte counters of the TCB (SND.UNA, RCV.NXT, ackNow, lastRecv,
+  // rcvOff, …) are stored compactly by the base class (tcb.ts); the rest are plain fields.
   sndWnd = 0;
-  sndWl1 = 0;
-  sndWl2 = 0;
-  sndUp = 0;
   /** RFC 5961 §5.2 MAX.SND.WND: the largest window the peer has offered. */
   maxSndWnd = 0;
   /** Shift applied to the peer's window field (RFC 7323 §2.3; 0 unless window scaling is in use). */
   sndWscale = 0;
 
-  // ---- receive sequence variables
-  irs = 0;
-  rcvNxt = 0;
-  /** RCV.NXT + RCV.WND as last advertised: the right edge never moves left (§3.8.6.2.2). */
-  rcvAdvEdge = 0;
   /** Shift applied to our window field (RFC 7323 §2.3; 0 unless window scaling is in use). */
   rcvWscale = 0;
   /** The shift our SYN offers (RFC 7323 §2.2), fixed from the receive buffer at creation. */
   ourWscale = 0;
-  /** Negotiated (both SYNs carried the option): RFC 7323 window scaling and timestamps, RFC 2018 SACK. */
-  wsOk = false;
-  tsOk = false;
-  sackOk = false;
   /** RFC 6675 scoreboard; RFC 2883 D-SACK block to send; RFC 2018 §4 recent out-of-order offsets, newest first. */
   readonly sb = new Scoreboard();
   dsack: [number, number] | undefined = undefined;
-  sackRecent: number[] = [];
-  /** RFC 7323 §3: per-connection offset added to the TSval clock. */
-  tsOffset = 0;
-  /** RFC 7323 §4.3 TS.Recent and when it was set (for the §5.5 24-day rule). */
-  tsRecent = 0;
-  tsRecentAge = 0;
-  /** RFC 7323 §4.3 Last.ACK.sent; TSecr of the segment being processed (for §4.1 RTT measurement). */
-  lastAckSent = 0;
+  sackRecent: readonly number[] = NO_OFFSETS;
+  /** TSecr of the segment being processed (RFC 7323 §4.1 RTT measurement). */
   segTsEcr: number | undefined = undefined;
-  tsLastSample = -Infinity;
-  /** Buffer auto-tuning (autotune.ts) active for the receive / send buffer; receiver RTT (ms); measurement window. */
-  autoTune = false;
-  sendAutoTune = false;
+  /** Buffer auto-tuning (autotune.ts): receiver RTT (ms); bytes read in the measurement window. */
   rcvRtt: number | undefined = undefined;
-  atStart = 0;
   atCopied = 0;
-  /** The latest `now` the connection was driven with (TSval of segments built without a `now`). */
-  clock = 0;
-  /** RCV.UP: sequence number just past the last urgent byte (RFC 6093), valid when urgentSeen. */
-  rcvUp = 0;
-  urgentSeen = false;
-  /** Stream offset (bytes since the peer's first data byte) of RCV.NXT. */
-  rcvOff = 0;
-  /** Stream offset of the next byte recv() returns. */
-  readOffset = 0;
 
   /** Effective send MSS (RFC 9293 §3.7.1, RFC 6691). */
   sndMss: number;
@@ -113,59 +74,25 @@ export class TcpConnection {
   recvBuf: ByteQueue;
   ooo: Reassembly;
 
-  /** CLOSE requested (§3.10.4): a FIN follows the queued data. finSeq is its sequence number once known. */
-  finQueued = false;
-  finSeq = 0;
-  /** shutdown() before ESTABLISHED: queue the CLOSE until then (§3.10.4 SYN-RECEIVED). */
-  closePending = false;
-  /** close() called: the user reads no more (data arriving now is answered with RST, RFC 1122 §4.2.2.13). */
-  orphaned = false;
-  /** The peer's FIN has been processed (EOF after the buffered bytes). */
-  peerFin = false;
-
   // ---- what the next poll should send
-  ackNow = false;
   /** In-order bytes received since the last ACK we sent. */
   unackedBytes = 0;
   quickAcks: number;
-  /** (Re)send SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED). */
-  synPending = false;
-  /** Retransmit the segment at SND.UNA (fast retransmit / partial ACK). */
-  retransmitHead = false;
-  /** Send one segment even if sender SWS avoidance would wait (persist override, §3.8.6.2.1). */
-  forceSend = false;
-  /** Send a zero-window probe (§3.8.6.1) or keep-alive (RFC 1122 §4.2.3.6). */
-  probePending = false;
   /** End of the last sub-MSS segment sent (Nagle/Minshall). */
   smallSegEnd: number | undefined = undefined;
 
   // ---- timers and retransmission state
   readonly timers = new TimerTable();
-  /** @internal layer heap bookkeeping: the earliest deadline this connection has in the heap. */
-  heapAt = Infinity;
   rtt: RttEstimator;
   /** Consecutive retransmission-timer expiries without progress. */
   retries = 0;
-  synRetransmitted = false;
-  /** RTT timing of one segment at a time (Karn's rule, RFC 6298 §3). */
-  rttTiming = false;
-  rttSeq = 0;
-  rttTime = 0;
   cc: CongestionControl;
   recovery: LossRecovery;
-  /** Total sequence space acknowledged by the peer. */
-  delivered = 0;
-  /** Last time the peer acknowledged new data, or data was first put in flight. */
-  lastProgress = 0;
-  lastRecv = 0;
-  lastSend = 0;
   keepProbes = 0;
   persistBackoff = 0;
   persistProbes = 0;
 
   // ---- per-connection options
-  noDelay: boolean;
-  keepAlive: boolean;
   keepAliveIdle: number;
   userTimeout: number | undefined;
 
@@ -173,9 +100,6 @@ export class TcpConnection {
   error: TcpErrorCode | undefined = undefined;
   /** ICMP-reported soft error, reported instead of ETIMEDOUT when the connection times out. */
   softError: TcpErrorCode | undefined = undefined;
-  readableArmed = true;
-  sendBlocked = false;
-  #closedEmitted = false;
 
   readonly stats: TcpConnectionStats = {
     segmentsIn: 0,
@@ -194,11 +118,11 @@ export class TcpConnection {
   };
 
   constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {
+    super();
     const cfg = host.config;
     this.host = host;
     this.local = { address: local.address, port: local.port };
     this.remote = { address: remote.address, port: remote.port };
-    this.key = connectionKey(local.address, local.port, remote.address, remote.port);
     this.passive = initial === 'LISTEN';
     this.#state = initial;
     const v6 = isV6(remote.address);
@@ -211,9 +135,10 @@ export class TcpConnection {
     this.recvBuf = new ByteQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
     this.ooo = new Reassembly(cfg.maxReassemblySegments);
     this.quickAcks = cfg.quickAckSegments;
-    this.rtt = new RttEstimator({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity });
+    const params = sharedParams(cfg);
+    this.rtt = new RttEstimator(params.rto);
     this.cc = this.#newCc(false);
-    this.recovery = new LossRecovery(0, { dupAckThreshold: cfg.dupAckThreshold, limitedTransmit: cfg.limitedTransmit });
+    this.recovery = new LossRecovery(0, params.recovery);
     this.noDelay = opts.noDelay ?? cfg.noDelay;
     this.keepAlive = opts.keepAlive ?? cfg.keepAlive;
     this.keepAliveIdle = opts.keepAliveIdle ?? cfg.keepAliveIdle;
@@ -228,6 +153,11 @@ export class TcpConnection {
   }
 
   // ================================================================ status (§3.10.6 STATUS)
+
+  /** "laddr|lport|raddr|rport", for messages and traces (the layer's table keys by a hash, conn-table.ts). */
+  get key(): string {
+    return connectionKey(this.local.address, this.local.port, this.remote.address, this.remote.port);
+  }
 
   get state(): TcpState {
     return this.#state;
@@ -456,8 +386,8 @@ export class TcpConnection {
       this.recvBuf.trim(); // nothing arrives after the FIN: release it if read (unread bytes stay)
     }
     if (edge.to === 'CLOSED' || edge.to === 'LISTEN') this.#release(error !== undefined);
-    if ((edge.to === 'CLOSED' || edge.to === 'TIME-WAIT') && !this.#closedEmitted && this.announced) {
-      this.#closedEmitted = true;
+    if ((edge.to === 'CLOSED' || edge.to === 'TIME-WAIT') && !this.closedEmitted && this.announced) {
+      this.closedEmitted = true;
       const ev: TcpEvent = error !== undefined ? { type: 'closed', conn: this, error, now } : { type: 'closed', conn: this, now };
       this.host.emit(ev);
     }
@@ -591,6 +521,7 @@ export class TcpConnection {
 }
 
 export const EMPTY = new Uint8Array(0);
+const NO_OFFSETS: readonly number[] = Object.freeze([]);
 const { ACK, RST, SYN } = TcpFlag;
 
 export function connectionKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {

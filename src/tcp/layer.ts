@@ -7,7 +7,8 @@ import { PortTable } from '../ports/port-table.js';
 import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices } from '../stack/types.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { resolveConfig, type TcpConfig } from './config.js';
-import { EMPTY, TcpConnection, connectionKey, type ConnectionHost } from './connection.js';
+import { EMPTY, TcpConnection, type ConnectionHost } from './connection.js';
+import { ConnectionTable } from './conn-table.js';
 import { MIN_SND_MSS, defaultMss, isV6, mssForMtu, peerMssOption } from './mss.js';
 import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
@@ -46,7 +47,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   readonly ports: PortTable;
   readonly #isn: IsnGenerator;
   readonly #cookies: SynCookies;
-  readonly #conns = new Map<string, TcpConnection>();
+  readonly #conns = new ConnectionTable();
   readonly #listeners = new Map<string, TcpListener>();
   #events: TcpEvent[] = [];
   #out: TcpDatagram[] = [];
@@ -116,7 +117,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     let issFloor: number | undefined;
     if (!validPort(port)) return tcpError('EINVAL', `invalid port ${port}`);
     if (port !== 0) {
-      const old = this.#conns.get(connectionKey(la, port, remote.address, remote.port));
+      const old = this.#conns.get(la, port, remote.address, remote.port);
       if (old !== undefined) {
         if (old.state !== 'TIME-WAIT') return tcpError('EADDRINUSE', `${la}:${port} is connected to ${remote.address}:${remote.port}`);
         // Reuse of a 4-tuple in TIME-WAIT: the new ISS lies beyond anything the old incarnation sent.
@@ -124,7 +125,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
         old.abort(now);
       }
     } else {
-      const p = this.ports.allocateEphemeral(la, remote.address, remote.port, (p) => this.#conns.has(connectionKey(la, p, remote.address, remote.port)));
+      const p = this.ports.allocateEphemeral(la, remote.address, remote.port, (p) => this.#conns.has(la, p, remote.address, remote.port));
       if (p === undefined) return tcpError('EADDRNOTAVAIL', 'no ephemeral port available');
       port = p;
     }
@@ -137,7 +138,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     c.sndUna = iss;
     c.sndNxt = c.sndMax = seqAdd(iss, 1);
     c.resetCongestionControl();
-    this.#conns.set(c.key, c);
+    this.#conns.set(c);
     c.setState('active-open', now);
     c.synPending = true;
     this.wake(c);
@@ -166,7 +167,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
 
   /** The connection for a 4-tuple, if any. */
   find(local: Endpoint, remote: Endpoint): TcpConnection | undefined {
-    return this.#conns.get(connectionKey(local.address, local.port, remote.address, remote.port));
+    return this.#conns.get(local.address, local.port, remote.address, remote.port);
   }
 
   // ================================================================ TcpHandler (called by the stack)
@@ -175,7 +176,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     this.#lastNow = now;
     const seg = dgram.seg;
     if (seg.srcPort === 0 || seg.dstPort === 0) return; // port 0 is never a valid endpoint
-    const c = this.#conns.get(connectionKey(dgram.dst, seg.dstPort, dgram.src, seg.srcPort));
+    const c = this.#conns.get(dgram.dst, seg.dstPort, dgram.src, seg.srcPort);
     if (c !== undefined) {
       if (c.state === 'TIME-WAIT' && (seg.flags & (SYN | ACK | RST)) === SYN && seqGt(seg.seq, c.rcvNxt)) {
         // RFC 1122 §4.2.2.13 (RFC 9293 §3.10.7.4 fourth, TIME-WAIT): a new SYN with a higher
@@ -249,7 +250,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
 
   icmpError(err: TcpIcmpError, now: number): void {
     this.#lastNow = now;
-    const c = this.#conns.get(connectionKey(err.local.address, err.local.port, err.remote.address, err.remote.port));
+    const c = this.#conns.get(err.local.address, err.local.port, err.remote.address, err.remote.port);
     if (c === undefined) return;
     // RFC 5927 §4.1: act only on errors quoting a sequence number we have outstanding.
     if (!(seqLe(c.sndUna, err.seq) && seqLt(err.seq, c.sndMax))) return;
@@ -289,7 +290,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   }
 
   detach(c: TcpConnection): void {
-    if (this.#conns.get(c.key) === c) this.#conns.delete(c.key);
+    this.#conns.delete(c);
     if (c.listener !== undefined) {
       c.listener.remove(c);
       c.listener = undefined;
@@ -366,7 +367,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     const remote = { address: dgram.src, port: seg.srcPort };
     const c = new TcpConnection(this, local, remote, l.options, 'LISTEN', now);
     l.addHalfOpen(c);
-    this.#conns.set(c.key, c);
+    this.#conns.set(c);
     acceptSyn(c, seg, this.#chooseIss(local, remote, now, undefined, issFloor), now);
   }
 
@@ -418,7 +419,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     }
     const c = new TcpConnection(this, local, remote, l.options, 'LISTEN', now);
     l.adoptCookieChild(c);
-    this.#conns.set(c.key, c);
+    this.#conns.set(c);
     const syn: TcpRepr = {
       srcPort: seg.srcPort, dstPort: seg.dstPort, seq: clientIsn, ack: 0, flags: SYN,
       window: seg.window, urgent: 0, options: [{ kind: 'mss', mss: ok.mss }], payload: EMPTY,

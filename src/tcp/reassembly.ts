@@ -9,8 +9,11 @@ interface Piece {
   data: Uint8Array;
 }
 
+/** The piece list of every empty queue (most connections never see a gap). Never written. */
+const NONE: readonly Piece[] = Object.freeze([]);
+
 export class Reassembly {
-  #pieces: Piece[] = [];
+  #pieces: readonly Piece[] | Piece[] = NONE;
   #bytes = 0;
   /** Stream offset of an out-of-order FIN, if one arrived ahead of a gap. */
   finOffset: number | undefined = undefined;
@@ -56,8 +59,9 @@ export class Reassembly {
     if (start < end) fresh.push({ off: start, data: data.slice(start - off, end - off) });
     if (fresh.length === 0) return false;
     if (this.#pieces.length + fresh.length > this.maxPieces) return false;
+    const pieces = this.#pieces === NONE ? (this.#pieces = []) : (this.#pieces as Piece[]);
     for (const f of fresh) {
-      this.#pieces.splice(this.#lowerBound(f.off), 0, f);
+      pieces.splice(this.#lowerBound(f.off), 0, f);
       this.#bytes += f.data.length;
     }
     return true;
@@ -69,21 +73,23 @@ export class Reassembly {
    */
   takeFrom(next: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    while (this.#pieces.length > 0) {
-      const p = this.#pieces[0]!;
+    const pieces = this.#pieces as Piece[];
+    while (pieces.length > 0) {
+      const p = pieces[0]!;
       const pEnd = p.off + p.data.length;
       if (p.off > next) break;
-      this.#pieces.shift();
+      pieces.shift();
       this.#bytes -= p.data.length;
       if (pEnd <= next) continue;
       out.push(p.data.subarray(next - p.off));
       next = pEnd;
     }
+    if (pieces.length === 0) this.#pieces = NONE;
     return out;
   }
 
   clear(): void {
-    this.#pieces = [];
+    this.#pieces = NONE;
     this.#bytes = 0;
     this.finOffset = undefined;
   }

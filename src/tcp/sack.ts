@@ -71,6 +71,9 @@ export function sackOption(c: TcpConnection): TcpOption | undefined {
 
 // ================================================================ sender (RFC 6675)
 
+/** The block lists of every empty scoreboard (no SACK seen): frozen, replaced before any write. */
+const NONE: readonly number[] = Object.freeze([]);
+
 /** SACK blocks of a segment, if any. */
 export function sackBlocks(seg: TcpRepr): Array<[number, number]> | undefined {
   for (const o of seg.options) if (o.kind === 'sack') return o.blocks;
@@ -82,8 +85,8 @@ export function sackBlocks(seg: TcpRepr): Array<[number, number]> | undefined {
  * SND.UNA; and HighRxt (RFC 6675 §2), the end of the last retransmission of this recovery.
  */
 export class Scoreboard {
-  starts: number[] = [];
-  ends: number[] = [];
+  starts: readonly number[] = NONE;
+  ends: readonly number[] = NONE;
   /** RFC 6675 HighRxt as an offset from SND.UNA (0: nothing retransmitted yet). */
   highRxt = 0;
 
@@ -92,8 +95,8 @@ export class Scoreboard {
   }
 
   clear(): void {
-    this.starts = [];
-    this.ends = [];
+    this.starts = NONE;
+    this.ends = NONE;
     this.highRxt = 0;
   }
 
@@ -101,6 +104,7 @@ export class Scoreboard {
   advance(acked: number): void {
     if (acked <= 0) return;
     this.highRxt = Math.max(0, this.highRxt - acked);
+    if (this.starts.length === 0) return;
     const s: number[] = [];
     const e: number[] = [];
     for (let i = 0; i < this.starts.length; i++) {
@@ -109,8 +113,8 @@ export class Scoreboard {
       s.push(Math.max(0, this.starts[i]! - acked));
       e.push(end);
     }
-    this.starts = s;
-    this.ends = e;
+    this.starts = s.length > 0 ? s : NONE;
+    this.ends = e.length > 0 ? e : NONE;
   }
 
   /**
@@ -141,8 +145,12 @@ export class Scoreboard {
       j++;
     }
     if (j === i + 1 && this.starts[i] === ns && this.ends[i] === ne) return false;
-    this.starts.splice(i, j - i, ns);
-    this.ends.splice(i, j - i, ne);
+    if (this.starts === NONE) {
+      this.starts = [];
+      this.ends = [];
+    }
+    (this.starts as number[]).splice(i, j - i, ns);
+    (this.ends as number[]).splice(i, j - i, ne);
     return true;
   }
 

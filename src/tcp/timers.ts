@@ -1,5 +1,7 @@
 // One timer table per connection (CONVENTIONS habit 2): every deadline the connection has, as
 // absolute times in ms (Infinity = not armed). The layer keeps the earliest one in its heap.
+// Most connections are idle with no timer armed, so the deadlines live in one small array that
+// exists only while some timer is armed (an idle connection's table is a bare object).
 
 export type TimerName =
   /** RFC 6298 retransmission timer (SYN, SYN-ACK, data, FIN). */
@@ -17,32 +19,64 @@ export type TimerName =
 
 export const TIMER_NAMES: readonly TimerName[] = ['rto', 'persist', 'delack', 'keepalive', 'timewait', 'finwait2'];
 
+/** Slot of each timer in the deadline array. */
+const SLOT: Readonly<Record<TimerName, number>> = { rto: 0, persist: 1, delack: 2, keepalive: 3, timewait: 4, finwait2: 5 };
+
 export class TimerTable {
-  rto = Infinity;
-  persist = Infinity;
-  delack = Infinity;
-  keepalive = Infinity;
-  timewait = Infinity;
-  finwait2 = Infinity;
+  /** Deadlines by SLOT (a packed array of doubles), or undefined while none is armed. */
+  #at: number[] | undefined = undefined;
+
+  /** The deadline of `name` (Infinity when not armed). */
+  get(name: TimerName): number {
+    return this.#at === undefined ? Infinity : this.#at[SLOT[name]]!;
+  }
 
   set(name: TimerName, at: number): void {
-    this[name] = at;
+    if (this.#at === undefined) {
+      if (at === Infinity) return;
+      this.#at = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+    }
+    this.#at[SLOT[name]] = at;
   }
 
   clear(name: TimerName): void {
-    this[name] = Infinity;
+    if (this.#at !== undefined) this.#at[SLOT[name]] = Infinity;
   }
 
   isSet(name: TimerName): boolean {
-    return this[name] !== Infinity;
+    return this.get(name) !== Infinity;
   }
 
   clearAll(): void {
-    this.rto = this.persist = this.delack = this.keepalive = this.timewait = this.finwait2 = Infinity;
+    this.#at = undefined;
   }
 
-  /** Earliest armed deadline, or Infinity. */
+  /** Earliest armed deadline, or Infinity (then the array is released). */
   next(): number {
-    return Math.min(this.rto, this.persist, this.delack, this.keepalive, this.timewait, this.finwait2);
+    const a = this.#at;
+    if (a === undefined) return Infinity;
+    let min = Infinity;
+    for (let i = 0; i < a.length; i++) if (a[i]! < min) min = a[i]!;
+    if (min === Infinity) this.#at = undefined;
+    return min;
+  }
+
+  get rto(): number {
+    return this.get('rto');
+  }
+  get persist(): number {
+    return this.get('persist');
+  }
+  get delack(): number {
+    return this.get('delack');
+  }
+  get keepalive(): number {
+    return this.get('keepalive');
+  }
+  get timewait(): number {
+    return this.get('timewait');
+  }
+  get finwait2(): number {
+    return this.get('finwait2');
   }
 }
