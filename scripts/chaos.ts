@@ -18,11 +18,11 @@ function arg(name: string, def: number): number {
 const seeds = arg('--seeds', 100);
 const start = arg('--start', 1);
 const verbose = process.argv.includes('--verbose');
-// --net: the same scenarios through createNetwork() and host.net sockets (no host crashes).
+// --net: the same scenarios through createNetwork() and host.net sockets (net.crash()/net.restart() for host crashes).
 const overNet = process.argv.includes('--net');
 const pcapDir = process.env.CHAOS_PCAP_DIR ?? '.';
 function netResult(n: Awaited<ReturnType<typeof runNetSeed>>): ReturnType<typeof runSeed> {
-  return { ...n, hosts: 0, flows: 0, segments: 0, endedAt: 0, pcap: () => n.pcap ?? new Uint8Array(0) };
+  return { ...n, segments: 0, pcap: () => n.pcap ?? new Uint8Array(0) };
 }
 let failed = 0;
 const byClass = new Map<string, number[]>();
@@ -33,7 +33,7 @@ for (let s = start; s < start + seeds; s++) {
   const r = overNet ? netResult(await runNetSeed(s, undefined, { capture: true })) : runSeed(s);
   bytes += r.bytes;
   segments += r.segments;
-  if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} segments=${r.segments} t=${(r.endedAt / 1000).toFixed(1)}s`);
+  if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} ${'ends' in r ? `ends=${JSON.stringify(r.ends)}` : `segments=${r.segments}`} t=${(r.endedAt / 1000).toFixed(1)}s`);
   if (!r.ok) {
     failed++;
     const cls = classifyFailure(r.failures) ?? 'new';

@@ -118,16 +118,16 @@ export function makeScenario(seed: number, limits: ScenarioLimits = { maxBytes: 
     }
   }
   const crashes: CrashSpec[] = [];
-  if (r.chance(0.15)) crashes.push({ host: r.pick(hosts).address, at: r.next() * 5000, downtime: r.next() * 10_000 });
-  return {
-    seed,
-    delayMs: 1 + r.next() * 30,
-    rateMbps: r.chance(0.4) ? 1 + r.next() * 50 : undefined,
-    mtu: r.pick([576, 1280, 1500, 9000]),
-    hosts,
-    paths,
-    flows,
-    cuts,
-    crashes,
-  };
+  // Crash a host that carries a flow (one draw either way, so the other choices of a seed stay put).
+  const endpoints = [...new Set(flows.flatMap((f) => [f.client, f.server]))];
+  if (r.chance(0.15)) crashes.push({ host: r.pick(endpoints), at: r.next() * 5000, downtime: r.next() * 10_000 });
+  const delayMs = 1 + r.next() * 30;
+  const rateMbps = r.chance(0.4) ? 1 + r.next() * 50 : undefined;
+  const mtu = r.pick([576, 1280, 1500, 9000]);
+  // Sometimes a second host crashes too (drawn last: seeds without it are unchanged).
+  if (r.chance(0.1)) {
+    const others = endpoints.filter((h) => h !== crashes[0]?.host);
+    if (others.length > 0) crashes.push({ host: r.pick(others), at: r.next() * 8000, downtime: r.next() * 10_000 });
+  }
+  return { seed, delayMs, rateMbps, mtu, hosts, paths, flows, cuts, crashes };
 }

@@ -15,7 +15,7 @@ import { RealDriver, VirtualDriver, type Driver } from './clock.js';
 import { Link } from './link-handle.js';
 import { SimNode } from './node.js';
 import { RandomRoot, type Sfc32 } from './rng.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type SimEvent } from './scheduler.js';
 import { Segment, type SegmentStats } from './segment.js';
 
 export interface NetworkOptions {
@@ -58,6 +58,26 @@ export interface AttachOptions {
 
 const DAY_MS = 86_400_000;
 
+/** One boot of a host: what it holds on the network, released when it crashes. */
+interface Life {
+  dead: boolean;
+  refs: number;
+  timers: Set<SimEvent>;
+}
+
+const newLife = (): Life => ({ dead: false, refs: 0, timers: new Set() });
+
+interface HostRecord {
+  readonly opts: Pick<HostOptions, 'address' | 'tcp'>;
+  readonly name: string;
+  readonly mtu: number;
+  readonly node: SimNode;
+  boots: number;
+  life: Life;
+  /** The Host object of the current boot. */
+  host: Host;
+}
+
 export interface NetworkTimer {
   cancel(): void;
 }
@@ -72,6 +92,7 @@ export class Network {
   private readonly closers: Array<() => void> = [];
   private readonly captures = new Set<Capture>();
   private readonly hostsByName = new Map<string, Host>();
+  private readonly records = new Map<Host, HostRecord>();
   private readonly tcpFactory: TcpFactory | undefined;
   private closed = false;
 
@@ -125,35 +146,116 @@ export class Network {
       address: opts.address,
       name,
       engine: ({ addresses, random }) => {
-        const s = new Stack({
-          rng: () => random.u32(),
-          hostname: name,
-          ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}),
-          ...(this.tcpFactory ? { tcpFactory: this.tcpFactory } : {}),
-        });
-        const ifIndex = s.addInterface({ name: 'eth0', mtu, addresses: addresses.map((a) => a.cidr) });
-        if (addresses.some((a) => a.family === 4)) s.addRoute({ prefix: '0.0.0.0/0', ifIndex, metric: 1000 });
-        if (addresses.some((a) => a.family === 6)) s.addRoute({ prefix: '::/0', ifIndex, metric: 1000 });
-        stack = s;
-        return { engine: s, ifIndex };
+        const built = this.buildStack(name, mtu, opts.tcp, addresses, random);
+        stack = built.stack;
+        return { engine: built.stack, ifIndex: built.ifIndex };
       },
     });
-    const runtime: HostRuntime = {
-      now: () => this.driver.now(),
-      kick: () => node.kick(),
-      markActivity: () => this.driver.markUserActivity(),
-      schedule: (delayMs, fn) => {
-        const ev = this.scheduler.at(this.driver.now() + delayMs, () => fn(), null);
-        return { cancel: () => this.scheduler.cancel(ev) };
-      },
-      lookupHost: (n, family) => this.hostsByName.get(n)?.addresses.find((a) => a.includes(':') === (family === 6)),
-      addPump: (pump) => node.addPump(pump),
-      ref: () => this.driver.ref(),
-      unref: () => this.driver.unref(),
-    };
-    const host = new Host(node, stack!, runtime);
+    const life = newLife();
+    const host = new Host(node, stack!, this.runtimeFor(node, life));
+    this.records.set(host, { opts: { address: [opts.address].flat(), ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}) }, name, mtu, node, boots: 0, life, host });
     this.hostsByName.set(name, host);
     return host;
+  }
+
+  private buildStack(name: string, mtu: number, tcp: object | undefined, addresses: readonly HostAddress[], random: Sfc32): { stack: Stack; ifIndex: number } {
+    const s = new Stack({
+      rng: () => random.u32(),
+      hostname: name,
+      ...(tcp !== undefined ? { tcp } : {}),
+      ...(this.tcpFactory ? { tcpFactory: this.tcpFactory } : {}),
+    });
+    const ifIndex = s.addInterface({ name: 'eth0', mtu, addresses: addresses.map((a) => a.cidr) });
+    if (addresses.some((a) => a.family === 4)) s.addRoute({ prefix: '0.0.0.0/0', ifIndex, metric: 1000 });
+    if (addresses.some((a) => a.family === 6)) s.addRoute({ prefix: '::/0', ifIndex, metric: 1000 });
+    return { stack: s, ifIndex };
+  }
+
+  /** What one boot of a host may do to the network; all of it stops when the host crashes. */
+  private runtimeFor(node: SimNode, life: Life): HostRuntime {
+    return {
+      now: () => this.driver.now(),
+      kick: () => {
+        if (!life.dead) node.kick();
+      },
+      markActivity: () => this.driver.markUserActivity(),
+      schedule: (delayMs, fn) => {
+        if (life.dead) return { cancel: () => {} };
+        const ev = this.scheduler.at(
+          this.driver.now() + delayMs,
+          () => {
+            life.timers.delete(ev);
+            fn();
+          },
+          null,
+        );
+        life.timers.add(ev);
+        return {
+          cancel: () => {
+            if (life.timers.delete(ev)) this.scheduler.cancel(ev);
+          },
+        };
+      },
+      lookupHost: (n, family) => this.hostsByName.get(n)?.addresses.find((a) => a.includes(':') === (family === 6)),
+      addPump: (pump) => {
+        if (!life.dead) node.addPump(pump);
+      },
+      ref: () => {
+        if (life.dead) return;
+        life.refs++;
+        this.driver.ref();
+      },
+      unref: () => {
+        if (life.dead || life.refs === 0) return;
+        life.refs--;
+        this.driver.unref();
+      },
+    };
+  }
+
+  /**
+   * Crash `host` (from net.host()): it stops at once, as if powered off. Its stack state is lost
+   * without a FIN or RST on the wire; its sockets, servers and timers go silent for good (no
+   * events, they no longer hold the network running); packets sent to it are lost until
+   * net.restart(). Links and their impairments stay as they are.
+   */
+  crash(host: Host): void {
+    const rec = this.recordOf(host, 'crash');
+    if (rec.life.dead) throw invalidArgValue(`net.crash(): host ${rec.name} is already down`);
+    const life = rec.life;
+    life.dead = true;
+    for (const ev of life.timers) this.scheduler.cancel(ev);
+    life.timers.clear();
+    for (; life.refs > 0; life.refs--) this.driver.unref();
+    rec.node.powerOff();
+  }
+
+  /**
+   * Boot `host` again with a fresh Stack on the same name, addresses, MTU, TCP options and links
+   * (a running host crashes first): nothing of the old stack survives — connections, listeners,
+   * ISN secret, ephemeral-port state and path-MTU cache start over. Returns the new Host; the old
+   * object stays dead.
+   */
+  restart(host: Host): Host {
+    const rec = this.recordOf(host, 'restart');
+    if (!rec.life.dead) this.crash(host);
+    rec.boots++;
+    rec.life = newLife();
+    const addresses = parseHostAddresses(rec.opts.address);
+    const random = this.random.stream(`host:${rec.node.id}:boot:${rec.boots}`);
+    const { stack, ifIndex } = this.buildStack(rec.name, rec.mtu, rec.opts.tcp, addresses, random);
+    rec.node.powerOn(stack, ifIndex);
+    rec.host = new Host(rec.node, stack, this.runtimeFor(rec.node, rec.life));
+    this.records.set(rec.host, rec);
+    this.hostsByName.set(rec.name, rec.host);
+    return rec.host;
+  }
+
+  private recordOf(host: Host, what: string): HostRecord {
+    const rec = host instanceof Host ? this.records.get(host) : undefined;
+    if (rec === undefined) throw invalidArgType('host', `a Host from this network's net.host()`, host);
+    if (rec.host !== host) throw invalidArgValue(`net.${what}(): host ${rec.name} has restarted since; use the Host net.restart() returned`);
+    return rec;
   }
 
   /** Hosts created with net.host(), in creation order. */

@@ -2,6 +2,8 @@
 // in, drains poll() after every input, hands outbound packets to the network, and keeps exactly
 // one wake-up event armed at the engine's pollAt(). Input at one instant is batched: receive()
 // queues a single service event, so several packets arriving together are polled once.
+// A node can be powered off (a crash: its engine is never polled again, packets to it are lost)
+// and powered on with a fresh engine in the same place on the segment (a reboot).
 
 import type { OutboundPacket, PacketEngine } from '../stack/types.js';
 import { splitTcpSegments } from '../wire/tcp-gso.js';
@@ -25,18 +27,57 @@ export class SimNode {
   private readonly pumps: Pump[] = [];
   private spinAt = -1;
   private spins = 0;
+  private off = false;
+  /** Packets that arrived while the node was powered off. */
+  droppedWhileOff = 0;
 
   constructor(
     readonly id: number,
     readonly name: string,
-    readonly engine: PacketEngine,
+    private engineNow: PacketEngine,
     /** Interface index of the engine's interface toward the network. */
-    readonly ifIndex: number,
+    private ifIndexNow: number,
     /** Canonical addresses of that interface. */
     readonly addresses: readonly string[],
     private readonly sched: Scheduler,
     private readonly hooks: NodeHooks,
   ) {}
+
+  /** The engine running on this node (a fresh one after each powerOn()). */
+  get engine(): PacketEngine {
+    return this.engineNow;
+  }
+
+  /** Interface index of the engine's interface toward the network. */
+  get ifIndex(): number {
+    return this.ifIndexNow;
+  }
+
+  get poweredOff(): boolean {
+    return this.off;
+  }
+
+  /**
+   * Crash: the engine stops (no poll, no timers, nothing sent) and packets arriving are lost; the
+   * pumps that drained it into user objects are dropped with it.
+   */
+  powerOff(): void {
+    this.off = true;
+    this.stop();
+    this.pumps.length = 0;
+  }
+
+  /** Reboot with a fresh engine (same id, name, addresses and paths). */
+  powerOn(engine: PacketEngine, ifIndex: number): void {
+    this.stop();
+    this.pumps.length = 0;
+    this.engineNow = engine;
+    this.ifIndexNow = ifIndex;
+    this.off = false;
+    this.spinAt = -1;
+    this.spins = 0;
+    this.kick();
+  }
 
   /** Register code that drains engine events into user-facing objects after every service. */
   addPump(pump: Pump): void {
@@ -45,6 +86,10 @@ export class SimNode {
 
   /** A packet arrives from the network. */
   deliver(packet: Uint8Array, now: number): void {
+    if (this.off) {
+      this.droppedWhileOff++;
+      return;
+    }
     this.engine.receive(packet, now, this.ifIndex);
     this.requestService(now);
   }
@@ -71,6 +116,7 @@ export class SimNode {
   }
 
   private service(now: number): void {
+    if (this.off) return;
     try {
       const out = this.engine.poll(now);
       for (const o of out) {
