@@ -76,6 +76,11 @@ export interface TcpInfo {
   sendQueueBytes: number;
   /** Bytes received and not yet read. */
   recvQueueBytes: number;
+  /**
+   * RFC 4821 packetization-layer path MTU discovery (TcpConfig.mtuProbing): the MTU the send MSS
+   * stands for, probes sent / acknowledged / lost, black holes detected; undefined until it engaged.
+   */
+  plpmtud: { mtu: number; probes: number; probesOk: number; probesLost: number; blackholes: number } | undefined;
 }
 
 function seqDiff(a: number, b: number): number {
@@ -140,5 +145,6 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     segmentsIn: s.segmentsIn,
     sendQueueBytes: c.writableLength,
     recvQueueBytes: c.readableLength,
+    plpmtud: c.plpmtud === undefined ? undefined : { mtu: c.plpmtud.mtu, ...c.plpmtud.stats },
   };
 }

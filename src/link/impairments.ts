@@ -41,6 +41,12 @@ export interface Impairments {
   corrupt?: number;
   /** Largest packet (IP bytes) the link carries; bigger ones are dropped. Default: no limit. */
   mtu?: number;
+  /**
+   * Packets over `mtu` are answered, as a router would, with ICMP "fragmentation needed" (IPv4
+   * with DF set, RFC 1191) or ICMPv6 "packet too big" (RFC 8201) back to the sender, carrying the
+   * MTU. Default false: they vanish silently (a PMTU black hole, RFC 2923 §2.1).
+   */
+  icmpTooBig?: boolean;
 }
 
 /** Every setting filled in; what the stages read on each packet. */
@@ -56,6 +62,7 @@ export interface ResolvedImpairments {
   duplicate: number;
   corrupt: number;
   mtu: number;
+  icmpTooBig: boolean;
 }
 
 export function defaultImpairments(): ResolvedImpairments {
@@ -71,6 +78,7 @@ export function defaultImpairments(): ResolvedImpairments {
     duplicate: 0,
     corrupt: 0,
     mtu: Infinity,
+    icmpTooBig: false,
   };
 }
 
@@ -111,6 +119,10 @@ export function applyImpairments(base: ResolvedImpairments, change: Impairments)
   if (change.mtu !== undefined) {
     const m = nonNegative('mtu', change.mtu);
     base.mtu = m === 0 ? Infinity : m;
+  }
+  if (change.icmpTooBig !== undefined) {
+    if (typeof change.icmpTooBig !== 'boolean') throw invalidArgValue(`link option icmpTooBig must be a boolean, got ${String(change.icmpTooBig)}`);
+    base.icmpTooBig = change.icmpTooBig;
   }
   return base;
 }

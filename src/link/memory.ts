@@ -30,6 +30,8 @@ export class MemoryChannel implements PacketSink {
   readonly cfg: ResolvedImpairments;
   readonly stats: ChannelStats = emptyStats();
   up = true;
+  /** The other direction of the link (where replies such as ICMP packet-too-big go). */
+  reverse: PacketSink | undefined = undefined;
   private readonly entry: PacketSink;
 
   constructor(impairments: Impairments, sink: PacketSink, opts: ChannelOptions) {
@@ -40,6 +42,7 @@ export class MemoryChannel implements PacketSink {
       clock: opts.clock,
       random: opts.random,
       isUp: () => this.up,
+      reply: (p, now) => this.reverse?.push(p, now),
     };
     this.entry = chain(
       [
@@ -95,6 +98,8 @@ export class MemoryLink {
     const common = { clock: env.clock, ...(env.before ? { before: env.before } : {}), ...(env.after ? { after: env.after } : {}) };
     this.ab = new MemoryChannel(ab, toB, { ...common, random: (l) => env.random('ab:' + l) });
     this.ba = new MemoryChannel(ba, toA, { ...common, random: (l) => env.random('ba:' + l) });
+    this.ab.reverse = this.ba;
+    this.ba.reverse = this.ab;
   }
 
   /** Change settings from now on (both directions; `ab`/`ba` for one). */

@@ -5,6 +5,7 @@
 // Loss sits after the queue: a packet lost "on the wire" has still used the bottleneck's time.
 
 import { Fifo } from './fifo.js';
+import { packetTooBigReply } from './too-big.js';
 import { serialisationMs, type ResolvedImpairments } from './impairments.js';
 import type { ChannelStats, LinkClock, LinkStage, PacketSink, RandomSource } from './types.js';
 
@@ -15,6 +16,8 @@ export interface StageEnv {
   readonly clock: LinkClock;
   random(label: string): RandomSource;
   isUp(): boolean;
+  /** Sends a packet back toward this direction's sender (the other direction of the link). */
+  reply(packet: Uint8Array, now: number): void;
 }
 
 /** Drops everything while the link is down (at the sending end). */
@@ -43,12 +46,21 @@ export function arrivalGateStage(env: StageEnv): LinkStage {
   });
 }
 
-/** Drops packets larger than the link MTU (a link does not fragment or send ICMP: that is a router's job). */
+/**
+ * Drops packets larger than the link MTU (a link does not fragment). With `icmpTooBig` it answers
+ * them as the router in front of a narrow link would (too-big.ts); otherwise they vanish.
+ */
 export function mtuStage(env: StageEnv): LinkStage {
   return (next) => ({
     push(packet, now) {
-      if (packet.length > env.cfg.mtu) env.stats.dropped.mtu++;
-      else next.push(packet, now);
+      if (packet.length <= env.cfg.mtu) {
+        next.push(packet, now);
+        return;
+      }
+      env.stats.dropped.mtu++;
+      if (!env.cfg.icmpTooBig) return;
+      const reply = packetTooBigReply(packet, env.cfg.mtu);
+      if (reply !== undefined) env.reply(reply, now);
     },
   });
 }

@@ -4,6 +4,7 @@
 
 import { tcpProfileConfig, type TcpProfileName } from './profiles.js';
 import type { Endpoint } from '../stack/types.js';
+import type { MtuProbing } from './plpmtud.js';
 
 export interface TcpConfig {
   /**
@@ -182,6 +183,16 @@ export interface TcpConfig {
    */
   isn: ((local: Endpoint, remote: Endpoint, now: number) => number | undefined) | undefined;
   /**
+   * RFC 4821 / RFC 8899 Packetization Layer Path MTU Discovery (src/tcp/plpmtud.ts), for paths that
+   * drop large packets without sending ICMP: 'off' — ICMP-driven path MTU only (RFC 1191/8201);
+   * 'blackhole' — that, plus falling back to a base MSS (MTU 1024 IPv4 / 1280 IPv6) after
+   * repeated timeouts of large segments and probing back up; 'on' — start at the base and probe
+   * up from the first data. Default 'blackhole': a stack should survive an ICMP black hole, and
+   * the mode costs nothing until timeouts look like one. The 'linux' profile says 'off' (Linux
+   * tcp_mtu_probing=0), 'freebsd' 'off' (pmtud_blackhole_detection=0), 'rfc' 'off'.
+   */
+  mtuProbing: MtuProbing;
+  /**
    * Start from a behaviour profile (src/tcp/profiles.ts): 'rfc' (the values the RFCs give, RFC 9293
    * baseline without RFC 7323/SACK options), 'linux' or 'freebsd' (those kernels' defaults). Fields
    * given beside it override the profile. Default undefined: the defaults below.
@@ -235,6 +246,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   rfc1337: true,
   maxReassemblySegments: 512,
   synOptionLayout: 'linux',
+  mtuProbing: 'blackhole',
   isn: undefined,
   profile: undefined,
 });

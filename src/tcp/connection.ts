@@ -23,6 +23,7 @@ import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
 import { Scoreboard } from './sack.js';
 import { recvAutoTune } from './autotune.js';
+import type { Plpmtud } from './plpmtud.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -69,6 +70,8 @@ export class TcpConnection extends Tcb {
   rcvMss: number;
   /** The peer sent an MSS option. */
   peerMss: number | undefined = undefined;
+  /** RFC 4821 PLPMTUD state (plpmtud.ts), created on first use (TcpConfig.mtuProbing). */
+  plpmtud: Plpmtud | undefined = undefined;
 
   sendBuf: ByteQueue;
   recvBuf: ByteQueue;

@@ -11,6 +11,7 @@ import { EMPTY, TcpConnection, type ConnectionHost } from './connection.js';
 import { ConnectionTable } from './conn-table.js';
 import { MIN_SND_MSS, defaultMss, isV6, mssForMtu, peerMssOption } from './mss.js';
 import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
+import { plpmtudOnPacketTooBig } from './plpmtud.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
@@ -261,6 +262,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
       c.sndMss = mss;
       c.cc.setMss(mss);
+      plpmtudOnPacketTooBig(c, err.mtu);
       if (seqLt(c.sndUna, c.sndNxt) && !seqLe(c.sndUna, c.iss)) c.sndNxt = c.sndUna;
       this.wake(c);
       return;

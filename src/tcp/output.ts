@@ -9,6 +9,7 @@ import { gsoLength } from './gso.js';
 import { rtoDeadline } from './input.js';
 import { synOptions } from './rfc7323.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -156,8 +157,10 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // RFC 3042 limited transmit: one extra segment per duplicate ACK (first two).
       const cwnd = Math.floor(c.cc.cwnd) + c.recovery.limitedTransmitSegments() * c.sndMss;
       const room = Math.min(wndRoom, cwnd - inflight);
+      // RFC 4821 PLPMTUD (plpmtud.ts): this segment may be a probe, larger than a full one.
+      const probe = plpmtudProbeBytes(c, now, unsent, room, payloadRoom(c));
       const full = payloadRoom(c);
-      const len = Math.min(unsent, full, room);
+      const len = probe > 0 ? probe : Math.min(unsent, full, room);
       if (len <= 0) return;
       const last = len === unsent;
       const fin = last && c.finQueued;
@@ -173,13 +176,15 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // is); or at least half the largest window the peer has offered; or the override timeout.
       // Retransmissions (SND.NXT rewound by an RTO) are not held back.
       const rexmit = seqLt(c.sndNxt, c.sndMax);
-      const ok = len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
+      const ok = probe > 0 || len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
       if (!ok) return;
       c.forceSend = false;
-      // GSO (gso.ts): a full segment may take the full segments after it along, as one.
+      // GSO (gso.ts): a full segment may take the full segments after it along, as one (never a probe).
+      const seq = c.sndNxt;
       const n = len === full ? gsoLength(c, full, Math.min(unsent, room)) : len;
-      emit(c, now, out, c.sndNxt, off, n, n === unsent ? c.finQueued : fin);
-      if (n > full) out[out.length - 1]!.gsoSize = full;
+      emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
+      if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
+      else if (n > full) out[out.length - 1]!.gsoSize = full;
       continue;
     }
     if (c.finQueued && c.sndNxt === c.finSeq) {
@@ -205,6 +210,7 @@ function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, of
   if (seqGt(end, c.sndMax)) c.sndMax = end;
   c.stats.bytesOut += len;
   if (retransmission) {
+    if (c.plpmtud !== undefined) plpmtudOnRetransmit(c, seq, end);
     c.stats.retransmittedSegments++;
     c.stats.retransmittedBytes += len;
     c.rttTiming = false; // Karn's rule (RFC 6298 §3)

@@ -41,6 +41,7 @@ export const RFC_TCP: Partial<TcpConfig> = {
   rfc1337: true,
   noDelay: false,
   nagle: 'classic', // RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 as written, not Minshall's refinement
+  mtuProbing: 'off', // RFC 1191/8201 only; RFC 4821 PLPMTUD is optional
 };
 
 /** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */
@@ -67,6 +68,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   finWait2Timeout: 60_000, // tcp_fin_timeout
   rfc1337: false, // tcp_rfc1337
   challengeAckLimit: 1000,
+  mtuProbing: 'off', // tcp_mtu_probing
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
@@ -100,6 +102,7 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   finWait2Timeout: 60_000, // finwait2_timeout
   rfc1337: true,
   synOptionLayout: 'freebsd', // tcp_addoptions order
+  mtuProbing: 'off', // pmtud_blackhole_detection
 };
 
 const TABLES: Record<TcpProfileName, Partial<TcpConfig>> = { rfc: RFC_TCP, linux: LINUX_TCP, freebsd: FREEBSD_TCP };

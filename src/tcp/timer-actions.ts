@@ -4,6 +4,7 @@
 import { resetFor, rtoDeadline } from './input.js';
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
+import { plpmtudOnTimeout } from './plpmtud.js';
 
 export function onTimers(c: TcpConnection, now: number): void {
   c.clock = now;
@@ -83,6 +84,7 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
   c.recovery.onRto(seqAdd(c.sndMax, -1));
   // RFC 2018 §8 / RFC 6675 §5.1: after a timeout the SACKed bits are turned off (the peer may renege).
   c.sb.clear();
+  plpmtudOnTimeout(c, flight, now); // RFC 4821 §7.7: repeated timeouts may be a PMTU black hole
   c.rtt.backoff();
   c.rttTiming = false;
   c.retransmitHead = false;
