@@ -104,3 +104,18 @@ test("RFC 4821 §7.2 mtuProbing 'on': start at the base (1024) and probe up to t
   assert.equal(p.blackholes, 0);
   assert.equal(r.info!.sndMss, 1500 - 20 - 20 - 12);
 });
+
+test("RFC 4821 §4: an ICMP packet-too-big answering a probe ends the search at the reported MTU ('on', path 1400 with ICMP)", async () => {
+  const r = await transfer({ pathMtu: 1400, icmp: true, tcp: { mtuProbing: 'on' } });
+  assert.ok(r.intact);
+  const p = r.info!.plpmtud!;
+  assert.equal(p.mtu, 1400);
+  assert.ok(p.probesLost <= 1, `probes lost: ${p.probesLost}`);
+  assert.equal(r.info!.sndMss, 1400 - 20 - 20 - 12);
+});
+
+test('net.host() refuses an unknown tcp.mtuProbing', () => {
+  const net = createNetwork();
+  assert.throws(() => net.host({ address: '10.0.0.1', tcp: { mtuProbing: 'always' } }), { code: 'ERR_INVALID_ARG_VALUE' });
+  net.close();
+});

@@ -141,6 +141,10 @@ export class Network {
     if (profile !== undefined && !(TCP_PROFILE_NAMES as readonly unknown[]).includes(profile)) {
       throw invalidArgValue(`tcp.profile must be one of ${TCP_PROFILE_NAMES.join(', ')}, got ${String(profile)}`);
     }
+    const probing = (opts.tcp as { mtuProbing?: unknown } | undefined)?.mtuProbing;
+    if (probing !== undefined && probing !== 'off' && probing !== 'blackhole' && probing !== 'on') {
+      throw invalidArgValue(`tcp.mtuProbing must be one of off, blackhole, on, got ${String(probing)}`);
+    }
     let stack: Stack | undefined;
     const node = this.attach({
       address: opts.address,

@@ -258,11 +258,11 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     if (err.kind === 'packet-too-big') {
       if (err.mtu === undefined) return;
       const mss = Math.max(MIN_SND_MSS, mssForMtu(err.mtu, isV6(c.remote.address)) - (c.tsOk ? TS_OPTION_BYTES : 0));
+      plpmtudOnPacketTooBig(c, err.mtu); // RFC 4821 §4: also caps an MTU search (a probe too big)
       if (mss >= c.sndMss) return;
       // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
       c.sndMss = mss;
       c.cc.setMss(mss);
-      plpmtudOnPacketTooBig(c, err.mtu);
       if (seqLt(c.sndUna, c.sndNxt) && !seqLe(c.sndUna, c.iss)) c.sndNxt = c.sndUna;
       this.wake(c);
       return;

@@ -141,15 +141,16 @@ function finish(p: Plpmtud, now: number): void {
  */
 export function plpmtudOnTimeout(c: TcpConnection, flight: number, now: number): void {
   if (c.host.config.mtuProbing === 'off') return;
-  const p = c.plpmtud ?? start(c);
-  if (p.probeMtu !== 0) {
-    p.probeLost = true; // the timeout resends the probe's bytes: resolved as a failure below
-    resolveProbe(c, p, now);
+  const probing = c.plpmtud;
+  if (probing !== undefined && probing.probeMtu !== 0) {
+    probing.probeLost = true; // the timeout resends the probe's bytes: a failure
+    resolveProbe(c, probing, now);
   }
   if (c.retries < BLACKHOLE_RTOS || c.retries % BLACKHOLE_RTOS !== 0) return;
   const cur = mtuOf(c);
   const fallback = cur > baseMtu(c) ? baseMtu(c) : Math.max(floorMtu(c), Math.floor(cur / 2));
   if (fallback >= cur || Math.min(c.sndMss, flight) <= mssFor(c, fallback)) return;
+  const p = probing ?? start(c);
   p.stats.blackholes++;
   p.high = p.maxMtu;
   p.failures = 0;
