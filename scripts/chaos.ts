@@ -25,15 +25,23 @@ function netResult(n: Awaited<ReturnType<typeof runNetSeed>>): ReturnType<typeof
   return { ...n, segments: 0, pcap: () => n.pcap ?? new Uint8Array(0) };
 }
 let failed = 0;
+/** --net: how sockets ended over the run (clean, error codes, lost with a crashed host). */
+const ends: Record<string, number> = {};
+let crashSeeds = 0;
 const byClass = new Map<string, number[]>();
 let bytes = 0;
 let segments = 0;
 const t0 = performance.now();
 for (let s = start; s < start + seeds; s++) {
-  const r = overNet ? netResult(await runNetSeed(s, undefined, { capture: true })) : runSeed(s);
+  const n = overNet ? await runNetSeed(s, undefined, { capture: true }) : undefined;
+  const r = n !== undefined ? netResult(n) : runSeed(s);
   bytes += r.bytes;
   segments += r.segments;
-  if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} ${'ends' in r ? `ends=${JSON.stringify(r.ends)}` : `segments=${r.segments}`} t=${(r.endedAt / 1000).toFixed(1)}s`);
+  if (n !== undefined) {
+    for (const [k, v] of Object.entries(n.ends)) ends[k] = (ends[k] ?? 0) + v;
+    if (n.crashes > 0) crashSeeds++;
+  }
+  if (verbose) console.log(`seed ${s}: ${r.ok ? 'ok' : 'FAIL'} hosts=${r.hosts} flows=${r.flows} bytes=${r.bytes} ${n !== undefined ? `crashes=${n.crashes} ends=${JSON.stringify(n.ends)}` : `segments=${r.segments}`} t=${(r.endedAt / 1000).toFixed(1)}s`);
   if (!r.ok) {
     failed++;
     const cls = classifyFailure(r.failures) ?? 'new';
@@ -46,5 +54,6 @@ for (let s = start; s < start + seeds; s++) {
   if (!verbose && (s - start + 1) % 500 === 0) console.log(`${s - start + 1} seeds, ${failed} failed`);
 }
 console.log(`${seeds} seeds from ${start}: ${failed} failed; ${bytes} bytes verified, ${segments} segments, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+if (overNet) console.log(`  ${crashSeeds} seeds crashed hosts; sockets ended: ${Object.entries(ends).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 for (const [cls, list] of byClass) console.log(`  ${cls}: ${list.length} seed(s): ${list.slice(0, 20).join(' ')}${list.length > 20 ? ' …' : ''}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createNetwork } from '../src/sim/index.js';
 import type { Host } from '../src/api/host.js';
 import type { TcpInfo } from '../src/api/tcp-info.js';
+import { passiveEstablished, view } from './tcp-helpers.js';
 
 interface Outcome {
   intact: boolean;
@@ -118,4 +119,19 @@ test('net.host() refuses an unknown tcp.mtuProbing', () => {
   const net = createNetwork();
   assert.throws(() => net.host({ address: '10.0.0.1', tcp: { mtuProbing: 'always' } }), { code: 'ERR_INVALID_ARG_VALUE' });
   net.close();
+});
+
+test('RFC 4821 §7.7: the second consecutive timeout of a full-sized segment falls back to the base MSS (MTU 1024 → 984), the first does not', () => {
+  const { layer, conn } = passiveEstablished({ rtoMin: 200 });
+  conn.send(new Uint8Array(3000), 10);
+  layer.poll(10);
+  const lens: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const out = layer.poll(layer.pollAt()!);
+    assert.equal(view(out[0]!).seq, 5001, 'the earliest segment again (RFC 6298 §5.4)');
+    lens.push(view(out[0]!).len);
+  }
+  assert.deepEqual(lens, [1460, 984, 984]);
+  assert.equal(conn.plpmtud?.stats.blackholes, 1);
+  assert.equal(conn.cc.cwnd, 984, 'cwnd counts in the new MSS');
 });

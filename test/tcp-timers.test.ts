@@ -30,7 +30,8 @@ test('RFC 6298 §2.4/§2.5: RTO is clamped to [min, max]; G bounds the variance 
 });
 
 test('RFC 6298 §5.5 backoff doubles RTO on each expiry; §5.4 the earliest segment is retransmitted', () => {
-  const { layer, conn } = passiveEstablished({ rtoMin: 200 });
+  // RFC 6298 alone: without RFC 4821 black-hole detection (tcp-plpmtud.test.ts), which would shrink the segment at the 2nd expiry.
+  const { layer, conn } = passiveEstablished({ rtoMin: 200, mtuProbing: 'off' });
   const base = conn.rtt.rto; // SYN-ACK RTT was 1 ms → RTO clamped to 200
   assert.equal(base, 200);
   conn.send(new Uint8Array(3000), 10);
