@@ -131,6 +131,22 @@ export interface TcpConfig {
   sack: boolean;
   /** Congestion control algorithm name (see cc/index.ts): 'cubic' (RFC 9438, default) or 'newreno'. */
   congestionControl: string;
+  /**
+   * RFC 9406 HyStart++ for the initial slow start (CUBIC and NewReno): slow start ends on an RTT
+   * increase, through Conservative Slow Start, before the bottleneck queue overflows. Default true.
+   */
+  hystart: boolean;
+  /**
+   * RFC 3168 ECN, as Linux's tcp_ecn 1/2/0: 'on' requests it in our SYN and accepts it in a peer's;
+   * 'passive' only accepts a peer's request (SYN-ACK with ECE); 'off' never uses it. Default 'passive'.
+   */
+  ecn: 'on' | 'passive' | 'off';
+  /**
+   * Pacing of new data (pacing.ts): segments leave spread at a rate of cwnd/SRTT × 2 in slow start
+   * and × 1.2 in congestion avoidance (Linux's tcp_pacing_ss_ratio / tcp_pacing_ca_ratio), or the
+   * congestion control's own rate. Default false (see docs/net.md for the measurements).
+   */
+  pacing: boolean;
   /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
   initialWindowSegments: number;
   /** RFC 5681 §3.2 duplicate-ACK threshold for fast retransmit. Default 3. */
@@ -232,6 +248,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   timestamps: true,
   sack: true,
   congestionControl: 'cubic',
+  hystart: true,
+  ecn: 'passive',
+  pacing: false,
   initialWindowSegments: 10,
   dupAckThreshold: 3,
   limitedTransmit: true,

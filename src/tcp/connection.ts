@@ -507,7 +507,7 @@ export class TcpConnection extends Tcb {
 
   #newCc(synLost: boolean): CongestionControl {
     const cfg = this.host.config;
-    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost };
+    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
   }
 

@@ -8,7 +8,7 @@ import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
 import { sendAutoTune } from './autotune.js';
 import { roundBuffersToMss } from './window-bsd.js';
 import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
-import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRttSample, updateTsRecent } from './rfc7323.js';
+import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
@@ -441,7 +441,7 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
   if (sampleBytes > 0) {
     const s: AckSample = {
       ackedBytes: sampleBytes,
-      rtt: rttSample,
+      rtt: rttSample ?? tsRtt(c, now),
       srtt: c.rtt.srtt,
       flightSize: flight,
       delivered: c.delivered,

@@ -184,6 +184,19 @@ export function updateTsRecent(c: TcpConnection, seg: TcpRepr, now: number): voi
  * RTT so that RFC 6298's gains keep their meaning (the choice Appendix G allows).
  */
 export function tsRttSample(c: TcpConnection, now: number): number | undefined {
+  const r = tsRtt(c, now);
+  if (r === undefined) return undefined;
+  const srtt = c.rtt.srtt;
+  if (srtt !== undefined && now - c.tsLastSample < srtt) return undefined;
+  c.tsLastSample = now;
+  return r;
+}
+
+/**
+ * §4.1 RTT of this ACK from its TSecr, on every ACK (not rate limited: for congestion control's
+ * per-round minimum, RFC 9406 §4.2), or undefined when the echo cannot time anything.
+ */
+export function tsRtt(c: TcpConnection, now: number): number | undefined {
   if (!c.tsOk || c.segTsEcr === undefined || c.segTsEcr === 0) return undefined;
   // Karn after a timeout (RFC 6298 §3, §5.7): an ACK covering data the RTO resent echoes TS.Recent,
   // which the receiver may have taken from a much older segment (RFC 7323 §4.3: holes, pure ACKs
@@ -191,9 +204,5 @@ export function tsRttSample(c: TcpConnection, now: number): number | undefined {
   // clears the backoff, only segments sent after the timeout (timed normally) measure the RTT.
   if (c.rtt.backoffs > 0) return undefined;
   const r = (tsNow(c, now) - c.segTsEcr) >>> 0;
-  if (r > 0x7fffffff) return undefined;
-  const srtt = c.rtt.srtt;
-  if (srtt !== undefined && now - c.tsLastSample < srtt) return undefined;
-  c.tsLastSample = now;
-  return r;
+  return r > 0x7fffffff ? undefined : r;
 }

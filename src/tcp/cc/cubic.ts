@@ -2,8 +2,9 @@
 // W_cubic(t) = C·(t − K)³ + W_max of the time since the congestion event (§4.2), never below the
 // Reno-friendly estimate W_est (§4.3); β_cubic = 0.7 on loss (§4.6) with fast convergence (§4.7).
 // Windows inside the formulas are in segments (the RFC's unit), cwnd itself in bytes.
-// Slow start is RFC 5681's (HyStart++, RFC 9406, is not implemented).
+// Slow start is RFC 5681's, with HyStart++ (RFC 9406, ./hystart.ts) for the initial one when configured.
 
+import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
 import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 /** §5.1: C = 0.4 (segments / s³). */
@@ -19,6 +20,8 @@ export class Cubic implements CongestionControl {
   ssthresh = Infinity;
   #mss: number;
   #iw: number;
+  /** RFC 9406 HyStart++ state for the initial slow start, undefined when off. */
+  #hystart: HyStart | undefined = undefined;
   /** §4.2 W_max (segments): the window just before the last reduction. */
   #wMax = 0;
   /** §4.2 K (seconds): time for W_cubic to grow back to W_max. */
@@ -32,6 +35,7 @@ export class Cubic implements CongestionControl {
     this.#mss = init.mss;
     this.#iw = initialWindow(init);
     this.cwnd = this.#iw;
+    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true ? Infinity : L_NON_PACED * init.mss);
   }
 
   /** §4.2 W_cubic(t) in segments, t in seconds since the epoch. */
@@ -44,11 +48,13 @@ export class Cubic implements CongestionControl {
     const slowStart = this.cwnd < this.ssthresh;
     // RFC 7661 §4.3 / RFC 9438 §5.8: grow only a window that is being used.
     const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
-    if (!used) return;
     if (slowStart) {
-      this.cwnd += Math.min(s.ackedBytes, this.#mss); // RFC 5681 §3.1
+      const inc = slowStartIncrease(this.#hystart, s, this.#mss);
+      if (this.#hystart?.phase === 'done' && inc === 0) this.ssthresh = this.cwnd; // RFC 9406 §4.2: CSS over → CA
+      else if (used) this.cwnd += inc;
       return;
     }
+    if (!used) return;
     const cwndSeg = this.cwnd / this.#mss;
     if (this.#epoch === undefined) {
       // §4.2: a new epoch; without a previous reduction W_max is the current window (K = 0).
@@ -74,6 +80,7 @@ export class Cubic implements CongestionControl {
 
   /** §4.6 multiplicative decrease and §4.7 fast convergence. */
   #reduce(flightSize: number): void {
+    this.#hystart?.stop();
     const cwndSeg = this.cwnd / this.#mss;
     this.#wMax = cwndSeg < this.#wMax ? (cwndSeg * (1 + BETA)) / 2 : cwndSeg;
     this.ssthresh = Math.max(2 * this.#mss, Math.min(this.cwnd, Math.max(flightSize, this.#mss)) * BETA);
@@ -113,7 +120,14 @@ export class Cubic implements CongestionControl {
     this.#epoch = undefined;
   }
 
+  /** RFC 3168 §6.1.2 / RFC 9438 §4.6: an ECN-Echo reduces like a loss (β_cubic), cwnd = ssthresh. */
+  onEcnCongestion(flightSize: number): void {
+    this.#reduce(flightSize);
+    this.cwnd = Math.max(this.#mss, this.ssthresh);
+  }
+
   setMss(mss: number): void {
+    if (this.#hystart !== undefined && Number.isFinite(this.#hystart.limit)) this.#hystart.limit = L_NON_PACED * mss;
     if (mss <= 0 || mss === this.#mss) return;
     this.cwnd = Math.max(mss, Math.round((this.cwnd / this.#mss) * mss));
     if (Number.isFinite(this.ssthresh)) this.ssthresh = Math.max(2 * mss, Math.round((this.ssthresh / this.#mss) * mss));

@@ -1,6 +1,7 @@
 // NewReno window arithmetic: RFC 5681 (slow start, congestion avoidance, fast recovery) with the
 // RFC 6582 partial-ACK rules. Loss detection itself is the caller's (../recovery.ts).
 
+import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
 import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 export class NewReno implements CongestionControl {
@@ -9,6 +10,8 @@ export class NewReno implements CongestionControl {
   ssthresh = Infinity;
   #mss: number;
   #iw: number;
+  /** RFC 9406 HyStart++ state for the initial slow start, undefined when off. */
+  #hystart: HyStart | undefined = undefined;
   /** Bytes acknowledged since the last cwnd increase in congestion avoidance. */
   #caAcked = 0;
 
@@ -16,6 +19,7 @@ export class NewReno implements CongestionControl {
     this.#mss = init.mss;
     this.#iw = initialWindow(init);
     this.cwnd = this.#iw;
+    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true ? Infinity : L_NON_PACED * init.mss);
   }
 
   onAck(s: AckSample): void {
@@ -24,21 +28,24 @@ export class NewReno implements CongestionControl {
     // RFC 7661 §4.3 (cwnd validation): grow only a window the sender is actually using — in slow
     // start while at least half of it is in flight, in congestion avoidance while it is full.
     const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
-    if (!used) return;
     if (slowStart) {
-      // RFC 5681 §3.1 eq. 2: cwnd += min(N, SMSS) per ACK.
-      this.cwnd += Math.min(s.ackedBytes, this.#mss);
-    } else {
-      // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
-      this.#caAcked += s.ackedBytes;
-      if (this.#caAcked >= this.cwnd) {
-        this.#caAcked -= this.cwnd;
-        this.cwnd += this.#mss;
-      }
+      // RFC 5681 §3.1 eq. 2: cwnd += min(N, SMSS) per ACK — or RFC 9406 HyStart++ while it runs.
+      const inc = slowStartIncrease(this.#hystart, s, this.#mss);
+      if (this.#hystart?.phase === 'done' && inc === 0) this.ssthresh = this.cwnd; // RFC 9406 §4.2: CSS over → CA
+      else if (used) this.cwnd += inc;
+      return;
+    }
+    if (!used) return;
+    // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
+    this.#caAcked += s.ackedBytes;
+    if (this.#caAcked >= this.cwnd) {
+      this.#caAcked -= this.cwnd;
+      this.cwnd += this.#mss;
     }
   }
 
   onRecoveryStart(flightSize: number, _now: number, sack = false): void {
+    this.#hystart?.stop();
     // RFC 5681 §3.2 step 2 eq. 4 and step 3: ssthresh = max(FlightSize/2, 2·SMSS); cwnd = ssthresh + 3·SMSS.
     // RFC 6675 §5 step 4.2: with SACK, cwnd = ssthresh (pipe already leaves out what was SACKed).
     this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
@@ -63,6 +70,7 @@ export class NewReno implements CongestionControl {
   }
 
   onRto(flightSize: number): void {
+    this.#hystart?.stop();
     // RFC 5681 §3.1 eq. 4 and the loss window LW = 1 SMSS.
     this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
     this.cwnd = this.#mss;
@@ -74,7 +82,16 @@ export class NewReno implements CongestionControl {
     this.cwnd = Math.min(this.cwnd, this.#iw);
   }
 
+  /** RFC 3168 §6.1.2: an ECN-Echo halves the window as a loss would (RFC 5681 eq. 4), cwnd = ssthresh. */
+  onEcnCongestion(flightSize: number): void {
+    this.#hystart?.stop();
+    this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
+    this.cwnd = this.ssthresh;
+    this.#caAcked = 0;
+  }
+
   setMss(mss: number): void {
+    if (this.#hystart !== undefined && Number.isFinite(this.#hystart.limit)) this.#hystart.limit = L_NON_PACED * mss;
     if (mss <= 0 || mss === this.#mss) return;
     this.cwnd = Math.max(mss, Math.round((this.cwnd / this.#mss) * mss));
     if (Number.isFinite(this.ssthresh)) this.ssthresh = Math.max(2 * mss, Math.round((this.ssthresh / this.#mss) * mss));

@@ -6,7 +6,7 @@
 export interface AckSample {
   /** Sequence space newly acknowledged by this ACK. */
   ackedBytes: number;
-  /** RTT measured from this ACK (Karn-valid), if any. */
+  /** RTT measured from this ACK (Karn-valid; from the timestamp echo on every ACK when RFC 7323 is on), if any. */
   rtt: number | undefined;
   /** Smoothed RTT of the connection, if known. */
   srtt: number | undefined;
@@ -44,6 +44,17 @@ export interface CongestionControl {
   onIdleRestart(now: number): void;
   /** The sender's MSS changed (path MTU). */
   setMss(mss: number): void;
+  /**
+   * RFC 3168 §6.1.2: an ACK carried ECN-Echo (at most once per window of data): reduce as for a
+   * loss, without retransmitting anything. Optional: without it the connection calls
+   * onRecoveryStart(flightSize, now, true), the RFC 6675 reduction to ssthresh.
+   */
+  onEcnCongestion?(flightSize: number, now: number): void;
+  /**
+   * Pacing rate in bytes per second chosen by the algorithm itself (a BBR-style model); undefined
+   * lets the connection derive it from cwnd and SRTT (../pacing.ts).
+   */
+  readonly pacingRate?: number | undefined;
 }
 
 export interface CongestionControlInit {
@@ -52,6 +63,10 @@ export interface CongestionControlInit {
   initialWindowSegments: number;
   /** RFC 5681 §3.1 / RFC 6928 §2: the SYN or SYN-ACK was retransmitted → IW is one segment. */
   synLost: boolean;
+  /** RFC 9406 HyStart++ for the initial slow start (default false when absent). */
+  hystart?: boolean;
+  /** The connection paces its sends (RFC 9406 §4.3 L = ∞ instead of 8). */
+  pacing?: boolean;
 }
 
 /** RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)), generalised to n segments. */
