@@ -27,6 +27,12 @@ export interface Impairments {
   rateMbps?: number;
   /** Drop-tail transmit queue limit in packets, counting the one being serialised (default 1000). Only matters with a rate. */
   queuePackets?: number;
+  /**
+   * RFC 3168 §5 step marking: a packet arriving while the queue holds at least this many packets
+   * is marked CE if it is ECN-capable (ECT(0)/ECT(1)) and dropped if it is not, as an AQM would.
+   * Default undefined: no marking, drop-tail at queuePackets only. Only matters with a rate.
+   */
+  ecnThreshold?: number;
   /** Independent (Bernoulli) loss probability per packet. */
   loss?: number;
   /** Gilbert–Elliott burst loss, applied in addition to `loss`. */
@@ -55,6 +61,7 @@ export interface ResolvedImpairments {
   jitterMs: number;
   rateMbps: number;
   queuePackets: number;
+  ecnThreshold: number | undefined;
   loss: number;
   burstLoss: Required<BurstLoss> | undefined;
   reorder: number;
@@ -71,6 +78,7 @@ export function defaultImpairments(): ResolvedImpairments {
     jitterMs: 0,
     rateMbps: 0,
     queuePackets: 1000,
+    ecnThreshold: undefined,
     loss: 0,
     burstLoss: undefined,
     reorder: 0,
@@ -101,6 +109,11 @@ export function applyImpairments(base: ResolvedImpairments, change: Impairments)
     const q = nonNegative('queuePackets', change.queuePackets);
     if (!Number.isInteger(q) || q < 1) throw invalidArgValue(`link option queuePackets must be an integer >= 1, got ${q}`, RangeError);
     base.queuePackets = q;
+  }
+  if (change.ecnThreshold !== undefined) {
+    const k = nonNegative('ecnThreshold', change.ecnThreshold);
+    if (!Number.isInteger(k) || k < 1) throw invalidArgValue(`link option ecnThreshold must be an integer >= 1, got ${k}`, RangeError);
+    base.ecnThreshold = k;
   }
   if (change.loss !== undefined) base.loss = probability('loss', change.loss);
   if (change.burstLoss !== undefined) {

@@ -7,6 +7,7 @@
 import { Fifo } from './fifo.js';
 import { packetTooBigReply } from './too-big.js';
 import { serialisationMs, type ResolvedImpairments } from './impairments.js';
+import { markCe } from './ecn-mark.js';
 import type { ChannelStats, LinkClock, LinkStage, PacketSink, RandomSource } from './types.js';
 
 /** What a stage may use: live settings, shared counters, the clock, and a named random stream. */
@@ -83,6 +84,16 @@ class QueueRate implements PacketSink {
     if (this.queue.length >= cfg.queuePackets) {
       stats.dropped.queue++;
       return;
+    }
+    if (cfg.ecnThreshold !== undefined && this.queue.length >= cfg.ecnThreshold) {
+      // RFC 3168 §5: above the threshold, mark an ECN-capable packet CE; drop one that is not.
+      const marked = markCe(packet);
+      if (marked === undefined) {
+        stats.dropped.queue++;
+        return;
+      }
+      if (marked !== packet) stats.ceMarked++;
+      packet = marked;
     }
     const start = this.busyUntil > now ? this.busyUntil : now;
     this.busyUntil = start + serialisationMs(packet.length, cfg.rateMbps);

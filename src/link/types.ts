@@ -38,6 +38,8 @@ export interface ChannelStats {
   duplicated: number;
   corrupted: number;
   reordered: number;
+  /** Packets marked CE by the queue (ecnThreshold) instead of being dropped. */
+  ceMarked: number;
   /** Highest number of packets held in the transmit queue at once. */
   maxQueue: number;
 }
@@ -51,6 +53,7 @@ export function emptyStats(): ChannelStats {
     duplicated: 0,
     corrupted: 0,
     reordered: 0,
+    ceMarked: 0,
     maxQueue: 0,
   };
 }

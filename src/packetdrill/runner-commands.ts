@@ -47,6 +47,11 @@ const MAPPED: Record<string, Apply> = {
   'net.inet.tcp.rfc1323': int((n) => ({ timestamps: n !== 0, windowScaling: n !== 0 })),
   'net.ipv4.tcp_sack': int((n) => ({ sack: n !== 0 })),
   'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
+  // RFC 3168: 1 request and accept, 2 accept only, 0 off (both kernels use these values)
+  'net.ipv4.tcp_ecn': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
+  'net.inet.tcp.ecn.enable': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
+  'net.inet.tcp.ecn.maxretries': int((n) => ({ ecnSynRetries: n })),
+  'net.ipv4.tcp_ecn_fallback': int((n) => ({ ecnSynRetries: n !== 0 ? 0 : Infinity })),
   'net.inet.tcp.delacktime': int((n) => ({ delayedAckTimeout: n })),
   'net.inet.tcp.rexmit_min': int((n) => ({ rtoMin: n })),
   'net.inet.tcp.rexmit_initial': int((n) => ({ rtoInitial: n })),
@@ -72,8 +77,8 @@ const MAPPED: Record<string, Apply> = {
  */
 const BEHAVIOUR_ONLY = [
  'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
-  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery', 'net.ipv4.tcp_ecn',
-  'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_ecn_fallback', 'net.ipv4.tcp_pacing_ss_ratio',
+  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery',
+  'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
   'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor', 'net.ipv4.tcp_min_tso_segs',
   'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save', 'net.ipv4.tcp_mtu_probing',
@@ -85,11 +90,11 @@ const BEHAVIOUR_ONLY = [
   'net.ipv4.tcp_retries1', 'net.ipv4.tcp_max_reordering', 'net.ipv4.tcp_backlog_ack_defer', 'net.ipv4.tcp_tso_rtt_log',
   'net.ipv4.tcp_rto_min_us', 'net.ipv4.tcp_pingpong_thresh', 'net.ipv4.tcp_migrate_req', 'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.ip_no_pmtu_disc', 'net.ipv4.tcp_l3mdev_accept', 'net.core.default_qdisc', 'net.ipv4.tcp_allowed_congestion_control',
- 'net.inet.tcp.ecn.enable', 'net.inet.tcp.cc.algorithm',
+ 'net.inet.tcp.cc.algorithm',
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
-  'net.inet.tcp.ecn.enable', 'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
+  'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
   'net.inet.tcp.tolerate_missing_ts', 'net.inet.tcp.syncookies_only', 'net.inet.tcp.fastopen.ccache_buckets',
 ];
 

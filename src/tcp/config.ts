@@ -142,6 +142,11 @@ export interface TcpConfig {
    */
   ecn: 'on' | 'passive' | 'off';
   /**
+   * RFC 3168 §6.1.1.1: retransmissions of an ECN-setup SYN that still ask for ECN; later ones go
+   * without ECE/CWR. Default 0 (Linux's tcp_ecn_fallback); FreeBSD's ecn.maxretries is 1.
+   */
+  ecnSynRetries: number;
+  /**
    * Pacing of new data (pacing.ts): segments leave spread at a rate of cwnd/SRTT × 2 in slow start
    * and × 1.2 in congestion avoidance (Linux's tcp_pacing_ss_ratio / tcp_pacing_ca_ratio), or the
    * congestion control's own rate. Default false (see docs/net.md for the measurements).
@@ -250,6 +255,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   congestionControl: 'cubic',
   hystart: true,
   ecn: 'passive',
+  ecnSynRetries: 0,
   pacing: false,
   initialWindowSegments: 10,
   dupAckThreshold: 3,

@@ -24,6 +24,7 @@ import { segmentOptions, shiftFor } from './rfc7323.js';
 import { Scoreboard } from './sack.js';
 import { recvAutoTune } from './autotune.js';
 import type { Plpmtud } from './plpmtud.js';
+import { EcnState, ecnOutFlags } from './ecn.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -52,6 +53,8 @@ export class TcpConnection extends Tcb {
   rcvWscale = 0;
   /** The shift our SYN offers (RFC 7323 §2.2), fixed from the receive buffer at creation. */
   ourWscale = 0;
+  /** RFC 3168 ECN state (ecn.ts), allocated once ECN is asked for or agreed. */
+  ecn: EcnState | undefined = undefined;
   /** RFC 6675 scoreboard; RFC 2883 D-SACK block to send; RFC 2018 §4 recent out-of-order offsets, newest first. */
   readonly sb = new Scoreboard();
   dsack: [number, number] | undefined = undefined;
@@ -443,6 +446,7 @@ export class TcpConnection extends Tcb {
 
   /** @internal Builds a segment from this connection and records what it acknowledges/advertises. */
   segment(seq: number, flags: number, payload: Uint8Array, options?: TcpDatagram['seg']['options']): TcpDatagram {
+    flags = ecnOutFlags(this, flags); // RFC 3168 §6.1.1 setup SYN / SYN-ACK, §6.1.3 ECE
     const hasAck = (flags & ACK) !== 0;
     const syn = (flags & SYN) !== 0;
     // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.

@@ -13,6 +13,7 @@ import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
 import { acceptWindow, receiveWindow } from './window.js';
+import { ecnOnAck, ecnOnSyn } from './ecn.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -30,6 +31,7 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
  */
 export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): void {
   const optBytes = negotiate(c, seg, now);
+  ecnOnSyn(c, seg); // RFC 3168 §6.1.1
   c.peerMss = peerMssOption(seg);
   const mss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
   c.sndMss = Math.max(MIN_SND_MSS, mss - optBytes);
@@ -370,6 +372,7 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
     const blocks = sackBlocks(seg);
     if (blocks !== undefined) sacked = c.sb.update(blocks, seqGt(ack, c.sndUna) ? ack : c.sndUna, c.sndMax);
   }
+  ecnOnAck(c, seg, now); // RFC 3168 §6.1.2
   if (seqGt(ack, c.sndUna)) {
     newAck(c, ack, now);
   } else if (ack === c.sndUna) {

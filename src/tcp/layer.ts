@@ -16,6 +16,7 @@ import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
 import { acceptSyn, segmentArrives } from './input.js';
+import { ecnInput } from './ecn.js';
 import { IsnGenerator } from './isn.js';
 import { TcpListener, type ListenerHost } from './listener.js';
 import type { TcpConnectOptions, TcpListenOptions } from './options.js';
@@ -190,6 +191,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
           return;
         }
       }
+      ecnInput(c, seg, dgram.ecn); // RFC 3168 §6.1.3
       segmentArrives(c, seg, now);
       this.wake(c); // timers may have moved and a reply may be owed: poll it
       return;

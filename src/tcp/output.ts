@@ -8,6 +8,7 @@ import { EMPTY, type TcpConnection } from './connection.js';
 import { gsoLength } from './gso.js';
 import { rtoDeadline } from './input.js';
 import { synOptions } from './rfc7323.js';
+import { ecnDataSegment } from './ecn.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 
@@ -205,7 +206,9 @@ function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, of
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   const retransmission = seqLt(seq, c.sndMax);
   if (c.sndUna === c.sndMax) c.lastProgress = now; // the user-timeout clock starts with data in flight
-  out.push(c.segment(seq, flags, payload));
+  const d = c.segment(seq, flags, payload);
+  ecnDataSegment(c, d, retransmission); // RFC 3168 §6.1.2 ECT(0), CWR; §6.1.5 not on retransmissions
+  out.push(d);
   if (seqGt(end, c.sndNxt) && seqLe(seq, c.sndNxt)) c.sndNxt = end;
   if (seqGt(end, c.sndMax)) c.sndMax = end;
   c.stats.bytesOut += len;

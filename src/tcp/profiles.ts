@@ -42,6 +42,7 @@ export const RFC_TCP: Partial<TcpConfig> = {
   noDelay: false,
   nagle: 'classic', // RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 as written, not Minshall's refinement
   mtuProbing: 'off', // RFC 1191/8201 only; RFC 4821 PLPMTUD is optional
+  ecn: 'off', // the RFC 9293 baseline: no RFC 3168 negotiation
 };
 
 /** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */
@@ -69,6 +70,8 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   rfc1337: false, // tcp_rfc1337
   challengeAckLimit: 1000,
   mtuProbing: 'off', // tcp_mtu_probing
+  ecn: 'passive', // tcp_ecn = 2
+  ecnSynRetries: 0, // tcp_ecn_fallback = 1: a retransmitted SYN drops ECE/CWR
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
@@ -103,6 +106,8 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   rfc1337: true,
   synOptionLayout: 'freebsd', // tcp_addoptions order
   mtuProbing: 'off', // pmtud_blackhole_detection
+  ecn: 'passive', // ecn.enable = 2
+  ecnSynRetries: 1, // ecn.maxretries
 };
 
 const TABLES: Record<TcpProfileName, Partial<TcpConfig>> = { rfc: RFC_TCP, linux: LINUX_TCP, freebsd: FREEBSD_TCP };
