@@ -8,17 +8,18 @@
 
 import type { TcpConnection } from '../tcp/connection.js';
 import type { TcpState } from '../tcp/states.js';
+import { pacingRate } from '../tcp/pacing.js';
 
 /** Congestion-avoidance state, as Linux names its `ca_state` (open, disorder, cwr, recovery, loss). */
-export type TcpCaState = 'open' | 'disorder' | 'recovery' | 'loss';
+export type TcpCaState = 'open' | 'disorder' | 'cwr' | 'recovery' | 'loss';
 
 export interface TcpInfo {
   /** RFC 9293 state name. */
   state: TcpState;
-  /** 'open': nothing wrong; 'disorder': duplicate ACKs or SACKed holes seen; 'recovery': fast recovery (RFC 5681 §3.2 / RFC 6675); 'loss': after a retransmission timeout until new data is acknowledged. */
+  /** 'open': nothing wrong; 'disorder': duplicate ACKs or SACKed holes seen; 'cwr': the window was reduced on an ECN-Echo (RFC 3168 §6.1.2) and that window is not yet acknowledged; 'recovery': fast recovery (RFC 5681 §3.2 / RFC 6675); 'loss': after a retransmission timeout until new data is acknowledged. */
   caState: TcpCaState;
   /** Options both ends agreed on in the handshake. */
-  options: { timestamps: boolean; sack: boolean; windowScaling: boolean };
+  options: { timestamps: boolean; sack: boolean; windowScaling: boolean; ecn: boolean };
   /** RFC 7323 §2.3 shift the peer applies to windows it sends (0 when not agreed). */
   sndWscale: number;
   /** Shift applied to the windows this end advertises (0 when not agreed). */
@@ -81,6 +82,11 @@ export interface TcpInfo {
    * stands for, probes sent / acknowledged / lost, black holes detected; undefined until it engaged.
    */
   plpmtud: { mtu: number; probes: number; probesOk: number; probesLost: number; blackholes: number } | undefined;
+  /** Send pacing rate in bytes per second (TcpConfig.pacing; the CC's own rate or cwnd/SRTT × 2 or × 1.2); undefined when not pacing. */
+  pacingRateBytesPerSec: number | undefined;
+  /** RFC 3168: CE-marked packets received, and window reductions made on an ECN-Echo. */
+  ecnCeReceived: number;
+  ecnReductions: number;
 }
 
 function seqDiff(a: number, b: number): number {
@@ -97,13 +103,17 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
   const sb = c.sb;
   for (let i = 0; i < sb.starts.length && i < sb.ends.length; i++) sacked += Math.max(0, sb.ends[i]! - sb.starts[i]!);
   const recovery = c.recovery;
+  const ecn = c.ecn;
+  const ecnCwr = ecn?.recover !== undefined && seqDiff(ecn.recover, c.sndUna) > 0 && seqDiff(ecn.recover, c.sndUna) < 0x8000_0000;
   const caState: TcpCaState = recovery.inRecovery
     ? 'recovery'
     : c.rtt.backoffs > 0 || c.retries > 0
       ? 'loss'
-      : recovery.dupAcks > 0 || sacked > 0
-        ? 'disorder'
-        : 'open';
+      : ecnCwr
+        ? 'cwr'
+        : recovery.dupAcks > 0 || sacked > 0
+          ? 'disorder'
+          : 'open';
   // Sequence space acknowledged beyond the ISS, less the SYN (and a FIN once it is acknowledged).
   let acked = c.handshakeDone ? seqDiff(c.sndUna, c.iss) - 1 : 0;
   if (c.finQueued && c.handshakeDone && seqDiff(c.sndUna, c.finSeq) >= 1 && seqDiff(c.sndUna, c.finSeq) < 0x8000_0000) acked -= 1;
@@ -111,7 +121,7 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
   return {
     state: c.state,
     caState,
-    options: { timestamps: c.tsOk, sack: c.sackOk, windowScaling: c.wsOk },
+    options: { timestamps: c.tsOk, sack: c.sackOk, windowScaling: c.wsOk, ecn: ecn?.ok ?? false },
     sndWscale: c.wsOk ? c.sndWscale : 0,
     rcvWscale: c.wsOk ? c.rcvWscale : 0,
     rtoMs: c.rtt.rto,
@@ -146,5 +156,8 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     sendQueueBytes: c.writableLength,
     recvQueueBytes: c.readableLength,
     plpmtud: c.plpmtud === undefined ? undefined : { mtu: c.plpmtud.mtu, ...c.plpmtud.stats },
+    pacingRateBytesPerSec: c.host.config.pacing ? pacingRate(c) : undefined,
+    ecnCeReceived: ecn?.ceReceived ?? 0,
+    ecnReductions: ecn?.reductions ?? 0,
   };
 }

@@ -50,7 +50,7 @@ const BSD_STATE_NAMES: Readonly<Record<string, number>> = {
   TCPI_TIME_WAIT: 10,
 };
 
-const CA_STATE = { open: 0, disorder: 1, recovery: 3, loss: 4 } as const;
+const CA_STATE = { open: 0, disorder: 1, cwr: 2, recovery: 3, loss: 4 } as const;
 
 const INFINITE_SSTHRESH = 0x7fff_ffff;
 
@@ -99,7 +99,7 @@ export const TCPI_FIELDS: Readonly<Record<string, Field>> = {
   tcpi_retransmits: (i) => i.retransmits,
   tcpi_probes: (i) => i.probes,
   tcpi_backoff: (i) => i.backoff,
-  tcpi_options: (i) => (i.options.timestamps ? 1 : 0) | (i.options.sack ? 2 : 0) | (i.options.windowScaling ? 4 : 0),
+  tcpi_options: (i) => (i.options.timestamps ? 1 : 0) | (i.options.sack ? 2 : 0) | (i.options.windowScaling ? 4 : 0) | (i.options.ecn ? 8 : 0),
   tcpi_snd_wscale: (i) => i.sndWscale,
   tcpi_rcv_wscale: (i) => i.rcvWscale,
   tcpi_rto: (i) => us(i.rtoMs),

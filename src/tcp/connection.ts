@@ -24,7 +24,8 @@ import { segmentOptions, shiftFor } from './rfc7323.js';
 import { Scoreboard } from './sack.js';
 import { recvAutoTune } from './autotune.js';
 import type { Plpmtud } from './plpmtud.js';
-import { EcnState, ecnOutFlags } from './ecn.js';
+import { ecnOutFlags, type EcnState } from './ecn.js';
+import type { Pacer } from './pacing.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -89,6 +90,8 @@ export class TcpConnection extends Tcb {
 
   // ---- timers and retransmission state
   readonly timers = new TimerTable();
+  /** Send pacing state (pacing.ts), allocated when pacing first holds or times a segment. */
+  pacer: Pacer | undefined = undefined;
   rtt: RttEstimator;
   /** Consecutive retransmission-timer expiries without progress. */
   retries = 0;

@@ -9,6 +9,7 @@ import { gsoLength } from './gso.js';
 import { rtoDeadline } from './input.js';
 import { synOptions } from './rfc7323.js';
 import { ecnDataSegment } from './ecn.js';
+import { paceAllows, paceSent } from './pacing.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 
@@ -178,7 +179,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // Retransmissions (SND.NXT rewound by an RTO) are not held back.
       const rexmit = seqLt(c.sndNxt, c.sndMax);
       const ok = probe > 0 || len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
-      if (!ok) return;
+      if (!ok || !paceAllows(c, now)) return;
       c.forceSend = false;
       // GSO (gso.ts): a full segment may take the full segments after it along, as one (never a probe).
       const seq = c.sndNxt;
@@ -186,6 +187,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
       else if (n > full) out[out.length - 1]!.gsoSize = full;
+      paceSent(c, now, n);
       continue;
     }
     if (c.finQueued && c.sndNxt === c.finSeq) {

@@ -31,6 +31,7 @@ export function onTimers(c: TcpConnection, now: number): void {
     onPersist(c, now);
     if (c.state === 'CLOSED') return;
   }
+  if (t.pace <= now) t.clear('pace'); // pacing.ts: the held segment may go (this poll's output pass sends it)
   if (t.delack <= now) {
     t.clear('delack');
     c.ackNow = true;

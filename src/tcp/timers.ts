@@ -15,12 +15,14 @@ export type TimerName =
   /** RFC 9293 §3.3.2 TIME-WAIT 2·MSL. */
   | 'timewait'
   /** Orphaned FIN-WAIT-2. */
-  | 'finwait2';
+  | 'finwait2'
+  /** Send pacing (pacing.ts): when the next held-back segment may leave. */
+  | 'pace';
 
-export const TIMER_NAMES: readonly TimerName[] = ['rto', 'persist', 'delack', 'keepalive', 'timewait', 'finwait2'];
+export const TIMER_NAMES: readonly TimerName[] = ['rto', 'persist', 'delack', 'keepalive', 'timewait', 'finwait2', 'pace'];
 
 /** Slot of each timer in the deadline array. */
-const SLOT: Readonly<Record<TimerName, number>> = { rto: 0, persist: 1, delack: 2, keepalive: 3, timewait: 4, finwait2: 5 };
+const SLOT: Readonly<Record<TimerName, number>> = { rto: 0, persist: 1, delack: 2, keepalive: 3, timewait: 4, finwait2: 5, pace: 6 };
 
 export class TimerTable {
   /** Deadlines by SLOT (a packed array of doubles), or undefined while none is armed. */
@@ -34,7 +36,7 @@ export class TimerTable {
   set(name: TimerName, at: number): void {
     if (this.#at === undefined) {
       if (at === Infinity) return;
-      this.#at = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+      this.#at = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
     }
     this.#at[SLOT[name]] = at;
   }
@@ -78,5 +80,8 @@ export class TimerTable {
   }
   get finwait2(): number {
     return this.get('finwait2');
+  }
+  get pace(): number {
+    return this.get('pace');
   }
 }
