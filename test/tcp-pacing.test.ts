@@ -110,3 +110,16 @@ test('integrity holds with pacing on: every byte arrives once, in order, under l
     { numRuns: 12 },
   );
 });
+
+test('a pacing rate far below what the window allows: data waits on the pace timer, not the persist timer, and all of it arrives', () => {
+  class Slow extends NewReno {
+    readonly pacingRate = 2_000; // bytes/s: one segment per 0.72 s, longer than the 100 ms RTT
+  }
+  registerCongestionControl('test-slow-rate', (init) => new Slow(init));
+  const { pair, client } = bulk({ pacing: true, congestionControl: 'test-slow-rate' }, 20_000);
+  pair.drive();
+  assert.equal(client.sndUna, (client.iss + 1 + 20_000) >>> 0, 'everything acknowledged');
+  assert.equal(client.stats.zeroWindowProbes, 0);
+  assert.equal(client.persistProbes, 0);
+  assert.ok(pair.now >= 100 + ((20_000 - 3 * 1448) * 1000) / 2_000, `took ${pair.now} ms`);
+});

@@ -236,7 +236,8 @@ function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, of
  * nothing is in flight and the windows keep it from being sent. Exponential backoff, RTO-based.
  */
 function armPersist(c: TcpConnection, now: number): void {
-  const waiting = sendsData(c) && c.unsentBytes() > 0 && c.sndNxt === c.sndUna;
+  // (Data held by pacing is not waiting on a window: the pace timer sends it.)
+  const waiting = sendsData(c) && c.unsentBytes() > 0 && c.sndNxt === c.sndUna && !c.timers.isSet('pace');
   if (!waiting) {
     c.timers.clear('persist');
     return;
