@@ -9,7 +9,7 @@ import { gsoLength } from './gso.js';
 import { rtoDeadline } from './input.js';
 import { synOptions } from './rfc7323.js';
 import { ecnDataSegment } from './ecn.js';
-import { paceAllows, paceSent } from './pacing.js';
+import { paceAllows, paceBudget, paceSent } from './pacing.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 
@@ -183,7 +183,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       c.forceSend = false;
       // GSO (gso.ts): a full segment may take the full segments after it along, as one (never a probe).
       const seq = c.sndNxt;
-      const n = len === full ? gsoLength(c, full, Math.min(unsent, room)) : len;
+      const n = len === full ? gsoLength(c, full, Math.min(unsent, room, paceBudget(c, now, full))) : len;
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
       else if (n > full) out[out.length - 1]!.gsoSize = full;

@@ -58,6 +58,19 @@ export function paceAllows(c: TcpConnection, now: number): boolean {
   return false;
 }
 
+/**
+ * Bytes one (GSO) send may carry at `now` without taking the backlog past the quantum by more than
+ * one segment; Infinity when not pacing.
+ */
+export function paceBudget(c: TcpConnection, now: number, segment: number): number {
+  if (!c.host.config.pacing) return Infinity;
+  const rate = pacingRate(c);
+  if (rate === undefined) return Infinity;
+  const perMs = rate / 1000;
+  const quantum = Math.max(PACING_QUANTUM_MS, (2 * c.sndMss) / perMs);
+  return Math.max(segment, Math.floor((quantum - Math.max(0, c.pacer.next - now)) * perMs) + segment);
+}
+
 /** Records `bytes` sent at `now` against the pacing rate. */
 export function paceSent(c: TcpConnection, now: number, bytes: number): void {
   if (!c.host.config.pacing) return;
