@@ -22,7 +22,7 @@ test('socket.info(): undefined before connecting; state, MSS, RTT (RFC 6298) and
     assert.equal(i.state, 'ESTABLISHED');
     assert.equal(i.advMss, 1460); // 1500-byte MTU − 40 (RFC 9293 §3.7.1)
     assert.equal(i.sndMss, 1448); // less the 12 bytes of the timestamps option (RFC 7323 §3)
-    assert.deepEqual(i.options, { timestamps: true, sack: true, windowScaling: true });
+    assert.deepEqual(i.options, { timestamps: true, sack: true, windowScaling: true, ecn: false }); // ECN: both hosts 'passive' by default
     assert.ok(i.rttMs !== undefined && i.rttMs >= 19 && i.rttMs <= 21, `rtt ${i.rttMs}`); // two 10 ms hops
     assert.ok(i.rttVarMs !== undefined && i.rttVarMs > 0);
     assert.ok(i.rtoMs >= i.rttMs);
