@@ -68,7 +68,8 @@ export function paceBudget(c: TcpConnection, now: number, segment: number): numb
   if (rate === undefined) return Infinity;
   const perMs = rate / 1000;
   const quantum = Math.max(PACING_QUANTUM_MS, (2 * c.sndMss) / perMs);
-  return Math.max(segment, Math.floor((quantum - Math.max(0, c.pacer.next - now)) * perMs) + segment);
+  const backlog = c.pacer === undefined ? 0 : Math.max(0, c.pacer.next - now);
+  return Math.max(segment, Math.floor((quantum - backlog) * perMs) + segment);
 }
 
 /** Records `bytes` sent at `now` against the pacing rate. */
