@@ -46,11 +46,12 @@ export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partia
 /**
  * Moves what each stack has to send to the other once; the clock advances by `step` ms when
  * something moved, or jumps to the next deadline when both are quiet. Returns packets moved.
+ * `budget` bounds the packets each stack sends per step (a driver's per-wake-up budget).
  */
-export function exchange(p: StackPair, step: number): number {
-  const w1 = wire(p.a.poll(p.now));
+export function exchange(p: StackPair, step: number, budget = Infinity): number {
+  const w1 = wire(p.a.poll(p.now, budget));
   p.b.receiveBatch(w1, p.now, 1);
-  const w2 = wire(p.b.poll(p.now));
+  const w2 = wire(p.b.poll(p.now, budget));
   p.a.receiveBatch(w2, p.now, 1);
   const moved = w1.length + w2.length;
   if (moved === 0) {

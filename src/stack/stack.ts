@@ -190,13 +190,20 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     }
   }
 
-  poll(now: number): OutboundPacket[] {
+  /**
+   * Packets to send now. With `budget` (a driver's per-wake-up bound, like a NIC's NAPI budget),
+   * TCP stops serving connections once about that many packets are queued; the rest are sent at
+   * the next call (pollAt() stays at now meanwhile).
+   */
+  poll(now: number, budget = Infinity): OutboundPacket[] {
     this.advance(now);
     this.expireFragments(now);
     for (let round = 0; round < LOOPBACK_ROUNDS; round++) {
       let work = false;
       if (this.tcpLayer) {
-        const segs = this.tcpLayer.poll(now);
+        const left = budget - this.outQueue.length;
+        if (left <= 0) break;
+        const segs = this.tcpLayer.poll(now, left);
         if (segs.length > 0) work = true;
         for (const d of segs) this.sendTcp(d, now);
       }

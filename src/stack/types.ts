@@ -75,8 +75,12 @@ export interface TcpIcmpError {
 /** What tcp/ implements and the stack calls. */
 export interface TcpHandler {
   receive(dgram: TcpDatagram, now: number): void;
-  /** Segments ready to send. */
-  poll(now: number): TcpDatagram[];
+  /**
+   * Segments ready to send. With `budget`, connections stop being served once that many segments
+   * are out; the rest stay due (pollAt() says now) and go at the next call, as a NIC driver's
+   * budget bounds one poll — so the memory in flight per call does not grow with the flow count.
+   */
+  poll(now: number, budget?: number): TcpDatagram[];
   pollAt(): number | undefined;
   icmpError(err: TcpIcmpError, now: number): void;
 }

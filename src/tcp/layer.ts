@@ -205,7 +205,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
    * Segments to send now. Their payloads may be views into a connection's send buffer, valid until
    * the acknowledged bytes are reused: serialize them at once, or copy a payload that is held.
    */
-  poll(now: number): TcpDatagram[] {
+  poll(now: number, budget = Infinity): TcpDatagram[] {
     this.#lastNow = now;
     for (;;) {
       const at = this.#heap.peekAt();
@@ -219,11 +219,21 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     }
     const out = this.#out;
     this.#out = [];
-    const dirty = [...this.#dirty];
-    this.#dirty.clear();
-    for (const c of dirty) {
-      transmit(c, now, out);
-      this.#schedule(c);
+    if (budget === Infinity || this.#dirty.size * 64 < budget) {
+      const dirty = [...this.#dirty];
+      this.#dirty.clear();
+      for (const c of dirty) {
+        transmit(c, now, out);
+        this.#schedule(c);
+      }
+    } else {
+      // Serve connections in order until the budget is spent; the others stay dirty.
+      for (const c of this.#dirty) {
+        if (out.length >= budget) break;
+        this.#dirty.delete(c);
+        transmit(c, now, out);
+        this.#schedule(c);
+      }
     }
     if (this.#out.length > 0) {
       out.push(...this.#out);
