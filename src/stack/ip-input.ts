@@ -15,8 +15,7 @@
 //     host does not forward (RFC 1122 §3.3.1); `forward` is the hook where a router mode would go.
 // A host accepts any TTL / Hop Limit, including 0 and 1 (RFC 1122 §3.2.1.7).
 
-import { formatIpv4 } from '../wire/address.js';
-import { Ipv6TextCache } from './addr-text.js';
+import { Ipv4TextCache, Ipv6TextCache } from './addr-text.js';
 import { u16 } from '../wire/bytes.js';
 import { Ipv4View } from '../wire/ipv4.js';
 import { Ipv6View } from '../wire/ipv6.js';
@@ -53,6 +52,7 @@ export class IpInput {
   private readonly v4 = new Ipv4View();
   private readonly v6 = new Ipv6View();
   private readonly text6 = new Ipv6TextCache();
+  private readonly text4 = new Ipv4TextCache();
 
   constructor(private readonly ctx: InputContext) {}
 
@@ -75,10 +75,10 @@ export class IpInput {
     const ifs = this.ctx.interfaces;
     const s0 = packet[12]!;
     const d0 = packet[16]!;
-    const src = formatIpv4(packet, 12);
+    const src = this.text4.text(packet, 12);
     if (s0 >= 224 || ifs.isBroadcast(src)) return this.drop('martian-source');
     if ((s0 === 127 || d0 === 127) && ifIndex !== LOOPBACK_INDEX) return this.drop('martian-source');
-    const dst = formatIpv4(packet, 16);
+    const dst = this.text4.text(packet, 16);
     let cast: Cast;
     if (ifs.isLocal(dst)) cast = 'unicast';
     else if (ifs.isBroadcast(dst)) cast = 'broadcast';
