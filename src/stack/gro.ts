@@ -11,7 +11,7 @@
 //   - SEG.SEQ is exactly where the held data ends; same SEG.ACK, same window field, byte-identical
 //     options (timestamps included, so PAWS and RTTM see what each piece said);
 //   - every piece merged so far had the first piece's size, the joining one is not larger (a
-//     short piece ends the run), and the total stays below 64 KiB.
+//     short piece ends the run), and the total stays within MERGE_LIMIT.
 //
 // What TCP acknowledges does not change. The core acknowledges at poll() time: a batch of in-order
 // segments received between two polls has always drawn one cumulative ACK (RFC 9293 §3.8.6.3 and
@@ -25,6 +25,7 @@
 // SEG.ACK) are never collapsed, so fast retransmit (RFC 5681 §3.2) counts them all; but a slow-start
 // sender growing cwnd by one SMSS per ACK (RFC 5681 §3.1) grows more slowly, hence opt-in.
 
+import { giveBuffer } from '../tcp/byte-queue.js';
 import { u16, u32 } from '../wire/bytes.js';
 import { parseTcp } from '../wire/tcp.js';
 import type { TcpRepr } from '../wire/tcp-types.js';
@@ -33,7 +34,12 @@ import type { IpAddress } from './types.js';
 const ACK = 0x10;
 const PSH = 0x08;
 const FIN = 0x01;
-const MERGE_LIMIT = 65535 - 60;
+/**
+ * Most payload bytes one merged segment may carry. Larger than any wire segment: TCP input works
+ * in sequence space and takes a long in-order run as one, and the merged buffer (given to the
+ * receive buffer without a copy) then holds a whole batch's data for the flow.
+ */
+const MERGE_LIMIT = 1 << 20;
 
 export type GroDeliver = (src: IpAddress, dst: IpAddress, seg: TcpRepr, ecn: number) => void;
 
@@ -116,7 +122,7 @@ export class Gro {
         merged.set(p, off);
         off += p.length;
       }
-      seg.payload = merged;
+      seg.payload = giveBuffer(merged);
       seg.flags |= this.#lastFlags & (PSH | FIN);
       this.counters.merges++;
       this.counters.segmentsMerged += parts.length;

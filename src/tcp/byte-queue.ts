@@ -3,11 +3,24 @@
 // released by clear(), so ten thousand idle connections do not hold ten thousand full buffers.
 
 const MIN_ALLOC = 2048;
+
+/** Buffers whose creator gave them away (see giveBuffer). */
+const GIVEN = new WeakSet<Uint8Array>();
+
+/**
+ * Marks a freshly allocated buffer that nobody else references (a payload the receive path built,
+ * e.g. GRO's merged segment) so that the queue it is pushed into may keep it instead of copying
+ * it. Only this exact view object is marked: a subarray of it is copied as usual.
+ */
+export function giveBuffer(b: Uint8Array): Uint8Array {
+  GIVEN.add(b);
+  return b;
+}
 /** The storage of every empty queue: an idle connection's two queues allocate nothing. Never written. */
 const NONE = new Uint8Array(0);
 
 export class ByteQueue {
-  #buf = NONE;
+  #buf: Uint8Array = NONE;
   #head = 0;
   #len = 0;
   /** Bytes shift() last handed over with its buffer: the next allocation starts there, not from scratch. */
@@ -41,10 +54,20 @@ export class ByteQueue {
     return this.#buf.length;
   }
 
-  /** Appends as much of `data` as fits (copying it); returns the number of bytes taken. */
+  /**
+   * Appends as much of `data` as fits (copying it); returns the number of bytes taken. An empty
+   * queue takes a buffer marked with giveBuffer() as its own memory instead of copying it.
+   */
   push(data: Uint8Array): number {
     const n = Math.min(data.length, this.free);
     if (n === 0) return 0;
+    if (this.#len === 0 && n === data.length && GIVEN.has(data)) {
+      GIVEN.delete(data);
+      this.#buf = data;
+      this.#head = 0;
+      this.#len = n;
+      return n;
+    }
     this.#reserve(this.#len + n);
     const cap = this.#buf.length;
     const tail = (this.#head + this.#len) % cap;
