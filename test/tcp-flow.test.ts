@@ -174,7 +174,8 @@ test('slow reader: the window closes to zero and reopens; every byte arrives', (
   // 400 kB: long enough for the free space (growing by 3000 − 2·MSS per read) to land on zero with
   // 1448-byte segments (RFC 7323 timestamps on) as well as with 1460-byte ones.
   const data = bytes(400_000, 8);
-  const r = transfer({ seed: 3, delayMs: 5, config: { recvBufferSize: 20_000 } }, data, { readChunk: 3000, readEveryMs: 50 });
+  // A fixed 20 kB window (auto-tuning off): the test is about that window closing and reopening.
+  const r = transfer({ seed: 3, delayMs: 5, config: { recvBufferSize: 20_000, recvBufferAutoTune: false } }, data, { readChunk: 3000, readEveryMs: 50 });
   assert.equal(sha256(r.received), sha256(data));
   assert.ok(r.pair.trace.some((t) => t.from === 'b' && t.dgram.seg.window === 0), 'the receiver advertised a zero window');
   assert.equal(r.client.state, 'CLOSED');

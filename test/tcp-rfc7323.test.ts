@@ -6,7 +6,7 @@ import { ACK, LOCAL, REMOTE, SYN, bytes, dg, mkLayer, out, sha256, transfer } fr
 import { PAWS_IDLE_MS, shiftFor } from '../src/tcp/rfc7323.js';
 import type { TcpOption, TcpRepr } from '../src/wire/tcp-types.js';
 import type { TcpLayer } from '../src/tcp/layer.js';
-import type { TcpConfig } from '../src/tcp/config.js';
+import { DEFAULT_TCP_CONFIG, type TcpConfig } from '../src/tcp/config.js';
 
 const ON: Partial<TcpConfig> = { windowScaling: true, timestamps: true };
 
@@ -26,12 +26,16 @@ function passive(config: Partial<TcpConfig>, synOptions: TcpOption[], now = 0): 
 }
 
 test('RFC 7323 §2.2 the SYN offers a shift sized to the receive buffer, and its window is not scaled', () => {
-  const layer = mkLayer(LOCAL.address, { ...ON, recvBufferSize: 4 << 20 });
+  // A fixed buffer (with auto-tuning the shift is sized for recvBufferMax instead: below).
+  const layer = mkLayer(LOCAL.address, { ...ON, recvBufferSize: 4 << 20, recvBufferAutoTune: false });
   const c = layer.connect({ address: REMOTE.address, port: 80 }, {}, 0);
   assert.ok(c.ok);
   const syn = out(layer, 0)[0]!.seg;
   assert.equal(opt(syn, 'wscale')?.shift, shiftFor(4 << 20));
   assert.equal(shiftFor(4 << 20), 7);
+  const tuned = mkLayer(LOCAL.address, { ...ON, recvBufferSize: 4 << 20, recvBufferAutoTune: true });
+  assert.ok(tuned.connect({ address: REMOTE.address, port: 80 }, {}, 0).ok);
+  assert.equal(opt(out(tuned, 0)[0]!.seg, 'wscale')?.shift, shiftFor(DEFAULT_TCP_CONFIG.recvBufferMax), 'auto-tuned: room to grow to the cap');
   assert.equal(syn.window, 65535);
   assert.equal(opt(syn, 'timestamp')?.ecr, 0, '§3.2 TSecr is zero in a SYN');
   assert.equal(syn.options[0]?.kind, 'mss');

@@ -99,6 +99,10 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       get datagrams() { return frags.datagrams; },
       get evictions() { return frags.budget.evictions; },
     };
+    Object.defineProperty(this.stats.tcp, 'memory', {
+      enumerable: true,
+      get: () => (this.tcpLayer instanceof TcpLayer ? this.tcpLayer.memoryStats() : undefined),
+    });
     this.tcpFactory = opts.tcpFactory ?? defaultTcpFactory;
     this.tcpConfig = opts.tcp;
     this.nextId4 = this.rng() & 0xffff;

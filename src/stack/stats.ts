@@ -1,6 +1,8 @@
 // Counters readable as `stack.stats`. Names follow the MIB groups (RFC 4293 IP-MIB, RFC 4113
 // UDP-MIB, RFC 4292 ICMP) where one exists; `drops` counts every discarded packet by reason.
 
+import type { TcpMemoryStats } from '../tcp/memory.js';
+
 export type DropReason =
   | 'bad-version'
   | 'bad-header' // IPv4 IHL/length/checksum or IPv6 header/extension-header chain does not parse
@@ -55,7 +57,13 @@ export interface StackStats {
     evictions: number;
   };
   udp: { inDatagrams: number; outDatagrams: number; noPorts: number; inErrors: number; rcvbufErrors: number };
-  tcp: { inSegs: number; outSegs: number; inErrors: number };
+  tcp: {
+    inSegs: number;
+    outSegs: number;
+    inErrors: number;
+    /** Stack-wide TCP buffer memory and pressure counters (tcp/memory.ts); undefined before TCP is used. */
+    readonly memory?: TcpMemoryStats | undefined;
+  };
   icmp: {
     inMsgs: number;
     outMsgs: number;

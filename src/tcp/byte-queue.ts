@@ -2,6 +2,8 @@
 // in-order part of the receive buffer. Memory grows with use (doubling, up to `limit`) and is
 // released by clear(), so ten thousand idle connections do not hold ten thousand full buffers.
 
+import type { MemoryPool } from './memory.js';
+
 const MIN_ALLOC = 2048;
 
 /** Buffers whose creator gave them away (see giveBuffer). */
@@ -32,6 +34,9 @@ export class ByteQueue {
    */
   ceiling = 0;
 
+  /** The stack-wide pool (memory.ts) charged with the bytes held, if any. */
+  pool: MemoryPool | undefined = undefined;
+
   /** `limit` is the most bytes the queue may hold. */
   constructor(public limit: number) {}
 
@@ -46,7 +51,7 @@ export class ByteQueue {
 
   /** Bytes that push() would still take. */
   get free(): number {
-    return Math.max(0, this.limit - this.#len);
+    return Math.max(0, Math.floor(this.limit) - this.#len); // whole bytes even if a limit was set fractional
   }
 
   /** Bytes of memory currently allocated. */
@@ -75,6 +80,7 @@ export class ByteQueue {
     this.#buf.set(first === data.length ? data : data.subarray(0, first), tail);
     if (first < n) this.#buf.set(data.subarray(first, n), 0);
     this.#len += n;
+    this.pool?.charge(n);
     return n;
   }
 
@@ -113,6 +119,7 @@ export class ByteQueue {
     n = Math.max(0, Math.min(n, this.#len));
     if (n === 0) return;
     this.#len -= n;
+    this.pool?.charge(-n);
     this.#head = this.#len === 0 ? 0 : (this.#head + n) % this.#buf.length;
   }
 
@@ -126,6 +133,7 @@ export class ByteQueue {
     if (n >= this.#len && this.#len > 0 && this.#head + this.#len <= cap && 2 * this.#len >= cap) {
       const out = this.#buf.subarray(this.#head, this.#head + this.#len);
       this.#regrow = this.#len;
+      this.pool?.charge(-this.#len);
       this.#buf = NONE;
       this.#head = 0;
       this.#len = 0;
@@ -150,6 +158,7 @@ export class ByteQueue {
 
   /** Empties the queue and releases its memory. */
   clear(): void {
+    if (this.#len > 0) this.pool?.charge(-this.#len);
     this.#regrow = 0;
     this.#buf = NONE;
     this.#head = 0;

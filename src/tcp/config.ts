@@ -5,6 +5,7 @@
 import { tcpProfileConfig, type TcpProfileName } from './profiles.js';
 import type { Endpoint } from '../stack/types.js';
 import type { MtuProbing } from './plpmtud.js';
+import { DEFAULT_TCP_MEMORY, type TcpMemoryConfig } from './memory.js';
 
 export interface TcpConfig {
   /**
@@ -20,12 +21,21 @@ export interface TcpConfig {
    */
   recvBufferSize: number;
   /**
-   * Receive-buffer auto-tuning: while the application reads more than half the buffer per RTT,
-   * the buffer (and so the window) doubles, up to recvBufferMax. Off for connections whose buffer
-   * size was set explicitly (socket option or setter). Default false (not yet on by default).
+   * Receive-buffer auto-tuning (dynamic right-sizing, autotune.ts): while the application reads
+   * more than half the buffer per RTT, the buffer (and so the window) grows to twice what was read
+   * in that RTT, up to recvBufferMax. Off for connections whose buffer size was set explicitly
+   * (socket option or setter), and it grows nothing under memory pressure (`memory`). Default false:
+   * with the window-scale shift sized for recvBufferMax (9 for 16 MiB), windows rounded up to the
+   * scale unit (RFC 7323 §2.4) keep a full buffer from ever advertising a zero window; on by
+   * default once the receive path takes what such a rounded window promised.
    */
   recvBufferAutoTune: boolean;
-  /** Largest receive buffer auto-tuning may reach (and the window-scale shift is sized for). Default 6 MiB. */
+  /**
+   * Largest receive buffer auto-tuning may reach (and the window-scale shift is sized for).
+   * Default 16 MiB: twice the bandwidth-delay product of 1 Gbit/s × 50 ms (6.25 MB) fits, as
+   * dynamic right-sizing wants. Linux's tcp_rmem maximum defaults to 6 MiB, which caps such a path at
+   * about two thirds of its rate; 16 MiB is the value long-fat-network tuning guides give it.
+   */
   recvBufferMax: number;
   /**
    * Size the RFC 7323 window-scale shift our SYN offers from recvBufferMax even when auto-tuning is
@@ -51,11 +61,23 @@ export interface TcpConfig {
   /**
    * Send-buffer auto-tuning: the send buffer grows to twice the usable window (min of cwnd and the
    * peer's window), up to sendBufferMax, so that it never limits a path with a large BDP. Off for
-   * connections whose buffer size was set explicitly. Default false (not yet on by default).
+   * connections whose buffer size was set explicitly, held under memory pressure. Default false (as
+   * the receive side).
    */
   sendBufferAutoTune: boolean;
-  /** Largest send buffer auto-tuning may reach. Default 4 MiB. */
+  /**
+   * Largest send buffer auto-tuning may reach. Default 16 MiB (Linux's tcp_wmem maximum is 4 MiB;
+   * the send buffer must hold a full window of unacknowledged data plus what waits to be sent).
+   */
   sendBufferMax: number;
+  /**
+   * Stack-wide limits on the bytes all connections of this layer hold in send, receive and
+   * out-of-order queues (memory.ts, in the manner of Linux's tcp_mem): above `pressure` windows and
+   * buffers stop growing and the window offered shrinks to a few segments until usage is below `low`;
+   * at `high` new data is refused (arriving segments dropped, send() backpressure). All three
+   * fields are needed. Default low 96 MiB, pressure 128 MiB, high 192 MiB.
+   */
+  memory: TcpMemoryConfig;
   /** RFC 6298 §2.1: initial RTO, 1 s. */
   rtoInitial: number;
   /** RFC 6298 §2.4 says 1 s; 200 ms is the common practice (Linux TCP_RTO_MIN). Default 200. */
@@ -227,8 +249,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   recvBufferSize: 256 * 1024,
   recvBufferAutoTune: false,
   sendBufferAutoTune: false,
-  sendBufferMax: 4 * 1024 * 1024,
-  recvBufferMax: 6 * 1024 * 1024,
+  sendBufferMax: 16 * 1024 * 1024,
+  recvBufferMax: 16 * 1024 * 1024,
+  memory: DEFAULT_TCP_MEMORY,
   windowScaleFromMax: false,
   roundBuffersToMss: false,
   windowRule: 'rfc9293',

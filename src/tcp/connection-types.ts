@@ -4,6 +4,7 @@
 import type { TcpConfig } from './config.js';
 import type { TcpConnection } from './connection.js';
 import type { TcpEvent } from './events.js';
+import type { MemoryPool } from './memory.js';
 import type { TcpDatagram, TcpServices } from '../stack/types.js';
 
 export interface ConnectionHost {
@@ -18,6 +19,8 @@ export interface ConnectionHost {
   detach(c: TcpConnection): void;
   /** RFC 5961 §7 challenge-ACK budget: false when this second's budget is spent. */
   allowChallengeAck(now: number): boolean;
+  /** The stack-wide memory pool the connection's queues are charged to (memory.ts), if any. */
+  readonly memory?: MemoryPool;
 }
 
 export interface TcpConnectionStats {

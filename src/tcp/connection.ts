@@ -18,6 +18,7 @@ import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
 import { Tcb, sharedParams } from './tcb.js';
+import { sendRefused, sendRoom } from './pressure.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
 import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
@@ -143,6 +144,7 @@ export class TcpConnection extends Tcb {
     this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));
     this.recvBuf = new ByteQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
     this.ooo = new Reassembly(cfg.maxReassemblySegments);
+    this.sendBuf.pool = this.recvBuf.pool = this.ooo.pool = host.memory;
     this.quickAcks = cfg.quickAckSegments;
     const params = sharedParams(cfg);
     this.rtt = new RttEstimator(params.rto);
@@ -184,7 +186,7 @@ export class TcpConnection extends Tcb {
 
   /** Bytes send() would take now. */
   get sendSpace(): number {
-    return this.finQueued || this.closePending ? 0 : this.sendBuf.free;
+    return this.finQueued || this.closePending ? 0 : Math.min(this.sendBuf.free, sendRoom(this));
   }
 
   get sendBufferSize(): number {
@@ -238,8 +240,12 @@ export class TcpConnection extends Tcb {
       case 'ESTABLISHED':
       case 'CLOSE-WAIT': {
         if (this.finQueued || this.closePending) return tcpError('EPIPE', 'the connection has been shut down for sending');
-        const n = this.sendBuf.push(data);
-        if (n < data.length) this.sendBlocked = true;
+        const room = sendRoom(this); // the stack-wide memory limit (pressure.ts)
+        const n = this.sendBuf.push(room < data.length ? data.subarray(0, room) : data);
+        if (n < data.length) {
+          this.sendBlocked = true;
+          if (n === room) sendRefused(this);
+        }
         if (n > 0) this.host.wake(this);
         return n;
       }

@@ -5,7 +5,8 @@
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
-import { sendAutoTune } from './autotune.js';
+import { alignToWindowScale, sendAutoTune } from './autotune.js';
+import { admitInOrder, admitOutOfOrder } from './pressure.js';
 import { roundBuffersToMss } from './window-bsd.js';
 import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
 import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
@@ -36,6 +37,7 @@ export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): v
   const mss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
   c.sndMss = Math.max(MIN_SND_MSS, mss - optBytes);
   if (c.host.config.roundBuffersToMss) roundBuffersToMss(c, mss);
+  if (c.autoTune) alignToWindowScale(c);
 }
 
 /** §3.10.7.2 LISTEN, third check: a SYN creates this connection in SYN-RECEIVED. */
@@ -478,10 +480,23 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   if (seq !== c.rcvNxt) {
     // Out of order: hold it and send an immediate duplicate ACK (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
     const off = c.rcvOff + seqDiff(seq, c.rcvNxt);
+    if (!admitOutOfOrder(c, payload.length)) {
+      c.sendAckNow(); // the stack-wide memory limit (pressure.ts): dropped, the peer retransmits
+      return;
+    }
     const fresh = c.ooo.insert(off, payload);
     noteOutOfOrder(c, seq, off, payload.length, !fresh); // RFC 2018 §4 / RFC 2883 §4
     c.sendAckNow();
     return;
+  }
+  const take = admitInOrder(c, payload.length); // the stack-wide memory limit (pressure.ts)
+  if (take < payload.length) {
+    if (take === 0) {
+      c.sendAckNow();
+      return;
+    }
+    payload = payload.subarray(0, take);
+    c.ackNow = true;
   }
   if (c.autoTune && c.segTsEcr !== undefined && c.segTsEcr !== 0) {
     // Receiver RTT from the echo of our own TSval (RFC 7323 §4), smoothed, for auto-tuning.
@@ -490,7 +505,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   }
   const hadHoles = !c.ooo.isEmpty;
   let total = advance(c, payload);
-  if (hadHoles) for (const chunk of c.ooo.takeFrom(c.rcvOff)) total += advance(c, chunk);
+  if (hadHoles) total += advanceHeld(c);
   c.stats.bytesIn += total;
   c.unackedBytes += total;
   if (payload.length <= c.advMss && payload.length > c.rcvMss) c.rcvMss = payload.length;
@@ -508,6 +523,30 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   } else if (c.unackedBytes >= 2 * c.rcvMss) c.ackNow = true;
   else if (!c.timers.isSet('delack')) c.timers.set('delack', now + cfg.delayedAckTimeout);
   c.host.wake(c);
+}
+
+/**
+ * Moves held out-of-order data that now continues the stream into the receive buffer. What does not
+ * fit (a window promised before the buffer was made smaller) is held again, never dropped: a byte
+ * skipped here would shift every later one.
+ */
+function advanceHeld(c: TcpConnection): number {
+  const chunks = c.ooo.takeFrom(c.rcvOff);
+  let total = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    const n = advance(c, chunk);
+    total += n;
+    if (n < chunk.length) {
+      let off = c.rcvOff;
+      for (const rest of [chunk.subarray(n), ...chunks.slice(i + 1)]) {
+        c.ooo.insert(off, rest);
+        off += rest.length;
+      }
+      break;
+    }
+  }
+  return total;
 }
 
 function advance(c: TcpConnection, data: Uint8Array): number {

@@ -15,6 +15,7 @@ import { plpmtudOnPacketTooBig } from './plpmtud.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
+import { MemoryPool, type TcpMemoryStats } from './memory.js';
 import { acceptSyn, segmentArrives } from './input.js';
 import { ecnInput } from './ecn.js';
 import { IsnGenerator } from './isn.js';
@@ -60,10 +61,13 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   #challengeCount = 0;
   /** Segments answered with RST because no connection or listener matched. */
   resetsSent = 0;
+  /** Bytes queued by all connections, against the stack-wide limits (memory.ts, TcpConfig.memory). */
+  readonly memory: MemoryPool;
 
   constructor(opts: TcpLayerOptions) {
     this.services = opts.services;
     this.config = resolveConfig(opts.config);
+    this.memory = new MemoryPool(this.config.memory);
     this.#isn = new IsnGenerator(opts.rng);
     // The cookie secret comes from the ISN key drawn above, so the Rng's sequence is unchanged.
     this.#cookies = new SynCookies(this.#isn.subkey('syn-cookie'));
@@ -217,6 +221,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       if (c.timers.next() <= now) onTimers(c, now);
       this.#dirty.add(c);
     }
+    if (this.memory.waiters.size > 0 && this.memory.room > 0) this.#memoryFreed(now);
     const out = this.#out;
     this.#out = [];
     if (budget === Infinity || this.#dirty.size * 64 < budget) {
@@ -245,6 +250,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
 
   pollAt(): number | undefined {
     if (this.#out.length > 0 || this.#dirty.size > 0) return this.#lastNow;
+    if (this.memory.waiters.size > 0 && this.memory.room > 0) return this.#lastNow;
     for (;;) {
       const at = this.#heap.peekAt();
       if (at === undefined) return undefined;
@@ -304,6 +310,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   }
 
   detach(c: TcpConnection): void {
+    this.memory.waiters.delete(c);
     this.#conns.delete(c);
     if (c.listener !== undefined) {
       c.listener.remove(c);
@@ -330,7 +337,24 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     for (const c of l.drain()) c.abort(now);
   }
 
+  /** Stack-wide memory use and pressure counters (memory.ts). */
+  memoryStats(): TcpMemoryStats {
+    return this.memory.stats();
+  }
+
   // ================================================================ internals
+
+  /** Memory is below the hard limit again: writers refused by it hear 'writable' (if they still have room). */
+  #memoryFreed(now: number): void {
+    const waiters = [...this.memory.waiters];
+    this.memory.waiters.clear();
+    for (const c of waiters) {
+      if (c.sendBlocked && c.sendSpace > 0) {
+        c.sendBlocked = false;
+        c.notify('writable', now);
+      }
+    }
+  }
 
   #schedule(c: TcpConnection): void {
     const d = c.timers.next();

@@ -27,6 +27,9 @@ export const RFC_TCP: Partial<TcpConfig> = {
   msl: 120_000,
   recvBufferSize: 65_535,
   sendBufferSize: 256 * 1024,
+  // Buffer auto-tuning is no RFC's: the RFC baseline keeps its buffers (and so its windows) fixed.
+  recvBufferAutoTune: false,
+  sendBufferAutoTune: false,
   // The suite tests the RFC 9293 baseline: SYNs carry only MSS (no RFC 7323 options, no SACK).
   windowScaling: false,
   timestamps: false,
@@ -56,6 +59,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   msl: 30_000, // TCP_TIMEWAIT_LEN is 60 s
   // tcp_rmem max of the packetdrill test defaults (15 MiB): the window scale Linux announces (8)
   recvBufferSize: 15 * 1024 * 1024,
+  recvBufferMax: 15 * 1024 * 1024, // the same maximum: the window scale stays the one Linux announces
   sendBufferSize: 256 * 1024,
   windowScaling: true, // tcp_window_scaling
   timestamps: true, // tcp_timestamps
@@ -87,6 +91,10 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   sendBufferSize: 32 * 1024, // sendspace
   recvBufferMax: 2 * 1024 * 1024, // kern.ipc.maxsockbuf (sb_max)
   sendBufferMax: 2 * 1024 * 1024,
+  // recvbuf_auto/sendbuf_auto grow FreeBSD's buffers in recvbuf_inc steps, which is not modelled:
+  // off, so the socket-buffer model below holds.
+  recvBufferAutoTune: false,
+  sendBufferAutoTune: false,
   windowScaleFromMax: true, // the shift is sized from sb_max: 6
   roundBuffersToMss: true, // tcp_mss(): buffers become whole segments
   windowRule: 'bsd', // tcp_output(): free space, RFC 1122 SWS rule, update after a read

@@ -4,6 +4,8 @@
 // Held pieces never overlap; their bytes lie inside the advertised window, which is carved out of
 // the receive buffer, so the memory bound is the buffer size. The piece count is bounded as well.
 
+import type { MemoryPool } from './memory.js';
+
 interface Piece {
   off: number;
   data: Uint8Array;
@@ -17,6 +19,8 @@ export class Reassembly {
   #bytes = 0;
   /** Stream offset of an out-of-order FIN, if one arrived ahead of a gap. */
   finOffset: number | undefined = undefined;
+  /** The stack-wide pool (memory.ts) charged with the bytes held, if any. */
+  pool: MemoryPool | undefined = undefined;
 
   constructor(public maxPieces: number) {}
 
@@ -63,6 +67,7 @@ export class Reassembly {
     for (const f of fresh) {
       pieces.splice(this.#lowerBound(f.off), 0, f);
       this.#bytes += f.data.length;
+      this.pool?.charge(f.data.length);
     }
     return true;
   }
@@ -80,6 +85,7 @@ export class Reassembly {
       if (p.off > next) break;
       pieces.shift();
       this.#bytes -= p.data.length;
+      this.pool?.charge(-p.data.length);
       if (pEnd <= next) continue;
       out.push(p.data.subarray(next - p.off));
       next = pEnd;
@@ -88,7 +94,20 @@ export class Reassembly {
     return out;
   }
 
+  /**
+   * Discards every held piece but remembers an out-of-order FIN (memory pressure: reneging on what
+   * was SACKed, RFC 2018 §8; the peer retransmits). Returns the bytes released.
+   */
+  prune(): number {
+    const n = this.#bytes;
+    if (n > 0) this.pool?.charge(-n);
+    this.#pieces = NONE;
+    this.#bytes = 0;
+    return n;
+  }
+
   clear(): void {
+    if (this.#bytes > 0) this.pool?.charge(-this.#bytes);
     this.#pieces = NONE;
     this.#bytes = 0;
     this.finOffset = undefined;

@@ -3,11 +3,15 @@
 
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
+import { pressureCapacity } from './pressure.js';
 import { acceptWindowBsd, receiveWindowBsd, wantWindowUpdateBsd, windowFieldBsd } from './window-bsd.js';
 
-/** Receive capacity the window may offer: the buffer, capped by what the 16-bit field (scaled) can say. */
+/**
+ * Receive capacity the window may offer: the buffer, capped by what the 16-bit field (scaled) can
+ * say, and lowered under stack-wide memory pressure (pressure.ts).
+ */
 export function rcvCapacity(c: TcpConnection): number {
-  return Math.min(c.recvBuf.limit, 0xffff * 2 ** c.rcvWscale);
+  return pressureCapacity(c, Math.min(c.recvBuf.limit, 0xffff * 2 ** c.rcvWscale));
 }
 
 /** RCV.WND as last advertised (bytes from RCV.NXT to the promised right edge). */
