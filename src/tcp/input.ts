@@ -23,6 +23,7 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
   c.clock = now;
   if (c.state === 'SYN-SENT') synSent(c, seg, now);
   else if (c.state !== 'CLOSED' && c.state !== 'LISTEN') synchronized(c, seg, now);
+  c.segTsEcr = undefined; // only meaningful while this segment is processed (a kept number costs a heap box)
 }
 
 /**
