@@ -71,6 +71,7 @@ export class ByteQueue {
       this.#buf = data;
       this.#head = 0;
       this.#len = n;
+      this.pool?.charge(n);
       return n;
     }
     this.#reserve(this.#len + n);
