@@ -22,12 +22,14 @@ interface End {
   ended: boolean;
   closed: boolean;
   error: string | undefined;
+  /** The connection was established (client: 'connect'; server: accepted). */
+  connected: boolean;
   /** The host crashed while this socket was open: it vanished with the host. */
   lost: boolean;
   socket: Socket | undefined;
 }
 
-const newEnd = (): End => ({ got: [], gotLen: 0, ended: false, closed: false, error: undefined, lost: false, socket: undefined });
+const newEnd = (): End => ({ got: [], gotLen: 0, ended: false, closed: false, error: undefined, connected: false, lost: false, socket: undefined });
 
 /** Errors a peer of a crashed host may end with: RST from the reborn host, timeouts, refused connects. */
 const CRASH_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED']);
@@ -129,6 +131,7 @@ export async function runNetSeed(seed: number, limits?: ScenarioLimits, opts: { 
         return;
       }
       r.accepted = true;
+      r.server.connected = true;
       server.close(); // stop listening; the accepted socket lives on
       s.setKeepAlive(true, 20_000);
       track(s, r.server);
@@ -154,6 +157,7 @@ export async function runNetSeed(seed: number, limits?: ScenarioLimits, opts: { 
       s.setKeepAlive(true, 20_000);
       track(s, r.client);
       s.on('connect', () => {
+        r.client.connected = true;
         s.end(r.up);
       });
       s.on('close', () => {
@@ -232,8 +236,10 @@ export async function runNetSeed(seed: number, limits?: ScenarioLimits, opts: { 
       const harsh = p !== undefined && (p.loss + p.corrupt >= 0.15 || p.burstEnter > 0.005);
       // The link's Gilbert–Elliott bursts are counted in packets (leave the bad state with P 0.3 per
       // packet), so a sparse phase — SYN retries, RTO backoff — can sit in one burst for minutes:
-      // a timeout is a legitimate end on any bursty path (net chaos seed 968: 8 SYNs lost in a row).
-      const bursty = p !== undefined && p.burstEnter > 0;
+      // a connect that times out is a legitimate end on any bursty path (net chaos seed 968: 8 SYNs
+      // lost in a row). Once established, a timeout still counts as a failure (a stall is what this
+      // runner is for).
+      const bursty = p !== undefined && p.burstEnter > 0 && !r.client.connected;
       for (const [name, e] of [['client', r.client], ['server', r.server]] as const) {
         if (e.error === undefined) continue;
         if (harsh && (e.error === 'ETIMEDOUT' || e.error === 'ECONNRESET' || e.error === 'EPIPE')) continue;

@@ -92,7 +92,8 @@ export class Network {
   private readonly closers: Array<() => void> = [];
   private readonly captures = new Set<Capture>();
   private readonly hostsByName = new Map<string, Host>();
-  private readonly records = new Map<Host, HostRecord>();
+  // Weak: a Host replaced by restart() (and its old stack) is collectable once the caller drops it.
+  private readonly records = new WeakMap<Host, HostRecord>();
   private readonly tcpFactory: TcpFactory | undefined;
   private closed = false;
 

@@ -162,10 +162,13 @@ export function plpmtudOnTimeout(c: TcpConnection, flight: number, now: number):
 export function plpmtudOnPacketTooBig(c: TcpConnection, mtu: number): void {
   const p = c.plpmtud;
   if (p === undefined) return;
-  p.maxMtu = Math.min(p.maxMtu, mtu);
-  p.high = Math.min(p.high, mtu);
-  p.mtu = Math.min(p.mtu, mtu);
-  if (p.probeMtu > mtu) p.probeLost = true;
+  // The report caps this search (search_high) and the size in use, never below the floor the MSS
+  // itself keeps; the handshake's ceiling stays, so the raise timer may probe above it again later
+  // (RFC 8899 §5.1.1, RFC 8201 §4: a PMTU estimate may be raised after a while).
+  const m = Math.max(floorMtu(c), mtu);
+  p.high = Math.min(p.high, m);
+  p.mtu = Math.min(p.mtu, m);
+  if (p.probeMtu > m) p.probeLost = true;
 }
 
 /** A (re)transmission of [seq, end): if it covers the probe's bytes again, the probe counts as lost. */
@@ -179,7 +182,7 @@ function resolveProbe(c: TcpConnection, p: Plpmtud, now: number): void {
   if (p.probeLost) {
     p.stats.probesLost++;
     if (++p.failures >= MAX_PROBES) {
-      p.high = p.probeMtu - 1; // RFC 4821 §7.6.1: this size does not pass
+      p.high = Math.min(p.high, p.probeMtu - 1); // RFC 4821 §7.6.1: this size does not pass (a lower ICMP cap stays)
       p.failures = 0;
     }
   } else if (seqGe(c.sndUna, p.probeEnd)) {
