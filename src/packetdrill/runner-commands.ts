@@ -63,6 +63,9 @@ const MAPPED: Record<string, Apply> = {
   // RFC 5961 §3 / §4 protections off when set (RFC 793's in-window RST and SYN handling)
   'net.inet.tcp.insecure_rst': int((n) => ({ rfc5961Rst: n === 0 })),
   'net.inet.tcp.insecure_syn': int((n) => ({ rfc5961Syn: n === 0 })),
+  // ICMP errors that may end a connection attempt (icmp-errors.ts): FreeBSD's set, or none
+  'net.inet.tcp.icmp_may_rst': int((n) => ({ icmpHardErrors: n !== 0 ? 'bsd' : 'none' })),
+  'net.inet.tcp.drop_synfin': int((n) => ({ dropSynFin: n !== 0 })),
   'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
   'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
   'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
@@ -106,10 +109,7 @@ const BEHAVIOUR_ONLY = [
 const DEFAULT_ONLY: Record<string, string> = {
   'net.inet.tcp.blackhole': '0',
   'net.inet.udp.blackhole': '0',
-  // FreeBSD's defaults, judged packet by packet against what layer4 does: a SYN+FIN processed
-  // as a SYN, ICMP hard errors allowed to abort a connection, 75 s to establish a connection
-  'net.inet.tcp.drop_synfin': '0',
-  'net.inet.tcp.icmp_may_rst': '1',
+  // FreeBSD's default, judged packet by packet against what layer4 does: 75 s to establish a connection
   'net.inet.tcp.keepinit': '75000',
 };
 

@@ -141,14 +141,28 @@ const V4_UNREACH: Record<string, number> = {
   net_unreachable_for_tos: 11,
   host_unreachable_for_tos: 12,
   packet_filtered: 13,
+  precedence_violation: 14,
+  precedence_cutoff: 15,
 };
 
 const V6_UNREACH: Record<string, number> = {
   no_route: 0,
   admin_prohibited: 1,
   beyond_scope: 2,
+  not_neighbour: 2,
   address_unreachable: 3,
   port_unreachable: 4,
+};
+
+/** Parameter problem codes (RFC 792 code 0 "pointer indicates the error"; RFC 4443 §3.4 codes 0–2). */
+const PARAM_PROBLEM: Record<string, number> = {
+  header_field: 0,
+  erroneous_header: 0,
+  pointer_indicates_error: 0,
+  unknown_next_header: 1,
+  unrecognized_next_header: 1,
+  unknown_option: 2,
+  unrecognized_option: 2,
 };
 
 /** An inbound ICMP error quoting a segment of the socket under test, as the stack would hand it to TCP. */
@@ -161,9 +175,10 @@ export function inboundIcmp(spec: IcmpPacketSpec, sut: SocketUnderTest, host: Vi
   const seq = echoed.seq.absolute ? echoed.seq.start >>> 0 : sut.seq.icmpQuotedSeqToLive(echoed.seq.start);
   const base = { family, local, remote, seq } as const;
   const code = spec.code ?? '';
+  const numbered = /^code_(\d+)$/.exec(code);
   if (spec.type === 'unreachable' || spec.type === 'destination_unreachable') {
     const table = family === 4 ? V4_UNREACH : V6_UNREACH;
-    const n = table[code];
+    const n = numbered !== null ? Number(numbered[1]) : table[code];
     if (n === undefined) return { ok: false, message: `unsupported ICMP code ${code}` };
     if (family === 4 && n === 4) {
       const e: TcpIcmpError = { kind: 'packet-too-big', code: 4, ...base };
@@ -177,7 +192,16 @@ export function inboundIcmp(spec: IcmpPacketSpec, sut: SocketUnderTest, host: Vi
     if (spec.mtu !== undefined) e.mtu = spec.mtu;
     return { ok: true, value: e };
   }
-  if (spec.type === 'time_exceeded') return { ok: true, value: { kind: 'time-exceeded', code: code === 'fragment_reassembly_time_exceeded' ? 1 : 0, ...base } };
+  if (spec.type === 'time_exceeded') {
+    // code 0: TTL / hop limit exceeded in transit; code 1: fragment reassembly time exceeded
+    const n = numbered !== null ? Number(numbered[1]) : /frag/.test(code) ? 1 : 0;
+    return { ok: true, value: { kind: 'time-exceeded', code: n, ...base } };
+  }
+  if (spec.type === 'parameter_problem') {
+    const n = numbered !== null ? Number(numbered[1]) : PARAM_PROBLEM[code];
+    if (n === undefined) return { ok: false, message: `unsupported ICMP code ${code}` };
+    return { ok: true, value: { kind: 'parameter-problem', code: n, ...base } };
+  }
   return { ok: false, message: `unsupported ICMP type ${spec.type}` };
 }
 

@@ -6,6 +6,7 @@ import { tcpProfileConfig, type TcpProfileName } from './profiles.js';
 import type { Endpoint } from '../stack/types.js';
 import type { MtuProbing } from './plpmtud.js';
 import { DEFAULT_TCP_MEMORY, type TcpMemoryConfig } from './memory.js';
+import type { IcmpHardErrorRule } from './icmp-errors.js';
 
 export interface TcpConfig {
   /**
@@ -91,6 +92,12 @@ export interface TcpConfig {
    * clamped). Default 40 ms, short enough not to stall request/response traffic under Nagle.
    */
   delayedAckTimeout: number;
+  /**
+   * Delayed ACKs cover at most one data segment of any size: the second in-order segment is
+   * acknowledged at once (BSD's rule; RFC 1122 §4.2.3.2 / RFC 9293 §3.8.6.3 ask for an ACK at
+   * least every second full-sized segment, which is the rule when false). Default false.
+   */
+  ackEverySecondSegment: boolean;
   /** Received data segments acknowledged at once after the handshake (quick-ACK start). Default 16. */
   quickAckSegments: number;
   /**
@@ -209,6 +216,23 @@ export interface TcpConfig {
    * unacceptable segments and challenge ACKs stay plain ACKs. Default false.
    */
   finRepeat: boolean;
+  /**
+   * Which ICMP errors end a connection attempt (icmp-errors.ts): 'rfc1122' (protocol and port
+   * unreachable, RFC 1122 §4.2.3.9), 'bsd' (also administratively prohibited and time exceeded in
+   * transit, FreeBSD's icmp_may_rst=1), 'none' (all are soft errors, icmp_may_rst=0). Default 'rfc1122'.
+   */
+  icmpHardErrors: IcmpHardErrorRule;
+  /**
+   * Segment arrival in TIME-WAIT: 'rfc9293' (the §3.10.7.4 checks, as in the other states) or 'bsd'
+   * (time-wait-bsd.ts: segments without ACK dropped silently, the rest acknowledged). Default 'rfc9293'.
+   */
+  timeWaitRule: 'rfc9293' | 'bsd';
+  /**
+   * Drop every segment that has both SYN and FIN set, silently (FreeBSD's net.inet.tcp.drop_synfin;
+   * RFC 9293 gives SYN+FIN no meaning of its own). Default false: such a segment is processed as a
+   * SYN that also carries a FIN.
+   */
+  dropSynFin: boolean;
   /** RFC 1337: ignore RST in TIME-WAIT (TIME-WAIT assassination protection). Default true. */
   rfc1337: boolean;
   /** Out-of-order segments held for reassembly per connection (the bytes are bounded by the window). Default 512. */
@@ -260,6 +284,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   rtoMax: 60_000,
   clockGranularity: 1,
   delayedAckTimeout: 40,
+  ackEverySecondSegment: false,
   quickAckSegments: 16,
   msl: 30_000,
   synRetries: 7,
@@ -291,6 +316,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   maxBacklog: 4096,
   finWait2Timeout: 60_000,
   finRepeat: false,
+  icmpHardErrors: 'rfc1122',
+  timeWaitRule: 'rfc9293',
+  dropSynFin: false,
   rfc1337: true,
   maxReassemblySegments: 512,
   synOptionLayout: 'linux',

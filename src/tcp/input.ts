@@ -8,13 +8,14 @@ import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
 import { alignToWindowScale, sendAutoTune } from './autotune.js';
 import { admitInOrder, admitOutOfOrder } from './pressure.js';
 import { roundBuffersToMss } from './window-bsd.js';
-import { noteDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
+import { noteDuplicate, noteHeldDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
 import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
 import { acceptWindow, receiveWindow } from './window.js';
 import { ecnOnAck, ecnOnSyn } from './ecn.js';
+import { timeWaitBsd } from './time-wait-bsd.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -22,6 +23,7 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
   c.stats.segmentsIn++;
   c.clock = now;
   if (c.state === 'SYN-SENT') synSent(c, seg, now);
+  else if (c.state === 'TIME-WAIT' && c.host.config.timeWaitRule === 'bsd') timeWaitBsd(c, seg, now);
   else if (c.state !== 'CLOSED' && c.state !== 'LISTEN') synchronized(c, seg, now);
   c.segTsEcr = undefined; // only meaningful while this segment is processed (a kept number costs a heap box)
 }
@@ -110,6 +112,10 @@ function synSent(c: TcpConnection, seg: TcpRepr, now: number): void {
     return;
   }
   // Simultaneous open (§3.3.4 Figure 8): SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+  // "If there are other controls or text in the segment, queue them for processing after the
+  // ESTABLISHED state has been reached": the text waits in reassembly (its FIN is not kept).
+  const text = trimToWindow(c, c.rcvNxt, seg.payload);
+  if (text.length > 0) c.ooo.insert(c.rcvOff, text);
   c.sndWl2 = c.iss;
   c.setState('rcv-syn', now);
   c.synPending = true;
@@ -143,6 +149,8 @@ function established(c: TcpConnection, now: number): void {
   c.quickAcks = c.host.config.quickAckSegments;
   c.lastProgress = now;
   c.armKeepAlive();
+  // Text queued in SYN-RECEIVED (simultaneous open) becomes readable now.
+  if (!c.ooo.isEmpty) for (const chunk of c.ooo.takeFrom(c.rcvOff)) c.ackNow = advance(c, chunk) > 0 || c.ackNow;
   if (c.passive) c.listener?.childEstablished(c, now);
   else c.notify('connected', now);
   if (c.closePending && c.state === 'ESTABLISHED') {
@@ -351,7 +359,12 @@ function afterAck(c: TcpConnection, seg: TcpRepr, seq: number, payload: Uint8Arr
   if (fin) {
     const finSeq = seqAdd(seq, payload.length);
     if (finSeq === c.rcvNxt) processFin(c, now);
-    else if (seqGt(finSeq, c.rcvNxt)) c.ooo.finOffset = c.rcvOff + seqDiff(finSeq, c.rcvNxt);
+    else if (seqGt(finSeq, c.rcvNxt)) {
+      c.ooo.finOffset = c.rcvOff + seqDiff(finSeq, c.rcvNxt);
+      // RFC 5681 §4.2: an out-of-order segment is answered by an immediate duplicate ACK (a FIN
+      // alone too; with text, deliver() has sent it).
+      if (payload.length === 0) c.sendAckNow();
+    }
   }
 }
 
@@ -485,6 +498,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
       c.sendAckNow(); // the stack-wide memory limit (pressure.ts): dropped, the peer retransmits
       return;
     }
+    noteHeldDuplicate(c, seq, off, payload.length); // RFC 2883 §4: a partly duplicate segment
     const fresh = c.ooo.insert(off, payload);
     noteOutOfOrder(c, seq, off, payload.length, !fresh); // RFC 2018 §4 / RFC 2883 §4
     c.sendAckNow();
@@ -505,6 +519,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
     if (r < 0x7fffffff) c.rcvRtt = c.rcvRtt === undefined ? r : c.rcvRtt + (r - c.rcvRtt) / 8;
   }
   const hadHoles = !c.ooo.isEmpty;
+  noteHeldDuplicate(c, seq, c.rcvOff, payload.length);
   let total = advance(c, payload);
   if (hadHoles) total += advanceHeld(c);
   c.stats.bytesIn += total;
@@ -521,7 +536,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   else if (c.quickAcks > 0) {
     c.quickAcks--;
     c.ackNow = true;
-  } else if (c.unackedBytes >= 2 * c.rcvMss) c.ackNow = true;
+  } else if (cfg.ackEverySecondSegment ? c.timers.isSet('delack') : c.unackedBytes >= 2 * c.rcvMss) c.ackNow = true;
   else if (!c.timers.isSet('delack')) c.timers.set('delack', now + cfg.delayedAckTimeout);
   c.host.wake(c);
 }

@@ -4,6 +4,7 @@
 // entry point (listen, connect) for the api/ layer above.
 
 import { PortTable } from '../ports/port-table.js';
+import { classifyIcmpError } from './icmp-errors.js';
 import type { Endpoint, Rng, TcpDatagram, TcpHandler, TcpIcmpError, TcpServices } from '../stack/types.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { resolveConfig, type TcpConfig } from './config.js';
@@ -182,6 +183,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     this.#lastNow = now;
     const seg = dgram.seg;
     if (seg.srcPort === 0 || seg.dstPort === 0) return; // port 0 is never a valid endpoint
+    if (this.config.dropSynFin && (seg.flags & (SYN | FIN)) === (SYN | FIN)) return; // TcpConfig.dropSynFin
     const c = this.#conns.get(dgram.dst, seg.dstPort, dgram.src, seg.srcPort);
     if (c !== undefined) {
       if (c.state === 'TIME-WAIT' && (seg.flags & (SYN | ACK | RST)) === SYN && seqGt(seg.seq, c.rcvNxt)) {
@@ -285,14 +287,13 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       this.wake(c);
       return;
     }
-    const soft = icmpErrorCode(err);
-    const hard = err.kind === 'unreachable' && (err.family === 4 ? err.code === 2 || err.code === 3 : err.code === 4);
-    if (hard && (c.state === 'SYN-SENT' || (c.state === 'SYN-RECEIVED' && !c.passive))) {
-      // RFC 1122 §4.2.3.9: protocol/port unreachable are hard errors; during setup they end the attempt.
-      c.fail('ECONNREFUSED', 'icmp-error', now);
+    // RFC 1122 §4.2.3.9: hard errors (which ones: TcpConfig.icmpHardErrors) end a connection attempt.
+    const v = classifyIcmpError(err, this.config.icmpHardErrors);
+    if (v.hard && (c.state === 'SYN-SENT' || (c.state === 'SYN-RECEIVED' && !c.passive))) {
+      c.fail(v.error, 'icmp-error', now);
       return;
     }
-    c.softError = soft;
+    c.softError = v.error;
   }
 
   // ================================================================ ConnectionHost / ListenerHost
@@ -495,7 +496,3 @@ function reply(to: TcpDatagram, seq: number, ack: number, flags: number): TcpDat
   };
 }
 
-function icmpErrorCode(err: TcpIcmpError): TcpErrorCode {
-  if (err.kind === 'unreachable' && err.code === 0) return 'ENETUNREACH';
-  return 'EHOSTUNREACH';
-}

@@ -99,6 +99,10 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   roundBuffersToMss: true, // tcp_mss(): buffers become whole segments
   windowRule: 'bsd', // tcp_output(): free space, RFC 1122 SWS rule, update after a read
   finRepeat: true, // tcp_outflags: FIN in every segment until it is acknowledged
+  icmpHardErrors: 'bsd', // icmp_may_rst=1
+  ackEverySecondSegment: true, // DELAY_ACK(): a second segment while the delayed ACK is pending is acked now
+  timeWaitRule: 'bsd', // tcp_twcheck()
+  dropSynFin: false, // drop_synfin=0
   rfc5961Rst: true, // insecure_rst=0
   rfc5961Syn: true, // insecure_syn=0
   windowScaling: true, // rfc1323

@@ -72,6 +72,26 @@ export class Reassembly {
     return true;
   }
 
+  /** The first held range overlapping [off, off + len), clipped to it (RFC 2883 D-SACK), or undefined. */
+  firstOverlap(off: number, len: number): [number, number] | undefined {
+    const end = off + len;
+    let i = this.#lowerBound(off);
+    if (i > 0) i--;
+    for (; i < this.#pieces.length; i++) {
+      const p = this.#pieces[i]!;
+      const pEnd = p.off + p.data.length;
+      if (p.off >= end) return undefined;
+      if (pEnd <= off) continue;
+      // Adjacent held pieces form one contiguous duplicate range.
+      let e = Math.min(pEnd, end);
+      for (let j = i + 1; j < this.#pieces.length && this.#pieces[j]!.off === e && e < end; j++) {
+        e = Math.min(this.#pieces[j]!.off + this.#pieces[j]!.data.length, end);
+      }
+      return [Math.max(p.off, off), e];
+    }
+    return undefined;
+  }
+
   /**
    * Removes and returns the held bytes that continue the stream at `next`, in order. Pieces that
    * lie wholly before `next` are discarded.

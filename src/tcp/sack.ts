@@ -31,6 +31,18 @@ export function noteOutOfOrder(c: TcpConnection, seq: number, off: number, len: 
   c.sackRecent = [off, ...c.sackRecent.filter((o) => o !== off)].slice(0, 4);
 }
 
+/**
+ * RFC 2883 §4: part of a segment (at `seq`, stream offset `off`) repeats data already held out of
+ * order: the first such contiguous range is reported in a D-SACK block — unless the segment's
+ * front, below RCV.NXT, is already being reported (one D-SACK block per segment, the first range).
+ */
+export function noteHeldDuplicate(c: TcpConnection, seq: number, off: number, len: number): void {
+  if (!c.sackOk || len <= 0 || c.ooo.isEmpty) return;
+  if (c.dsack !== undefined && c.dsack[1] === seq) return;
+  const dup = c.ooo.firstOverlap(off, len);
+  if (dup !== undefined) c.dsack = [seqAdd(seq, dup[0] - off), seqAdd(seq, dup[1] - off)];
+}
+
 /** RFC 2883 §4: a segment (or its front) below RCV.NXT was a duplicate: report it in a D-SACK block. */
 export function noteDuplicate(c: TcpConnection, seq: number, len: number): void {
   if (!c.sackOk || len <= 0) return;
