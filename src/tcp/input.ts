@@ -269,7 +269,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
         return;
       case 'CLOSING':
       case 'LAST-ACK':
-        c.setState('rcv-rst', now);
+        // Enter CLOSED. A user who only shut down sending still holds the connection and is told
+        // it was reset (as in the states above; BSD and Linux sockets report ECONNRESET too).
+        if (c.orphaned) c.setState('rcv-rst', now);
+        else c.fail('ECONNRESET', 'rcv-rst', now);
         return;
       case 'TIME-WAIT':
         // RFC 1337: ignoring RST in TIME-WAIT prevents TIME-WAIT assassination.

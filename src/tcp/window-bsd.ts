@@ -50,6 +50,8 @@ function promised(c: TcpConnection): number {
 
 /** RCV.WND for accepting segments: the free buffer space (uncapped by the field), at least what was promised. */
 export function acceptWindowBsd(c: TcpConnection): number {
+  // A passive open in SYN-RECEIVED is not a socket yet (BSD's SYN cache): the window is the SYN-ACK's.
+  if (c.passive && c.state === 'SYN-RECEIVED') return promised(c);
   return Math.max(Math.max(0, c.recvBuf.limit - c.recvBuf.length), promised(c));
 }
 
