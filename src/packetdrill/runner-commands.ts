@@ -55,6 +55,7 @@ const MAPPED: Record<string, Apply> = {
   'net.inet.tcp.delacktime': int((n) => ({ delayedAckTimeout: n })),
   'net.inet.tcp.rexmit_min': int((n) => ({ rtoMin: n })),
   'net.inet.tcp.rexmit_initial': int((n) => ({ rtoInitial: n })),
+  'net.inet.tcp.rexmit_slop': int((n) => ({ rtoSlop: n })),
   'net.inet.tcp.msl': int((n) => ({ msl: n })),
   'net.inet.tcp.keepidle': int((n) => ({ keepAliveIdle: n })),
   'net.inet.tcp.keepintvl': int((n) => ({ keepAliveInterval: n })),
@@ -97,7 +98,7 @@ const BEHAVIOUR_ONLY = [
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
-  'net.inet.tcp.rexmit_slop', 'net.inet.tcp.rexmit_drop_options',
+  'net.inet.tcp.rexmit_drop_options',
   'net.inet.tcp.tolerate_missing_ts', 'net.inet.tcp.syncookies_only', 'net.inet.tcp.fastopen.ccache_buckets',
 ];
 

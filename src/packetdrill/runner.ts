@@ -288,6 +288,7 @@ class Run implements SyscallContext {
    */
   #newIncarnation(sut: SocketUnderTest, p: TcpPacketSpec): boolean {
     if ((p.flags.bits & 0x12) !== 0x02 || this.#listening === undefined) return false;
+    if ((p.flags.bits & 0x01) !== 0 && this.host.layer.config.dropSynFin) return false; // dropped unseen
     const c = this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
     if (c === undefined) return true;
     // RFC 1122 §4.2.2.13: only a SYN beyond the old RCV.NXT may reopen a connection in TIME-WAIT.

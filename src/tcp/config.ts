@@ -85,6 +85,12 @@ export interface TcpConfig {
   rtoMin: number;
   /** RFC 6298 §2.5: an upper bound of at least 60 s. Default 60 s. */
   rtoMax: number;
+  /**
+   * Added to every RTO computed from measurements or backed off (not the initial one): BSD's
+   * net.inet.tcp.rexmit_slop, which with a 30 ms minimum RTO keeps the timer clear of a peer's
+   * delayed ACK. Default 0.
+   */
+  rtoSlop: number;
   /** RFC 6298 §2 clock granularity G. The core's clock is exact, default 1 ms. */
   clockGranularity: number;
   /**
@@ -282,6 +288,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   rtoInitial: 1000,
   rtoMin: 200,
   rtoMax: 60_000,
+  rtoSlop: 0,
   clockGranularity: 1,
   delayedAckTimeout: 40,
   ackEverySecondSegment: false,
@@ -343,6 +350,7 @@ export function resolveConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
   c.rtoMax = atLeast(c.rtoMax, c.rtoMin);
   c.rtoInitial = Math.min(c.rtoMax, atLeast(c.rtoInitial, c.rtoMin));
   c.clockGranularity = atLeast(c.clockGranularity, 0);
+  c.rtoSlop = atLeast(c.rtoSlop, 0);
   c.delayedAckTimeout = Math.min(500, atLeast(c.delayedAckTimeout, 0));
   c.msl = atLeast(c.msl, 0);
   c.initialWindowSegments = atLeast(c.initialWindowSegments, 1);

@@ -149,13 +149,26 @@ function established(c: TcpConnection, now: number): void {
   c.quickAcks = c.host.config.quickAckSegments;
   c.lastProgress = now;
   c.armKeepAlive();
-  // Text queued in SYN-RECEIVED (simultaneous open) becomes readable now.
-  if (!c.ooo.isEmpty) for (const chunk of c.ooo.takeFrom(c.rcvOff)) c.ackNow = advance(c, chunk) > 0 || c.ackNow;
   if (c.passive) c.listener?.childEstablished(c, now);
   else c.notify('connected', now);
+  if (!c.ooo.isEmpty) releaseQueuedText(c, now);
   if (c.closePending && c.state === 'ESTABLISHED') {
     c.queueFin();
     c.setState('close', now);
+  }
+}
+
+/** Text queued in SYN-RECEIVED (simultaneous open) becomes readable; its ACK may be delayed (§3.8.6.3). */
+function releaseQueuedText(c: TcpConnection, now: number): void {
+  let n = 0;
+  for (const chunk of c.ooo.takeFrom(c.rcvOff)) n += advance(c, chunk);
+  if (n === 0) return;
+  c.stats.bytesIn += n;
+  c.unackedBytes += n;
+  if (!c.timers.isSet('delack')) c.timers.set('delack', now + c.host.config.delayedAckTimeout);
+  if (c.readableArmed) {
+    c.readableArmed = false;
+    c.notify('readable', now);
   }
 }
 

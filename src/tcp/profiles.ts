@@ -82,6 +82,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
 export const FREEBSD_TCP: Partial<TcpConfig> = {
   rtoInitial: 1000, // rexmit_initial
   rtoMin: 30, // rexmit_min
+  rtoSlop: 200, // rexmit_slop
   rtoMax: 64_000, // TCPTV_REXMTMAX
   delayedAckTimeout: 40, // delacktime
   quickAckSegments: 0,

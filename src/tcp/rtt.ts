@@ -6,6 +6,11 @@ export interface RtoParams {
   max: number;
   /** Clock granularity G (§2). */
   granularity: number;
+  /**
+   * Added to every computed RTO — after a measurement and on each backoff, not to the initial
+   * one (BSD's rexmit_slop: with a small minimum RTO it keeps timers above delayed-ACK delays).
+   */
+  slop?: number;
 }
 
 /** RFC 6298 §2: K = 4. */
@@ -29,6 +34,10 @@ export class RttEstimator {
 
   /** Current RTO including exponential backoff, clamped to [min, max] (§2.4, §2.5, §5.5). */
   get rto(): number {
+    const slop = this.params.slop ?? 0;
+    if (slop > 0 && (this.srtt !== undefined || this.backoffs > 0)) {
+      return Math.min(this.params.max, this.baseRto * 2 ** this.backoffs + slop);
+    }
     return Math.min(this.params.max, this.baseRto * 2 ** this.backoffs);
   }
 

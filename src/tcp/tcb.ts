@@ -249,7 +249,7 @@ export function sharedParams(cfg: TcpConfig): { rto: RtoParams; recovery: Recove
   let p = shared.get(cfg);
   if (p === undefined) {
     p = {
-      rto: Object.freeze({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity }),
+      rto: Object.freeze({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity, slop: cfg.rtoSlop }),
       recovery: Object.freeze({ dupAckThreshold: cfg.dupAckThreshold, limitedTransmit: cfg.limitedTransmit }),
     };
     shared.set(cfg, p);
