@@ -77,6 +77,8 @@ export class TcpConnection extends Tcb {
   peerMss: number | undefined = undefined;
   /** RFC 4821 PLPMTUD state (plpmtud.ts), created on first use (TcpConfig.mtuProbing). */
   plpmtud: Plpmtud | undefined = undefined;
+  /** The user's segment-size limit (TCP_MAXSEG): caps the MSS we announce and the one we send with. */
+  userMss: number | undefined;
 
   sendBuf: ByteQueue;
   recvBuf: ByteQueue;
@@ -137,6 +139,7 @@ export class TcpConnection extends Tcb {
     this.#state = initial;
     const v6 = isV6(remote.address);
     const pathMss = mssForMtu(host.services.mtuFor(remote.address), v6);
+    this.userMss = opts.mss;
     const wanted = opts.mss ?? cfg.mss;
     this.advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, wanted ?? pathMss));
     this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);

@@ -37,7 +37,8 @@ export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): v
   const optBytes = negotiate(c, seg, now);
   ecnOnSyn(c, seg); // RFC 3168 §6.1.1
   c.peerMss = peerMssOption(seg);
-  const mss = effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address));
+  // A user limit (TCP_MAXSEG) caps the sending MSS too (RFC 9293 §3.7.1 leaves smaller segments free).
+  const mss = Math.min(effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address)), c.userMss ?? Infinity);
   c.sndMss = Math.max(MIN_SND_MSS, mss - optBytes);
   if (c.host.config.roundBuffersToMss) roundBuffersToMss(c, mss);
   if (c.autoTune) alignToWindowScale(c);

@@ -13,7 +13,7 @@ export interface TcpSocketOptions {
   recvBufferSize?: number;
   /** RFC 9293 §3.8.3 user timeout (ms); 0 or undefined = none. */
   userTimeout?: number;
-  /** MSS to advertise (clamped to what the path MTU allows). */
+  /** Segment-size limit (TCP_MAXSEG): the MSS to advertise (clamped to what the path MTU allows) and the most we send per segment. */
   mss?: number;
 }
 
