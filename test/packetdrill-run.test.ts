@@ -164,6 +164,8 @@ test('sysctl commands map onto TcpConfig; behaviour-only ones are accepted, othe
 test('FreeBSD sysctls: insecure_rst / insecure_syn switch RFC 5961 §3 / §4 off, kern.ipc.maxsockbuf sizes sb_max', () => {
   const r = interpretCommand('sysctl -w net.inet.tcp.insecure_rst=1\nsysctl -w net.inet.tcp.insecure_syn=0\nsysctl -w kern.ipc.maxsockbuf=2097152');
   assert.deepEqual(r.ok && r.config, { rfc5961Rst: false, rfc5961Syn: true, recvBufferMax: 2097152, sendBufferMax: 2097152, windowScaleFromMax: true });
+  const more = interpretCommand('sysctl -w net.inet.tcp.drop_synfin=1\nsysctl -w net.inet.tcp.icmp_may_rst=0\nsysctl -w net.inet.tcp.keepinit=5000\nsysctl -w net.inet.tcp.rexmit_drop_options=1\nsysctl -w net.inet.tcp.rexmit_slop=200');
+  assert.deepEqual(more.ok && more.config, { dropSynFin: true, icmpHardErrors: 'none', connectTimeout: 5000, synDropOptionsAfter: 3, rtoSlop: 200 });
 });
 
 test('a sysctl in the init command takes effect (tcp_syn_retries=1: connect fails after 3 s)', () => {

@@ -113,3 +113,43 @@ test('ackEverySecondSegment (BSD DELAY_ACK): the second in-order segment of any 
   rfc.layer.receive(dg({ seq: 1002, ack: 5001, flags: ACK, payload: 2 }), 3);
   assert.deepEqual(rfc.layer.poll(3), [], 'RFC 1122 §4.2.3.2: two small segments may wait for the delayed ACK');
 });
+
+test('noOptions (BSD TCP_NOOPT): the SYN carries no options and the peer\'s are not used (RFC 9293 §3.7.1 default MSS 536)', () => {
+  const layer = mkLayer('10.0.0.1', { isn: () => 1000 });
+  const r = layer.connect(REMOTE, { local: { port: 80 }, noOptions: true }, 0);
+  assert.ok(r.ok);
+  assert.deepEqual(layer.poll(0)[0]!.seg.options, []);
+  layer.receive(dg({ seq: 0, ack: 1001, flags: SYN | ACK, options: [{ kind: 'mss', mss: 1460 }, { kind: 'timestamp', val: 5, ecr: 0 }] }, REMOTE.address, LOCAL.address), 1);
+  const c = r.value;
+  assert.equal(c.state, 'ESTABLISHED');
+  assert.equal(c.tsOk, false);
+  assert.equal(c.sndMss, 536);
+});
+
+test('connectTimeout (BSD keepinit / TCP_KEEPINIT): an attempt not established in time fails with ETIMEDOUT at that time', () => {
+  const layer = mkLayer('10.0.0.1', { isn: () => 1000, connectTimeout: 5000, rtoSlop: 200, rtoMin: 30 });
+  const r = layer.connect(REMOTE, { local: { port: 80 } }, 1000);
+  assert.ok(r.ok);
+  layer.poll(1000);
+  let t = layer.pollAt()!;
+  while (r.value.state === 'SYN-SENT' && t < 100_000) {
+    layer.poll(t);
+    t = layer.pollAt() ?? Infinity;
+  }
+  assert.equal(r.value.state, 'CLOSED');
+  assert.equal(r.value.error, 'ETIMEDOUT');
+  assert.ok(layer.pollAt() === undefined || layer.pollAt()! >= 6000);
+});
+
+test('synDropOptionsAfter (BSD rexmit_drop_options): from the 3rd SYN retransmission on the SYN offers only the MSS', () => {
+  const layer = mkLayer('10.0.0.1', { isn: () => 1000, synDropOptionsAfter: 3 });
+  const r = layer.connect(REMOTE, { local: { port: 80 } }, 0);
+  assert.ok(r.ok);
+  const kinds: string[][] = [layer.poll(0)[0]!.seg.options.map((o) => o.kind)];
+  for (let i = 0; i < 3; i++) {
+    const t = layer.pollAt()!;
+    kinds.push(layer.poll(t)[0]!.seg.options.map((o) => o.kind));
+  }
+  assert.ok(kinds[2]!.includes('wscale'), 'the 2nd retransmission still offers window scaling');
+  assert.deepEqual(kinds[3], ['mss']);
+});

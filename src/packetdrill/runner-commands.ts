@@ -67,6 +67,8 @@ const MAPPED: Record<string, Apply> = {
   // ICMP errors that may end a connection attempt (icmp-errors.ts): FreeBSD's set, or none
   'net.inet.tcp.icmp_may_rst': int((n) => ({ icmpHardErrors: n !== 0 ? 'bsd' : 'none' })),
   'net.inet.tcp.drop_synfin': int((n) => ({ dropSynFin: n !== 0 })),
+  'net.inet.tcp.keepinit': int((n) => ({ connectTimeout: n })),
+  'net.inet.tcp.rexmit_drop_options': int((n) => ({ synDropOptionsAfter: n !== 0 ? 3 : undefined })),
   'net.inet.tcp.initcwnd_segments': int((n) => ({ initialWindowSegments: n })),
   'net.inet.tcp.sendspace': int((n) => ({ sendBufferSize: n })),
   'net.inet.tcp.recvspace': int((n) => ({ recvBufferSize: n })),
@@ -98,7 +100,6 @@ const BEHAVIOUR_ONLY = [
   'net.inet.tcp.rfc3042', 'net.inet.tcp.rfc3390', 'net.inet.tcp.path_mtu_discovery', 'net.inet.tcp.tso',
   'net.inet.tcp.syncookies', 'net.inet.tcp.fastopen.client_enable', 'net.inet.tcp.fastopen.server_enable',
   'net.inet.tcp.functions_default', 'net.inet.tcp.hostcache.purgenow', 'net.inet.tcp.nolocaltimewait',
-  'net.inet.tcp.rexmit_drop_options',
   'net.inet.tcp.tolerate_missing_ts', 'net.inet.tcp.syncookies_only', 'net.inet.tcp.fastopen.ccache_buckets',
 ];
 
@@ -110,8 +111,6 @@ const BEHAVIOUR_ONLY = [
 const DEFAULT_ONLY: Record<string, string> = {
   'net.inet.tcp.blackhole': '0',
   'net.inet.udp.blackhole': '0',
-  // FreeBSD's default, judged packet by packet against what layer4 does: 75 s to establish a connection
-  'net.inet.tcp.keepinit': '75000',
 };
 
 const ALL: Record<string, Apply> = { ...MAPPED };

@@ -105,6 +105,8 @@ const CONSTANTS: Table = {
   TCP_USER_TIMEOUT: [18, -1],
   TCP_FASTOPEN: [23, 1025],
   TCP_NOTSENT_LOWAT: [25, -1],
+  TCP_NOOPT: [-1, 8],
+  TCP_KEEPINIT: [-1, 128],
   // shutdown
   SHUT_RD: [0, 0],
   SHUT_WR: [1, 1],

@@ -11,7 +11,7 @@ import { constantName, constantValue, errnoNumber, type Dialect } from './syscal
 import { fail, isSock, once, ret, scriptError, skip, sockArg, type Sock, type SyscallCall, type SyscallContext, type SyscallResult } from './syscalls-socket.js';
 
 const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG'];
-const TCP_OPTS = ['TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2'];
+const TCP_OPTS = ['TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_NOOPT', 'TCP_KEEPINIT'];
 const OTHER_TCP_OPTS = ['TCP_CORK', 'TCP_NOPUSH', 'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_FASTOPEN', 'TCP_NOTSENT_LOWAT', 'TCP_DEFER_ACCEPT'];
 
 /** The option's name (`SO_RCVBUF`), or a reason the runner cannot handle it. */
@@ -129,6 +129,15 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
     case 'TCP_LINGER2':
       if (n > 0) cfg.finWait2Timeout = n * 1000;
       return ret(0);
+    case 'TCP_NOOPT':
+      // FreeBSD: for the SYN not yet sent (on a connection it changes nothing visible)
+      set('noOptions', n !== 0);
+      return ret(0);
+    case 'TCP_KEEPINIT':
+      if (n < 1) return fail('EINVAL');
+      set('connectTimeout', n * 1000);
+      if (c !== undefined) c.connectTimeout = n * 1000;
+      return ret(0);
     default:
       return skip(`setsockopt ${name} is not supported`);
   }
@@ -173,6 +182,10 @@ function getOption(ctx: SyscallContext, s: Sock, name: string): number | Syscall
       return cfg.synRetries;
     case 'TCP_LINGER2':
       return Math.round(cfg.finWait2Timeout / 1000);
+    case 'TCP_NOOPT':
+      return (c?.noOptions ?? s.opts.noOptions ?? false) ? 1 : 0;
+    case 'TCP_KEEPINIT':
+      return Math.round((c?.connectTimeout ?? s.opts.connectTimeout ?? cfg.connectTimeout ?? 75_000) / 1000);
     default:
       return skip(`getsockopt ${name} is not supported`);
   }

@@ -116,6 +116,17 @@ export interface TcpConfig {
    * SYN be retried for at least 3 minutes: with the default RTOs, 7 retries give ≈ 3 min 3 s.
    */
   synRetries: number;
+  /**
+   * A connection still opening (SYN-SENT, SYN-RECEIVED) after this long (ms) fails with ETIMEDOUT,
+   * whatever synRetries allows (BSD's net.inet.tcp.keepinit, 75 s). Default undefined: synRetries alone.
+   */
+  connectTimeout: number | undefined;
+  /**
+   * From this SYN retransmission on, the SYN offers only the MSS: window scaling, timestamps and
+   * SACK are dropped for the connection, in case a middlebox discards SYNs with options it does
+   * not know (BSD's net.inet.tcp.rexmit_drop_options: 3). Default undefined: never.
+   */
+  synDropOptionsAfter: number | undefined;
   /** SYN-ACK retransmissions for a half-open passive connection before it is dropped. Default 5. */
   synAckRetries: number;
   /**
@@ -295,6 +306,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   quickAckSegments: 16,
   msl: 30_000,
   synRetries: 7,
+  connectTimeout: undefined,
+  synDropOptionsAfter: undefined,
   synAckRetries: 5,
   dataRetries: 15,
   userTimeout: undefined,
@@ -342,7 +355,7 @@ function atLeast(v: number, min: number): number {
 export function resolveConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
   const c: TcpConfig = { ...DEFAULT_TCP_CONFIG, ...(partial.profile === undefined ? {} : tcpProfileConfig(partial.profile)) };
   for (const [k, v] of Object.entries(partial)) {
-    if (v !== undefined || k === 'mss' || k === 'userTimeout' || k === 'isn') (c as unknown as Record<string, unknown>)[k] = v;
+    if (v !== undefined || k === 'mss' || k === 'userTimeout' || k === 'isn' || k === 'connectTimeout' || k === 'synDropOptionsAfter') (c as unknown as Record<string, unknown>)[k] = v;
   }
   c.sendBufferSize = atLeast(c.sendBufferSize, 1);
   c.recvBufferSize = atLeast(c.recvBufferSize, 1);

@@ -79,6 +79,13 @@ export class TcpConnection extends Tcb {
   plpmtud: Plpmtud | undefined = undefined;
   /** The user's segment-size limit (TCP_MAXSEG): caps the MSS we announce and the one we send with. */
   userMss: number | undefined;
+  /** TCP_NOOPT: no options in our SYN/SYN-ACK, the peer's ignored. */
+  noOptions: boolean;
+  /** TcpConfig.synDropOptionsAfter reached: our SYN offers only the MSS. */
+  synOptionsDropped = false;
+  /** When the connection began opening, and how long it may take (TcpConfig.connectTimeout). */
+  openedAt: number;
+  connectTimeout: number | undefined;
 
   sendBuf: ByteQueue;
   recvBuf: ByteQueue;
@@ -140,6 +147,9 @@ export class TcpConnection extends Tcb {
     const v6 = isV6(remote.address);
     const pathMss = mssForMtu(host.services.mtuFor(remote.address), v6);
     this.userMss = opts.mss;
+    this.noOptions = opts.noOptions ?? false;
+    this.openedAt = now;
+    this.connectTimeout = opts.connectTimeout ?? cfg.connectTimeout;
     const wanted = opts.mss ?? cfg.mss;
     this.advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, wanted ?? pathMss));
     this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);

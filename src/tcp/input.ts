@@ -36,7 +36,7 @@ export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): voi
 export function applyPeerOptions(c: TcpConnection, seg: TcpRepr, now: number): void {
   const optBytes = negotiate(c, seg, now);
   ecnOnSyn(c, seg); // RFC 3168 §6.1.1
-  c.peerMss = peerMssOption(seg);
+  c.peerMss = c.noOptions ? undefined : peerMssOption(seg);
   // A user limit (TCP_MAXSEG) caps the sending MSS too (RFC 9293 §3.7.1 leaves smaller segments free).
   const mss = Math.min(effectiveSendMss(c.peerMss, c.host.services.mtuFor(c.remote.address), isV6(c.remote.address)), c.userMss ?? Infinity);
   c.sndMss = Math.max(MIN_SND_MSS, mss - optBytes);
@@ -501,7 +501,9 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
 
 /** When the retransmission timer armed at `now` expires (RFC 6298, bounded by the user timeout). */
 export function rtoDeadline(c: TcpConnection, now: number): number {
-  const at = now + c.rtt.rto;
+  let at = now + c.rtt.rto;
+  // TcpConfig.connectTimeout: the opening phase ends at openedAt + connectTimeout at the latest.
+  if (c.connectTimeout !== undefined && !c.handshakeDone) at = Math.max(now, Math.min(at, c.openedAt + c.connectTimeout));
   return c.userTimeout === undefined ? at : Math.max(now, Math.min(at, c.lastProgress + c.userTimeout));
 }
 

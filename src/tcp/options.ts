@@ -15,6 +15,13 @@ export interface TcpSocketOptions {
   userTimeout?: number;
   /** Segment-size limit (TCP_MAXSEG): the MSS to advertise (clamped to what the path MTU allows) and the most we send per segment. */
   mss?: number;
+  /** Send no TCP options in our SYN or SYN-ACK and use none of the peer's (BSD TCP_NOOPT). */
+  noOptions?: boolean;
+  /**
+   * A connection not established within this time (ms) fails with ETIMEDOUT (BSD TCP_KEEPINIT);
+   * default TcpConfig.connectTimeout.
+   */
+  connectTimeout?: number;
 }
 
 export interface TcpConnectOptions extends TcpSocketOptions {

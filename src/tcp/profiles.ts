@@ -109,8 +109,9 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   windowScaling: true, // rfc1323
   timestamps: true, // rfc1323
   sack: true, // sack.enable
-  synRetries: 6,
+  synRetries: 12, // TCP_MAXRXTSHIFT: keepinit ends the attempt first
   synAckRetries: 3,
+  connectTimeout: 75_000, // keepinit
   dataRetries: 12, // TCP_MAXRXTSHIFT
   keepAliveIdle: 7200_000, // keepidle
   keepAliveInterval: 75_000, // keepintvl

@@ -52,8 +52,10 @@ function wscaleOption(seg: TcpRepr): number | undefined {
  * (SYN-ACK): only what the peer's SYN offered (§2.2, §3.2), already decided by negotiate().
  */
 export function synOptions(c: TcpConnection, now: number, synAck: boolean): TcpOption[] {
+  if (c.noOptions) return [];
   const cfg = c.host.config;
   const opts: TcpOption[] = [{ kind: 'mss', mss: c.advMss }];
+  if (c.synOptionsDropped && !synAck) return opts;
   const ts = synAck ? c.tsOk : cfg.timestamps;
   const ws = synAck ? c.wsOk : cfg.windowScaling;
   const sack = synAck ? c.sackOk : cfg.sack;
@@ -106,6 +108,7 @@ function freebsdLayout(opts: TcpOption[], wscale: number | undefined, sack: bool
  * above 14 is used as 14. Returns the option bytes every later segment carries (for the MSS).
  */
 export function negotiate(c: TcpConnection, seg: TcpRepr, now: number): number {
+  if (c.noOptions || c.synOptionsDropped) return 0; // nothing offered, so nothing is in use
   const cfg = c.host.config;
   const ws = wscaleOption(seg);
   c.wsOk = cfg.windowScaling && ws !== undefined;

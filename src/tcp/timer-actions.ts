@@ -54,6 +54,11 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
   c.stats.rtoExpirations++;
   if (seqLe(c.sndUna, c.iss)) {
     // Our SYN (or SYN-ACK) is not acknowledged yet.
+    if (c.connectTimeout !== undefined && now >= c.openedAt + c.connectTimeout) {
+      if (c.passive && !c.announced) c.setState('timeout', now);
+      else timedOut(c, now);
+      return;
+    }
     c.retries++;
     const limit = c.passive ? cfg.synAckRetries : cfg.synRetries;
     if (c.retries > limit) {
@@ -62,6 +67,8 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
       return;
     }
     c.synRetransmitted = true;
+    const drop = cfg.synDropOptionsAfter;
+    if (drop !== undefined && c.retries >= drop && c.state === 'SYN-SENT') c.synOptionsDropped = true;
     c.rtt.backoff();
     c.rttTiming = false;
     c.synPending = true;
