@@ -7,8 +7,8 @@
 //
 // The TcpConfig tables themselves live in src/tcp/profiles.ts (hosts take them as `tcp: { profile }`).
 // What no TcpConfig field can express yet (the core would need it to match kernel scripts):
-//  - a window-scale shift chosen from the largest buffer the socket may grow to (Linux: tcp_rmem
-//    max; FreeBSD: sb_max) rather than the current one — the profiles give a buffer of that size;
+//  - Linux's window-scale shift chosen from tcp_rmem's maximum rather than the current buffer — the
+//    linux profile gives a buffer of that size (FreeBSD's, from sb_max: TcpConfig.windowScaleFromMax);
 //  - per-connection keep-alive interval/count (TCP_KEEPINTVL/TCP_KEEPCNT; the runner sets them
 //    layer-wide, which is exact for one connection at a time);
 //  - Linux's RTO formula (rttvar floored at rto_min) and its quick-ACK heuristics beyond a count;
