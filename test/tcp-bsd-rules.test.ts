@@ -153,3 +153,30 @@ test('synDropOptionsAfter (BSD rexmit_drop_options): from the 3rd SYN retransmis
   assert.ok(kinds[2]!.includes('wscale'), 'the 2nd retransmission still offers window scaling');
   assert.deepEqual(kinds[3], ['mss']);
 });
+
+test('duplicateFinAck (BSD, Linux): in CLOSING the peer\'s repeated FIN acknowledging ours ends the closing handshake', () => {
+  for (const duplicateFinAck of [true, false]) {
+    const { layer, conn } = passiveEstablished({ duplicateFinAck });
+    conn.shutdown(2);
+    layer.poll(2);
+    layer.receive(dg({ seq: 1001, ack: 5001, flags: FIN | ACK }), 3);
+    layer.poll(3);
+    assert.equal(conn.state, 'CLOSING');
+    layer.receive(dg({ seq: 1001, ack: 5002, flags: FIN | ACK }), 4);
+    assert.equal(conn.state, duplicateFinAck ? 'TIME-WAIT' : 'CLOSING', `duplicateFinAck=${duplicateFinAck}`);
+    assert.equal(view(layer.poll(4)[0]!).ack, 1002, 'acknowledged either way');
+  }
+});
+
+test('listenerSynAckRst: RFC 9293 §3.10.7.2 answers a SYN-ACK at a listener with RST; FreeBSD drops it', () => {
+  for (const listenerSynAckRst of [true, false]) {
+    const layer = mkLayer(LOCAL.address, { listenerSynAckRst });
+    assert.ok(layer.listen(LOCAL, 8, 0).ok);
+    layer.receive(dg({ seq: 17, ack: 34, flags: SYN | ACK }), 1);
+    const out = layer.poll(1);
+    if (listenerSynAckRst) assert.deepEqual(view(out[0]!), { seq: 34, ack: 0, flags: 'RST', len: 0, window: 0 });
+    else assert.deepEqual(out, []);
+    layer.receive(dg({ seq: 17, ack: 34, flags: ACK }), 2);
+    assert.equal(view(layer.poll(2)[0]!).flags, 'RST', 'a plain ACK still gets its RST');
+  }
+});

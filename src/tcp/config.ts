@@ -245,6 +245,19 @@ export interface TcpConfig {
    */
   timeWaitRule: 'rfc9293' | 'bsd';
   /**
+   * A SYN-ACK arriving at a listener is answered with <SEQ=SEG.ACK><CTL=RST> as RFC 9293 §3.10.7.2
+   * asks for any ACK there (true), or dropped silently (false: FreeBSD's syncache rejects it
+   * without a reply). Default true.
+   */
+  listenerSynAckRst: boolean;
+  /**
+   * A segment that only repeats the peer's FIN (it ends exactly at RCV.NXT) is acknowledged and its
+   * ACK field processed, instead of being dropped as unacceptable after an ACK (RFC 9293
+   * §3.10.7.4). BSD and Linux accept it that way: in CLOSING the ACK of our FIN riding on the
+   * peer's retransmitted FIN then ends the closing handshake. Default false.
+   */
+  duplicateFinAck: boolean;
+  /**
    * Drop every segment that has both SYN and FIN set, silently (FreeBSD's net.inet.tcp.drop_synfin;
    * RFC 9293 gives SYN+FIN no meaning of its own). Default false: such a segment is processed as a
    * SYN that also carries a FIN.
@@ -338,6 +351,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   finRepeat: false,
   icmpHardErrors: 'rfc1122',
   timeWaitRule: 'rfc9293',
+  duplicateFinAck: false,
+  listenerSynAckRst: true,
   dropSynFin: false,
   rfc1337: true,
   maxReassemblySegments: 512,

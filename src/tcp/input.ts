@@ -224,6 +224,15 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
     const inWnd = (x: number): boolean => seqLe(c.rcvNxt, x) && seqLt(x, end);
     acceptable = inWnd(seq) || inWnd(seqAdd(seq, segLen - 1));
   }
+  if (!acceptable && fin && hasAck && !rst && !syn && c.host.config.duplicateFinAck && seqAdd(seq, segLen) === c.rcvNxt) {
+    // TcpConfig.duplicateFinAck: a repeated FIN (ending at RCV.NXT) is acknowledged, and its ACK
+    // field processed, as BSD and Linux do (§3.10.7.4 alone would drop it after the ACK).
+    payload = EMPTY;
+    fin = false;
+    seq = c.rcvNxt;
+    c.ackNow = true;
+    acceptable = true;
+  }
   if (!acceptable) {
     // RFC 2883 §4: data wholly below RCV.NXT is a duplicate — report it in a D-SACK block.
     if (!rst && payload.length > 0 && seqLt(seq, c.rcvNxt)) noteDuplicate(c, seq, Math.min(payload.length, seqDiff(c.rcvNxt, seq)));

@@ -386,7 +386,8 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     if (seg.flags & ACK) {
       // RFC 4987 §3.6: while cookies are in use, an ACK may complete a handshake we kept no state for.
       if (!(seg.flags & SYN) && this.#cookieAck(l, dgram, now)) return;
-      // second: any ACK is bad here — <SEQ=SEG.ACK><CTL=RST>
+      // second: any ACK is bad here — <SEQ=SEG.ACK><CTL=RST> (a SYN-ACK only if TcpConfig.listenerSynAckRst)
+      if (seg.flags & SYN && !this.config.listenerSynAckRst) return;
       this.#out.push(reply(dgram, seg.ack, 0, RST));
       this.resetsSent++;
       return;

@@ -76,6 +76,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   mtuProbing: 'off', // tcp_mtu_probing
   ecn: 'passive', // tcp_ecn = 2
   ecnSynRetries: 0, // tcp_ecn_fallback = 1: a retransmitted SYN drops ECE/CWR
+  duplicateFinAck: true, // tcp_sequence(): a segment ending at rcv_nxt is acceptable
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
@@ -104,6 +105,8 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   ackEverySecondSegment: true, // DELAY_ACK(): a second segment while the delayed ACK is pending is acked now
   timeWaitRule: 'bsd', // tcp_twcheck()
   dropSynFin: false, // drop_synfin=0
+  duplicateFinAck: true, // tcp_input(): a duplicate FIN is trimmed, its ACK processed
+  listenerSynAckRst: false, // a SYN-ACK at a listen socket is dropped
   rfc5961Rst: true, // insecure_rst=0
   rfc5961Syn: true, // insecure_syn=0
   windowScaling: true, // rfc1323
