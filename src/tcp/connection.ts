@@ -77,15 +77,6 @@ export class TcpConnection extends Tcb {
   peerMss: number | undefined = undefined;
   /** RFC 4821 PLPMTUD state (plpmtud.ts), created on first use (TcpConfig.mtuProbing). */
   plpmtud: Plpmtud | undefined = undefined;
-  /** The user's segment-size limit (TCP_MAXSEG): caps the MSS we announce and the one we send with. */
-  userMss: number | undefined;
-  /** TCP_NOOPT: no options in our SYN/SYN-ACK, the peer's ignored. */
-  noOptions: boolean;
-  /** TcpConfig.synDropOptionsAfter reached: our SYN offers only the MSS. */
-  synOptionsDropped = false;
-  /** When the connection began opening, and how long it may take (TcpConfig.connectTimeout). */
-  openedAt: number;
-  connectTimeout: number | undefined;
 
   sendBuf: ByteQueue;
   recvBuf: ByteQueue;

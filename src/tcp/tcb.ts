@@ -45,6 +45,8 @@ const enum F {
   readableArmed = 1 << 21,
   sendBlocked = 1 << 22,
   closedEmitted = 1 << 23,
+  noOptions = 1 << 24,
+  synOptionsDropped = 1 << 25,
 }
 
 /** Slot of each time or wide counter in `Tcb.#wide`. */
@@ -61,12 +63,15 @@ const enum W {
   delivered,
   rcvOff,
   readOffset,
+  openedAt,
+  userMss,
+  connectTimeout,
 }
 
 export abstract class Tcb {
   #bits = F.readableArmed;
   /** By W; -0.5 first so the literal is an array of doubles from the start (then set to real values). */
-  #wide = [-0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  #wide = [-0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   #iss = 0;
   #sndUna = 0;
   #sndNxt = 0;
@@ -89,6 +94,8 @@ export abstract class Tcb {
     w[W.clock] = 0;
     w[W.tsLastSample] = -Infinity;
     w[W.heapAt] = Infinity;
+    w[W.userMss] = NaN;
+    w[W.connectTimeout] = NaN;
   }
 
   #flag(f: F, v: boolean): void {
@@ -174,6 +181,15 @@ export abstract class Tcb {
   /** Stream offset of the next byte recv() returns. */
   get readOffset(): number { return this.#wide[W.readOffset]!; }
   set readOffset(v: number) { this.#wide[W.readOffset] = v; }
+  /** When the connection began opening (TcpConfig.connectTimeout counts from here). */
+  get openedAt(): number { return this.#wide[W.openedAt]!; }
+  set openedAt(v: number) { this.#wide[W.openedAt] = v; }
+  /** The user's segment-size limit (TCP_MAXSEG): caps the MSS we announce and the one we send with. */
+  get userMss(): number | undefined { const v = this.#wide[W.userMss]!; return Number.isNaN(v) ? undefined : v; }
+  set userMss(v: number | undefined) { this.#wide[W.userMss] = v ?? NaN; }
+  /** How long the connection may take to open (TcpConfig.connectTimeout, TCP_KEEPINIT). */
+  get connectTimeout(): number | undefined { const v = this.#wide[W.connectTimeout]!; return Number.isNaN(v) ? undefined : v; }
+  set connectTimeout(v: number | undefined) { this.#wide[W.connectTimeout] = v ?? NaN; }
 
   // ---- flags
   /** Visible to the user (active open, or passive and established): user events are emitted. */
@@ -240,6 +256,12 @@ export abstract class Tcb {
   /** @internal The 'closed' event has been emitted. */
   get closedEmitted(): boolean { return (this.#bits & F.closedEmitted) !== 0; }
   set closedEmitted(v: boolean) { this.#flag(F.closedEmitted, v); }
+  /** TCP_NOOPT: no options in our SYN/SYN-ACK, the peer's ignored. */
+  get noOptions(): boolean { return (this.#bits & F.noOptions) !== 0; }
+  set noOptions(v: boolean) { this.#flag(F.noOptions, v); }
+  /** TcpConfig.synDropOptionsAfter reached: our SYN offers only the MSS. */
+  get synOptionsDropped(): boolean { return (this.#bits & F.synOptionsDropped) !== 0; }
+  set synOptionsDropped(v: boolean) { this.#flag(F.synOptionsDropped, v); }
 }
 
 const shared = new WeakMap<TcpConfig, { rto: RtoParams; recovery: RecoveryOptions }>();
