@@ -97,3 +97,19 @@ test('connection table: 4-tuples whose hashes collide are told apart (get, set, 
   assert.equal(t.size, 0);
   assert.equal(t.has(b.local.address, b.local.port, b.remote.address, b.remote.port), false);
 });
+
+test('connection table: the 4-tuple hash is keyed — a collision found for one seed is not one under another (RFC 6056 §2.2 concern)', () => {
+  const seen = new Map<number, number>();
+  let pair: [number, number] | undefined;
+  for (let p = 1; p < 400_000 && pair === undefined; p++) {
+    const h = tupleHash('10.0.0.1', 1000 + (p % 60000), '10.0.0.2', 1 + Math.floor(p / 60000), 0x1234567);
+    const other = seen.get(h);
+    if (other !== undefined) pair = [other, p];
+    else seen.set(h, p);
+  }
+  assert.ok(pair !== undefined, 'no collision found');
+  const [x, y] = pair;
+  const under = (seed: number, p: number): number => tupleHash('10.0.0.1', 1000 + (p % 60000), '10.0.0.2', 1 + Math.floor(p / 60000), seed);
+  assert.equal(under(0x1234567, x), under(0x1234567, y));
+  assert.notEqual(under(0x7654321, x), under(0x7654321, y));
+});

@@ -5,9 +5,16 @@
 
 import type { TcpConnection } from './connection.js';
 
-/** FNV-1a over the address text and the two ports, folded to a non-negative 30-bit integer (a Smi). */
-export function tupleHash(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): number {
-  let h = 0x811c9dc5;
+/** FNV-1a's offset basis: the seed when none is given (tests). */
+export const UNSEEDED = 0x811c9dc5;
+
+/**
+ * FNV-1a over the address text and the two ports, folded to a non-negative 30-bit integer (a Smi),
+ * started from a per-layer secret `seed`: a peer cannot compute colliding 4-tuples offline to make
+ * every lookup scan one long bucket (the same concern as RFC 6056 §2.2's keyed port hash).
+ */
+export function tupleHash(localAddress: string, localPort: number, remoteAddress: string, remotePort: number, seed = UNSEEDED): number {
+  let h = seed | 0;
   for (let i = 0; i < localAddress.length; i++) h = Math.imul(h ^ localAddress.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ localPort, 0x01000193);
   for (let i = 0; i < remoteAddress.length; i++) h = Math.imul(h ^ remoteAddress.charCodeAt(i), 0x01000193);
@@ -22,13 +29,19 @@ function matches(c: TcpConnection, la: string, lp: number, ra: string, rp: numbe
 export class ConnectionTable {
   readonly #map = new Map<number, TcpConnection | TcpConnection[]>();
   #size = 0;
+  readonly #seed: number;
+
+  /** `seed`: a secret per table (TcpLayer derives it from its ISN key). */
+  constructor(seed: number = UNSEEDED) {
+    this.#seed = seed;
+  }
 
   get size(): number {
     return this.#size;
   }
 
   get(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): TcpConnection | undefined {
-    const b = this.#map.get(tupleHash(localAddress, localPort, remoteAddress, remotePort));
+    const b = this.#map.get(tupleHash(localAddress, localPort, remoteAddress, remotePort, this.#seed));
     if (b === undefined) return undefined;
     if (!Array.isArray(b)) return matches(b, localAddress, localPort, remoteAddress, remotePort) ? b : undefined;
     for (const c of b) if (matches(c, localAddress, localPort, remoteAddress, remotePort)) return c;
@@ -42,7 +55,7 @@ export class ConnectionTable {
   /** Adds `c`, replacing a connection with the same 4-tuple. */
   set(c: TcpConnection): void {
     const { local: l, remote: r } = c;
-    const h = tupleHash(l.address, l.port, r.address, r.port);
+    const h = tupleHash(l.address, l.port, r.address, r.port, this.#seed);
     const b = this.#map.get(h);
     if (b === undefined) {
       this.#map.set(h, c);
@@ -66,7 +79,7 @@ export class ConnectionTable {
   /** Removes `c` itself (not another connection that took its 4-tuple). */
   delete(c: TcpConnection): void {
     const { local: l, remote: r } = c;
-    const h = tupleHash(l.address, l.port, r.address, r.port);
+    const h = tupleHash(l.address, l.port, r.address, r.port, this.#seed);
     const b = this.#map.get(h);
     if (b === c) {
       this.#map.delete(h);

@@ -51,7 +51,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   readonly ports: PortTable;
   readonly #isn: IsnGenerator;
   readonly #cookies: SynCookies;
-  readonly #conns = new ConnectionTable();
+  readonly #conns: ConnectionTable;
   readonly #listeners = new Map<string, TcpListener>();
   #events: TcpEvent[] = [];
   #out: TcpDatagram[] = [];
@@ -72,6 +72,9 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     this.#isn = new IsnGenerator(opts.rng);
     // The cookie secret comes from the ISN key drawn above, so the Rng's sequence is unchanged.
     this.#cookies = new SynCookies(this.#isn.subkey('syn-cookie'));
+    // The connection table's hash seed too (conn-table.ts: collisions not computable offline).
+    const tk = this.#isn.subkey('conn-table');
+    this.#conns = new ConnectionTable(((tk[0]! << 24) | (tk[1]! << 16) | (tk[2]! << 8) | tk[3]!) >>> 0);
     if (opts.ports !== undefined) this.ports = opts.ports;
     else {
       const key = new Uint8Array(16);
