@@ -68,8 +68,9 @@ test("windowRule 'bsd': the acceptability test takes RCV.WND as the free buffer 
 test("windowRule 'bsd': after a read, a window update is sent only when the window grows by 2 MSS and a quarter of the buffer, or half of it", () => {
   const { layer, conn } = passiveEstablished({ ...BSD, recvBufferSize: 8 * 1460 });
   for (let i = 0; i < 8; i++) layer.receive(dg({ seq: 1001 + i * 1460, ack: 5001, flags: ACK, payload: 1460 }), 2 + i);
-  layer.poll(20);
-  assert.equal(view(layer.poll(20).at(-1) ?? dg({ flags: ACK, window: 0 })).window, 0);
+  const acks = layer.poll(20);
+  assert.ok(acks.length > 0, 'the full buffer is acknowledged');
+  assert.equal(view(acks.at(-1)!).window, 0);
   conn.recv(1460);
   assert.deepEqual(layer.poll(21), [], 'one segment freed: no update');
   conn.recv(2 * 1460);

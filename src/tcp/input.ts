@@ -620,13 +620,13 @@ function processFin(c: TcpConnection, now: number): void {
   c.host.wake(c);
 }
 
-/** <SEQ=x><CTL=RST> from this connection's endpoints. */
 /** RFC 793 §3.9 (RFC 5961 off): a SYN in the window resets the connection — RST, then CLOSED (ECONNRESET). */
 function resetOnSyn(c: TcpConnection, now: number): void {
   c.host.enqueue(c.segment(c.sndMax, RST | ACK, EMPTY));
   c.fail('ECONNRESET', 'abort', now);
 }
 
+/** <SEQ=x><CTL=RST> from this connection's endpoints. */
 export function resetFor(c: TcpConnection, seq: number): ReturnType<TcpConnection['segment']> {
   return {
     src: c.local.address,

@@ -16,7 +16,7 @@ import { TS_OPTION_BYTES } from './rfc7323.js';
 import { seqDiff, seqGt } from './seq.js';
 
 /** The segment size the buffer rules count in: the MSS before room is made for the timestamp option. */
-function maxseg(c: TcpConnection): number {
+function segmentSize(c: TcpConnection): number {
   return c.sndMss + (c.tsOk ? TS_OPTION_BYTES : 0);
 }
 
@@ -57,9 +57,11 @@ export function acceptWindowBsd(c: TcpConnection): number {
 
 /** The window to advertise now, in bytes. */
 export function receiveWindowBsd(c: TcpConnection): number {
-  let win = spaceWindow(c);
-  if (win < c.recvBuf.limit / 4 && win < maxseg(c)) win = 0;
-  return Math.max(win, promised(c));
+  // Receiver SWS avoidance (RFC 1122 §4.2.3.3), BSD's thresholds: less than a segment and less
+  // than a quarter of the buffer is offered as nothing.
+  const free = spaceWindow(c);
+  const tooSmall = free < segmentSize(c) && 4 * free < c.recvBuf.limit;
+  return Math.max(tooSmall ? 0 : free, promised(c));
 }
 
 /** The window field: rounded up to the scale unit so that the promised edge never moves left. */
@@ -68,18 +70,33 @@ export function windowFieldBsd(c: TcpConnection): number {
   return Math.min(0xffff, Math.ceil(receiveWindowBsd(c) / unit));
 }
 
-/** After a read: does the window grow enough to be announced without waiting for data to acknowledge? */
+/**
+ * After a read: is the larger window worth a segment of its own, before any data needs acknowledging?
+ * RFC 9293 §3.8.6.2.2 and RFC 1122 §4.2.3.3 leave the threshold to the receiver; the BSD behaviour the
+ * FreeBSD suite observes is, in our terms:
+ *  - the growth must change the window field at all (at the connection's scale);
+ *  - growth of half the buffer or more is always announced;
+ *  - growth of two segments or more is announced when it is a quarter of the buffer, when little
+ *    free space was left (an eighth of the buffer or less), when the buffer is only a few segments
+ *    (eight or fewer), or when it reaches the largest window the field can carry.
+ */
 export function wantWindowUpdateBsd(c: TcpConnection): boolean {
   // A pending delayed ACK will carry the new window; after the peer's FIN no more data comes.
   if (c.timers.isSet('delack') || c.peerFin) return false;
-  const win = spaceWindow(c);
-  if (win <= 0) return false;
-  const old = promised(c);
-  const adv = Math.max(0, win - old);
-  const shift = c.rcvWscale;
-  if (Math.floor(old / 2 ** shift) >= Math.floor((adv + old) / 2 ** shift)) return false;
-  const hiwat = c.recvBuf.limit;
-  const mss = maxseg(c);
-  if (adv >= 2 * mss && (adv >= hiwat / 4 || win <= hiwat / 8 || hiwat <= 8 * mss || adv >= 0xffff * 2 ** shift)) return true;
-  return 2 * adv >= hiwat;
+  const free = spaceWindow(c);
+  if (free <= 0) return false;
+  const offered = promised(c);
+  const growth = Math.max(0, free - offered);
+  const unit = 2 ** c.rcvWscale;
+  const changesField = Math.floor((offered + growth) / unit) > Math.floor(offered / unit);
+  if (!changesField) return false;
+  const buffer = c.recvBuf.limit;
+  if (2 * growth >= buffer) return true;
+  const seg = segmentSize(c);
+  if (growth < 2 * seg) return false;
+  const quarter = growth >= buffer / 4;
+  const littleLeft = free <= buffer / 8;
+  const fewSegments = buffer <= 8 * seg;
+  const fieldMax = growth >= 0xffff * unit;
+  return quarter || littleLeft || fewSegments || fieldMax;
 }
