@@ -63,7 +63,9 @@ for (const [name, opts] of RUNS) {
       const { packets, problems, expert } = analyse(file);
       assert.ok(packets >= result.segments, `tshark read ${packets} packets, A alone sent ${result.segments}`);
       assert.deepEqual(problems, [], `tshark findings: ${JSON.stringify([...expert])}`);
-      if (opts.loss) assert.ok([...expert.keys()].some((m) => /retransmission/i.test(m)), 'tshark saw the retransmissions');
+      // RACK (RFC 8985) may resend a hole within tshark's out-of-order threshold of the newest segment
+      // (3 ms, under this run's RTT): tshark then labels the retransmission "out-of-order".
+      if (opts.loss) assert.ok([...expert.keys()].some((m) => /retransmission|out-of-order/i.test(m)), 'tshark saw the retransmissions');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

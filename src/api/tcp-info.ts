@@ -87,6 +87,21 @@ export interface TcpInfo {
   /** RFC 3168: CE-marked packets received, and window reductions made on an ECN-Echo. */
   ecnCeReceived: number;
   ecnReductions: number;
+  /**
+   * Delivery rate (draft-cheng-iccrg-delivery-rate-estimation §3.3) of the latest sample, in bytes
+   * per second: data the peer acknowledged (cumulatively or by SACK) over the interval it took;
+   * undefined before the first sample. Like Linux's tcpi_delivery_rate, the latest sample that was
+   * not application-limited, or an application-limited one that was higher.
+   */
+  deliveryRateBytesPerSec: number | undefined;
+  /** The sample behind deliveryRateBytesPerSec was taken while the application limited the sender. */
+  deliveryRateAppLimited: boolean;
+  /** Bytes the delivery-rate estimator has seen delivered (ACKed or SACKed, each byte once). */
+  deliveredBytes: number;
+  /** RFC 8985 §7 Tail Loss Probes sent. */
+  tlpProbes: number;
+  /** Congestion responses undone as spurious (RFC 3522 / RFC 3708 detection, RFC 4015 response). */
+  spuriousUndos: number;
 }
 
 function seqDiff(a: number, b: number): number {
@@ -118,6 +133,7 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
   let acked = c.handshakeDone ? seqDiff(c.sndUna, c.iss) - 1 : 0;
   if (c.finQueued && c.handshakeDone && seqDiff(c.sndUna, c.finSeq) >= 1 && seqDiff(c.sndUna, c.finSeq) < 0x8000_0000) acked -= 1;
   const s = c.stats;
+  const rate = c.lossIfAny?.rate.latest;
   return {
     state: c.state,
     caState,
@@ -159,5 +175,10 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     pacingRateBytesPerSec: c.host.config.pacing ? pacingRate(c) : undefined,
     ecnCeReceived: ecn?.ceReceived ?? 0,
     ecnReductions: ecn?.reductions ?? 0,
+    deliveryRateBytesPerSec: rate?.bytesPerSec,
+    deliveryRateAppLimited: rate?.appLimited ?? false,
+    deliveredBytes: c.lossIfAny?.rate.delivered ?? 0,
+    tlpProbes: s.tlpProbes,
+    spuriousUndos: s.spuriousUndos,
   };
 }

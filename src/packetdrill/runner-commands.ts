@@ -46,6 +46,9 @@ const MAPPED: Record<string, Apply> = {
   'net.ipv4.tcp_window_scaling': int((n) => ({ windowScaling: n !== 0 })),
   'net.inet.tcp.rfc1323': int((n) => ({ timestamps: n !== 0, windowScaling: n !== 0 })),
   'net.ipv4.tcp_sack': int((n) => ({ sack: n !== 0 })),
+  // bit 0 of tcp_recovery selects RACK (RFC 8985); tcp_early_retrans 3 or 4 enables TLP
+  'net.ipv4.tcp_recovery': int((n) => ({ lossDetection: (n & 1) !== 0 ? 'rack' : 'dupack' })),
+  'net.ipv4.tcp_early_retrans': int((n) => ({ tlp: n >= 3 })),
   'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
   // RFC 3168: 1 request and accept, 2 accept only, 0 off (both kernels use these values)
   'net.ipv4.tcp_ecn': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
@@ -83,7 +86,6 @@ const MAPPED: Record<string, Apply> = {
  */
 const BEHAVIOUR_ONLY = [
  'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
-  'net.ipv4.tcp_early_retrans', 'net.ipv4.tcp_recovery',
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
   'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor', 'net.ipv4.tcp_min_tso_segs',

@@ -216,6 +216,32 @@ export interface TcpConfig {
    * net.inet.tcp.insecure_syn=1). Default true.
    */
   rfc5961Syn: boolean;
+  /**
+   * Loss detection on SACK connections (connections without SACK always count duplicate ACKs):
+   * - 'rack': RFC 8985 RACK — a segment is lost when one sent after it was delivered and
+   *   RACK.rtt + reo_wnd (min_RTT/4, grown by D-SACK, at most SRTT) has passed since it was sent;
+   * - 'dupack': RFC 5681 §3.2 duplicate-ACK threshold with the RFC 6675 scoreboard (IsLost).
+   * Default 'rack'.
+   */
+  lossDetection: 'rack' | 'dupack';
+  /**
+   * RFC 8985 §7 Tail Loss Probe (with lossDetection 'rack'): when ACKs stop for PTO = 2·SRTT
+   * (+ 200 ms with one segment in flight, never past the RTO), send new data or the last segment
+   * again, so a tail loss is repaired by SACK-driven recovery rather than a timeout. Default true.
+   */
+  tlp: boolean;
+  /**
+   * How much is sent per ACK during SACK fast recovery: RFC 6937 Proportional Rate Reduction with
+   * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
+   * 'off' keeps RFC 6675's cwnd − pipe. Default 'ssrb'.
+   */
+  prr: 'ssrb' | 'crb' | 'off';
+  /**
+   * Undo a window reduction caused by a spurious retransmission (SACK connections): detected by
+   * timestamps (Eifel, RFC 3522) or D-SACK (RFC 3708), for fast recovery and for timeouts, answered
+   * by restoring cwnd/ssthresh as before the reduction (RFC 4015). Default true.
+   */
+  spuriousUndo: boolean;
   /** RFC 5961 §7: challenge ACKs sent per second by this layer, all connections together. Default 1000. */
   challengeAckLimit: number;
   /** Half-open (SYN-RECEIVED) connections a listener holds before SYNs are dropped. Default 256. */
@@ -343,6 +369,10 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   limitedTransmit: true,
   rfc5961Rst: true,
   rfc5961Syn: true,
+  lossDetection: 'rack',
+  tlp: true,
+  prr: 'ssrb',
+  spuriousUndo: true,
   challengeAckLimit: 1000,
   synBacklog: 256,
   synCookies: true,

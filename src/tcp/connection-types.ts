@@ -40,4 +40,8 @@ export interface TcpConnectionStats {
   keepAliveProbes: number;
   /** Segments dropped by RFC 7323 §5 PAWS. */
   pawsDrops: number;
+  /** RFC 8985 §7 Tail Loss Probes sent. */
+  tlpProbes: number;
+  /** Congestion responses undone as spurious (RFC 3522 / RFC 3708 detection, RFC 4015 response). */
+  spuriousUndos: number;
 }

@@ -13,6 +13,7 @@ import type { TcpListener } from './listener.js';
 import type { TcpSocketOptions } from './options.js';
 import { Reassembly } from './reassembly.js';
 import { LossRecovery } from './recovery.js';
+import { LossState } from './loss.js';
 import { RttEstimator } from './rtt.js';
 import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
@@ -98,6 +99,8 @@ export class TcpConnection extends Tcb {
   retries = 0;
   cc: CongestionControl;
   recovery: LossRecovery;
+  /** Transmit records, RACK-TLP, PRR, undo, delivery rate (loss.ts); created with the first use. */
+  #loss: LossState | undefined = undefined;
   keepProbes = 0;
   persistBackoff = 0;
   persistProbes = 0;
@@ -125,6 +128,8 @@ export class TcpConnection extends Tcb {
     zeroWindowProbes: 0,
     keepAliveProbes: 0,
     pawsDrops: 0,
+    tlpProbes: 0,
+    spuriousUndos: 0,
   };
 
   constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {
@@ -402,6 +407,7 @@ export class TcpConnection extends Tcb {
       this.timers.clearAll();
       this.timers.set('timewait', now + 2 * this.host.config.msl);
       this.sendBuf.clear();
+      this.#loss = undefined;
       this.recvBuf.trim(); // nothing arrives after the FIN: release it if read (unread bytes stay)
     }
     if (edge.to === 'CLOSED' || edge.to === 'LISTEN') this.#release(error !== undefined);
@@ -520,6 +526,17 @@ export class TcpConnection extends Tcb {
     this.cc = this.#newCc(this.synRetransmitted);
     this.recovery = new LossRecovery(this.iss, this.recovery.opts);
     this.recovery.sack = this.sackOk;
+    this.#loss = undefined;
+  }
+
+  /** @internal Loss-recovery state (loss.ts), allocated when first needed and dropped with the TCB's buffers. */
+  get loss(): LossState {
+    return (this.#loss ??= new LossState(this.host.config.prr));
+  }
+
+  /** The loss-recovery state if it exists (diagnostics: never allocates). */
+  get lossIfAny(): LossState | undefined {
+    return this.#loss;
   }
 
   #newCc(synLost: boolean): CongestionControl {
@@ -533,6 +550,7 @@ export class TcpConnection extends Tcb {
     this.sendBuf.clear();
     this.ooo.clear();
     this.sb.clear();
+    this.#loss = undefined;
     if (flushRecv) this.recvBuf.clear();
     else this.recvBuf.trim();
     this.synPending = this.retransmitHead = this.forceSend = this.probePending = this.ackNow = false;

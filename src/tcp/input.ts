@@ -16,6 +16,7 @@ import { acceptsText } from './states.js';
 import { acceptWindow, receiveWindow } from './window.js';
 import { ecnOnAck, ecnOnSyn } from './ecn.js';
 import { timeWaitBsd } from './time-wait-bsd.js';
+import { afterAck as lossAfterAck, onAckArrival, rackOn } from './loss.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -407,6 +408,8 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
   }
   const oldWnd = c.sndWnd;
   const segWnd = seg.window * 2 ** c.sndWscale;
+  const rack = rackOn(c);
+  if (c.handshakeDone) onAckArrival(c, seg, now); // transmit records, RACK, TLP, undo (loss.ts)
   // RFC 6675 §5: the scoreboard takes the SACK blocks first (rebased past the cumulative ACK).
   let sacked = false;
   if (c.sackOk) {
@@ -423,7 +426,8 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
       seg.payload.length === 0 && (seg.flags & (SYN | FIN)) === 0 && seqGt(c.sndMax, c.sndUna) && segWnd === oldWnd && c.sndWnd > 0;
     if (isDup) {
       c.stats.dupAcksIn++;
-      const action = c.recovery.onDupAck(ack, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now);
+      // With RACK (RFC 8985) time, not the duplicate-ACK count, starts recovery (loss.ts afterAck).
+      const action = rack ? (c.recovery.dupAcks++, 'none') : c.recovery.onDupAck(ack, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now);
       if (action === 'retransmit') {
         c.retransmitHead = true;
         c.stats.fastRetransmits++;
@@ -432,13 +436,14 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
     }
   }
   // RFC 6675 §5 step 4: recovery also begins when the scoreboard shows the first segment lost.
-  if (sacked && !c.recovery.inRecovery && c.sb.isLost(0, c.sndMss, c.host.config.dupAckThreshold)) {
+  if (sacked && !rack && !c.recovery.inRecovery && c.sb.isLost(0, c.sndMss, c.host.config.dupAckThreshold)) {
     if (c.recovery.enter(c.sndUna, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now) === 'retransmit') {
       c.retransmitHead = true;
       c.stats.fastRetransmits++;
     }
   }
   if (sacked) c.host.wake(c);
+  if (c.handshakeDone) lossAfterAck(c, now);
   // Window update: if SND.UNA ≤ SEG.ACK ≤ SND.NXT and (WL1 < SEG.SEQ or (WL1 = SEG.SEQ and WL2 ≤ SEG.ACK)).
   if (seqLe(c.sndUna, ack) && (seqLt(c.sndWl1, seg.seq) || (c.sndWl1 === seg.seq && seqLe(c.sndWl2, ack)))) {
     c.sndWnd = segWnd;
@@ -493,6 +498,8 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
       appLimited: c.unsentBytes() === 0 && flight < c.cc.cwnd,
       now,
     };
+    const rate = c.lossIfAny?.sample;
+    if (rate !== undefined) s.rate = rate;
     const r = c.recovery.onNewAck(ack, s, c.cc);
     if (r.action === 'retransmit') c.retransmitHead = true;
     restart = r.restartTimer;

@@ -12,6 +12,8 @@ import { ecnDataSegment } from './ecn.js';
 import { paceAllows, paceBudget, paceSent } from './pacing.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
+import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
+import { sendLost, sendTlpProbe } from './loss-output.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -25,9 +27,15 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     c.retransmitHead = false;
     retransmitHead(c, now, out);
   }
-  if (sackRecovery(c)) sendHoles(c, now, out, false);
+  const rack = rackOn(c);
+  const loss = c.lossIfAny; // undefined until data was sent: then nothing can be lost
+  if (rack) {
+    if (loss?.probeDue === true) sendTlpProbe(c, now, out); // RFC 8985 §7.3
+    if (loss !== undefined) sendLost(c, now, out); // RFC 8985: what RACK deemed lost goes before new data
+  } else if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
-  if (sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
+  if (!rack && sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
+  if (c.handshakeDone) afterOutput(c);
   if (c.probePending) {
     c.probePending = false;
     sendProbe(c, out);
@@ -79,7 +87,7 @@ function sendProbe(c: TcpConnection, out: TcpDatagram[]): void {
 }
 
 /** States in which data and FIN may be (re)transmitted. */
-function sendsData(c: TcpConnection): boolean {
+export function sendsData(c: TcpConnection): boolean {
   const s = c.state;
   return s === 'ESTABLISHED' || s === 'CLOSE-WAIT' || s === 'FIN-WAIT-1' || s === 'CLOSING' || s === 'LAST-ACK';
 }
@@ -100,7 +108,7 @@ function retransmitHead(c: TcpConnection, now: number, out: TcpDatagram[]): void
  * timestamp option), less room for SACK blocks when the segment will carry some (RFC 9293 §3.7.1:
  * Eff.snd.MSS excludes the options actually sent; RFC 2018 §3). Sized for the most blocks that fit.
  */
-function payloadRoom(c: TcpConnection): number {
+export function payloadRoom(c: TcpConnection): number {
   if (!c.sackOk || (c.dsack === undefined && c.ooo.isEmpty)) return c.sndMss;
   return Math.max(1, c.sndMss - (c.tsOk ? 4 + 3 * 8 : 4 + 4 * 8));
 }
@@ -108,11 +116,6 @@ function payloadRoom(c: TcpConnection): number {
 /** RFC 6675 loss recovery is running (SACK negotiated, in fast recovery). */
 function sackRecovery(c: TcpConnection): boolean {
   return c.sackOk && c.recovery.inRecovery && sendsData(c);
-}
-
-/** RFC 6675 §4 pipe: the sender's estimate of bytes in the network. */
-function pipe(c: TcpConnection): number {
-  return c.sb.pipe(seqDiff(c.sndMax, c.sndUna), c.sndMss, c.host.config.dupAckThreshold);
 }
 
 /**
@@ -123,7 +126,8 @@ function sendHoles(c: TcpConnection, now: number, out: TcpDatagram[], rule3: boo
   const dup = c.host.config.dupAckThreshold;
   const head = c.dataHeadSeq();
   for (let guard = 0; guard < 1024; guard++) {
-    if (c.cc.cwnd - pipe(c) < c.sndMss) return;
+    // RFC 6675 §5 (C) cwnd − pipe ≥ 1 SMSS, or RFC 6937 PRR's budget (loss.ts).
+    if (congestionRoom(c) < c.sndMss) return;
     const next = c.sb.nextSeg(c.sndMss, dup, rule3);
     if (next === undefined) return;
     const [rel, maxLen] = next;
@@ -149,16 +153,14 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   for (;;) {
     const off = seqDiff(c.sndNxt, head);
     const unsent = c.sendBuf.length - off;
-    // RFC 6675 §5 (C): during SACK recovery the room is cwnd − pipe, not cwnd − (SND.NXT − SND.UNA).
-    const inflight = sackRecovery(c) ? pipe(c) : seqDiff(c.sndNxt, c.sndUna);
     if (unsent > 0) {
       // RFC 5681 §4.1: restart from the restart window after an idle period longer than the RTO.
-      if (first && inflight === 0 && c.sndMax === c.sndNxt && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
+      if (first && c.sndUna === c.sndMax && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
       first = false;
       const wndRoom = seqDiff(seqAdd(c.sndUna, c.sndWnd), c.sndNxt);
-      // RFC 3042 limited transmit: one extra segment per duplicate ACK (first two).
-      const cwnd = Math.floor(c.cc.cwnd) + c.recovery.limitedTransmitSegments() * c.sndMss;
-      const room = Math.min(wndRoom, cwnd - inflight);
+      // cwnd − FlightSize (+ RFC 3042 limited transmit), cwnd − pipe on SACK connections
+      // (RFC 6675 §5 (C), RFC 8985), PRR's budget during recovery (RFC 6937): loss.ts.
+      const room = Math.min(wndRoom, congestionRoom(c));
       // RFC 4821 PLPMTUD (plpmtud.ts): this segment may be a probe, larger than a full one.
       const probe = plpmtudProbeBytes(c, now, unsent, room, payloadRoom(c));
       const full = payloadRoom(c);
@@ -198,7 +200,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   }
 }
 
-function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, off: number, len: number, fin: boolean): void {
+export function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, off: number, len: number, fin: boolean): void {
   // A view into the send buffer, not a copy: TcpLayer.poll()'s segments are serialized by their
   // receiver before more data is queued (the Pair harness copies what it holds in flight).
   const payload = len > 0 ? c.sendBuf.view(off, len) : EMPTY;
@@ -207,6 +209,7 @@ function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: number, of
   if (fin) flags |= FIN;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   const retransmission = seqLt(seq, c.sndMax);
+  onTransmit(c, seq, len, fin, now); // transmit records, PRR's prr_out, TLP (loss.ts)
   if (c.sndUna === c.sndMax) c.lastProgress = now; // the user-timeout clock starts with data in flight
   const d = c.segment(seq, flags, payload);
   ecnDataSegment(c, d, retransmission); // RFC 3168 §6.1.2 ECT(0), CWR; §6.1.5 not on retransmissions

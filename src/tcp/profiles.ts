@@ -46,6 +46,13 @@ export const RFC_TCP: Partial<TcpConfig> = {
   nagle: 'classic', // RFC 1122 §4.2.3.4 / RFC 9293 §3.7.4 as written, not Minshall's refinement
   mtuProbing: 'off', // RFC 1191/8201 only; RFC 4821 PLPMTUD is optional
   ecn: 'off', // the RFC 9293 baseline: no RFC 3168 negotiation
+  // Loss recovery as RFC 5681 §3.2 / RFC 6675 write it: the duplicate-ACK threshold, no probe
+  // timeout, cwnd − pipe during recovery and no undo (RACK-TLP, PRR and the undo responses are
+  // later additions a reader of the core RFCs would not expect; they stay selectable).
+  lossDetection: 'dupack',
+  tlp: false,
+  prr: 'off',
+  spuriousUndo: false,
 };
 
 /** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */
@@ -77,6 +84,10 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   ecn: 'passive', // tcp_ecn = 2
   ecnSynRetries: 0, // tcp_ecn_fallback = 1: a retransmitted SYN drops ECE/CWR
   duplicateFinAck: true, // tcp_sequence(): a segment ending at rcv_nxt is acceptable
+  lossDetection: 'rack', // tcp_recovery = 1 (RACK)
+  tlp: true, // tcp_early_retrans = 3 (TLP)
+  prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
+  spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
@@ -125,6 +136,10 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   mtuProbing: 'off', // pmtud_blackhole_detection
   ecn: 'passive', // ecn.enable = 2
   ecnSynRetries: 1, // ecn.maxretries
+  lossDetection: 'dupack', // the default stack counts duplicate ACKs (RACK is the separate rack stack)
+  tlp: false,
+  prr: 'ssrb', // net.inet.tcp.do_prr = 1
+  spuriousUndo: true, // bad-retransmit (Eifel) detection
 };
 
 const TABLES: Record<TcpProfileName, Partial<TcpConfig>> = { rfc: RFC_TCP, linux: LINUX_TCP, freebsd: FREEBSD_TCP };

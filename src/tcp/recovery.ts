@@ -31,6 +31,11 @@ export class LossRecovery {
    * during recovery comes from the scoreboard (pipe, NextSeg), not from this module.
    */
   sack = false;
+  /**
+   * RFC 6937 §3 (PRR ran this recovery): the window is ssthresh when recovery ends, not RFC 6582's
+   * FlightSize + SMSS — PRR has already brought the flight down to it.
+   */
+  exitAtSsthresh = false;
 
   constructor(iss: number, readonly opts: RecoveryOptions) {
     // RFC 6582 §3.2 step 1: initialize recover to the initial send sequence number.
@@ -80,7 +85,7 @@ export class LossRecovery {
     if (seqGt(ack, this.recover)) {
       // Full ACK: everything up to and including `recover` is acknowledged.
       this.inRecovery = false;
-      cc.onRecoveryEnd(Math.max(0, s.flightSize - s.ackedBytes), s.now);
+      cc.onRecoveryEnd(this.exitAtSsthresh ? cc.ssthresh : Math.max(0, s.flightSize - s.ackedBytes), s.now);
       return { action: 'none', restartTimer: true };
     }
     const first = !this.#partialSeen;

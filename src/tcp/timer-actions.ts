@@ -2,6 +2,7 @@
 // connection whose earliest deadline has passed; each expired timer is handled in turn.
 
 import { resetFor, rtoDeadline } from './input.js';
+import { onLossTimer, onRto } from './loss.js';
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
 import { plpmtudOnTimeout } from './plpmtud.js';
@@ -20,6 +21,10 @@ export function onTimers(c: TcpConnection, now: number): void {
       c.setState('fin-wait-2-timeout', now);
       return;
     }
+  }
+  if (t.loss <= now) {
+    t.clear('loss');
+    onLossTimer(c, now); // RFC 8985 reordering timer / TLP probe timeout (before an RTO due at the same time)
   }
   if (t.rto <= now) {
     t.clear('rto');
@@ -88,6 +93,7 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
     return;
   }
   const flight = seqDiff(c.sndMax, c.sndUna);
+  onRto(c); // undo episode, PRR/TLP stop, SACK marks dropped (loss.ts)
   c.cc.onRto(flight, now);
   c.recovery.onRto(seqAdd(c.sndMax, -1));
   // RFC 2018 §8 / RFC 6675 §5.1: after a timeout the SACKed bits are turned off (the peer may renege).

@@ -17,12 +17,14 @@ export type TimerName =
   /** Orphaned FIN-WAIT-2. */
   | 'finwait2'
   /** Send pacing (pacing.ts): when the next held-back segment may leave. */
-  | 'pace';
+  | 'pace'
+  /** RFC 8985 RACK reordering timer or TLP probe timeout (one at a time; loss.ts says which). */
+  | 'loss';
 
-export const TIMER_NAMES: readonly TimerName[] = ['rto', 'persist', 'delack', 'keepalive', 'timewait', 'finwait2', 'pace'];
+export const TIMER_NAMES: readonly TimerName[] = ['rto', 'persist', 'delack', 'keepalive', 'timewait', 'finwait2', 'pace', 'loss'];
 
 /** Slot of each timer in the deadline array. */
-const SLOT: Readonly<Record<TimerName, number>> = { rto: 0, persist: 1, delack: 2, keepalive: 3, timewait: 4, finwait2: 5, pace: 6 };
+const SLOT: Readonly<Record<TimerName, number>> = { rto: 0, persist: 1, delack: 2, keepalive: 3, timewait: 4, finwait2: 5, pace: 6, loss: 7 };
 
 export class TimerTable {
   /** Deadlines by SLOT (a packed array of doubles), or undefined while none is armed. */
@@ -36,7 +38,7 @@ export class TimerTable {
   set(name: TimerName, at: number): void {
     if (this.#at === undefined) {
       if (at === Infinity) return;
-      this.#at = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+      this.#at = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
     }
     this.#at[SLOT[name]] = at;
   }
@@ -83,5 +85,8 @@ export class TimerTable {
   }
   get pace(): number {
     return this.get('pace');
+  }
+  get loss(): number {
+    return this.get('loss');
   }
 }

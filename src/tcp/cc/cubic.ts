@@ -5,7 +5,7 @@
 // Slow start is RFC 5681's, with HyStart++ (RFC 9406, ./hystart.ts) for the initial one when configured.
 
 import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
-import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 /** §5.1: C = 0.4 (segments / s³). */
 const C = 0.4;
@@ -30,6 +30,8 @@ export class Cubic implements CongestionControl {
   #epoch: number | undefined = undefined;
   /** §4.3 W_est (segments). */
   #wEst = 0;
+  /** W_max and K before the last reduction (restored if it is undone). */
+  #beforeReduce: { wMax: number; k: number } | undefined = undefined;
 
   constructor(init: CongestionControlInit) {
     this.#mss = init.mss;
@@ -81,6 +83,7 @@ export class Cubic implements CongestionControl {
   /** §4.6 multiplicative decrease and §4.7 fast convergence. */
   #reduce(flightSize: number): void {
     this.#hystart?.stop();
+    this.#beforeReduce = { wMax: this.#wMax, k: this.#k };
     const cwndSeg = this.cwnd / this.#mss;
     this.#wMax = cwndSeg < this.#wMax ? (cwndSeg * (1 + BETA)) / 2 : cwndSeg;
     this.ssthresh = Math.max(2 * this.#mss, Math.min(this.cwnd, Math.max(flightSize, this.#mss)) * BETA);
@@ -137,5 +140,18 @@ export class Cubic implements CongestionControl {
   /** Diagnostics for tests and plots: W_max (segments) and K (seconds). */
   get state(): { wMax: number; k: number; wEst: number } {
     return { wMax: this.#wMax, k: this.#k, wEst: this.#wEst };
+  }
+
+  undo(prior: { cwnd: number; ssthresh: number }): void {
+    // RFC 4015 §4 / RFC 9438 §4.9 (spurious fast retransmits): the window and W_max as before the reduction.
+    const w = undoneWindow(this, prior);
+    this.cwnd = w.cwnd;
+    this.ssthresh = w.ssthresh;
+    if (this.#beforeReduce !== undefined) {
+      this.#wMax = this.#beforeReduce.wMax;
+      this.#k = this.#beforeReduce.k;
+      this.#beforeReduce = undefined;
+    }
+    this.#epoch = undefined;
   }
 }

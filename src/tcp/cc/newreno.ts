@@ -2,7 +2,7 @@
 // RFC 6582 partial-ACK rules. Loss detection itself is the caller's (../recovery.ts).
 
 import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
-import { initialWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 export class NewReno implements CongestionControl {
   readonly name = 'newreno';
@@ -96,5 +96,13 @@ export class NewReno implements CongestionControl {
     this.cwnd = Math.max(mss, Math.round((this.cwnd / this.#mss) * mss));
     if (Number.isFinite(this.ssthresh)) this.ssthresh = Math.max(2 * mss, Math.round((this.ssthresh / this.#mss) * mss));
     this.#mss = mss;
+  }
+
+  undo(prior: { cwnd: number; ssthresh: number }): void {
+    // RFC 4015 §4: the reduction was answered to a spurious retransmission.
+    const w = undoneWindow(this, prior);
+    this.cwnd = w.cwnd;
+    this.ssthresh = w.ssthresh;
+    this.#caAcked = 0;
   }
 }

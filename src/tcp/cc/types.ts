@@ -3,6 +3,10 @@
 // connection); an algorithm only does the window arithmetic. NewReno is here; CUBIC (RFC 9438) and
 // others implement the same interface without touching the state machine.
 
+import type { RateSample } from '../rate-sample.js';
+
+export type { RateSample } from '../rate-sample.js';
+
 export interface AckSample {
   /** Sequence space newly acknowledged by this ACK. */
   ackedBytes: number;
@@ -16,6 +20,11 @@ export interface AckSample {
   delivered: number;
   /** Whether the sender was limited by the application (nothing more to send) rather than by cwnd. */
   appLimited: boolean;
+  /**
+   * Delivery-rate sample of this ACK (draft-cheng-iccrg-delivery-rate-estimation §3.3), when the
+   * ACK delivered data and the interval is long enough to measure; for model-based CCs (BBR-style).
+   */
+  rate?: RateSample;
   now: number;
 }
 
@@ -55,6 +64,23 @@ export interface CongestionControl {
    * lets the connection derive it from cwnd and SRTT (../pacing.ts).
    */
   readonly pacingRate?: number | undefined;
+  /**
+   * The last reduction answered a loss that did not happen (spurious retransmission, RFC 3522 /
+   * RFC 3708): go back to the window `prior` held before it (RFC 4015 §4), with the algorithm's
+   * own state (e.g. CUBIC's W_max) as it was. Optional: without it the reduction stands.
+   */
+  undo?(prior: { cwnd: number; ssthresh: number }): void;
+}
+
+/**
+ * RFC 4015 §4 restore: cwnd and ssthresh as before the reduction. A threshold that was still
+ * infinite (no loss yet) becomes the restored window, so the flow continues in congestion
+ * avoidance from there rather than slow-starting on the strength of a loss that was not one.
+ */
+export function undoneWindow(now: { cwnd: number; ssthresh: number }, prior: { cwnd: number; ssthresh: number }): { cwnd: number; ssthresh: number } {
+  const cwnd = Math.max(now.cwnd, prior.cwnd);
+  const ssthresh = Math.max(now.ssthresh, Number.isFinite(prior.ssthresh) ? prior.ssthresh : prior.cwnd);
+  return { cwnd, ssthresh };
 }
 
 export interface CongestionControlInit {
