@@ -72,8 +72,8 @@ function watcher() {
   };
 }
 
-for (const timestamps of [false, true]) {
-  const how = timestamps ? 'RFC 3522 Eifel (timestamps)' : 'RFC 3708 D-SACK';
+for (const [timestamps, prr] of [[false, 'ssrb'], [true, 'ssrb'], [false, 'off']] as const) {
+  const how = (timestamps ? 'RFC 3522 Eifel (timestamps)' : 'RFC 3708 D-SACK') + (prr === 'off' ? ', PRR off' : '');
   test(`${how} undoes a spurious fast retransmit: cwnd restored`, () => {
     let n = 0;
     const { w, sample } = watcher();
@@ -82,7 +82,7 @@ for (const timestamps of [false, true]) {
         seed: 6,
         delayMs: 10,
         rateMbps: 10,
-        config: { timestamps },
+        config: { timestamps, prr },
         // Segment 12 is held 15 ms, far beyond reo_wnd: RACK retransmits it, then the original arrives.
         impair: (d, ctx) => (ctx.from.name === 'a' && d.seg.payload.length > 0 && ++n === 12 ? { delay: 15 } : undefined),
       },

@@ -33,6 +33,8 @@ export class LossState {
   sample: RateSample | undefined = undefined;
   /** What the 'loss' timer is armed for: the RACK reordering timer or the TLP probe timeout. */
   timerMode: 'reo' | 'tlp' | undefined = undefined;
+  /** Fast recovery (either detector) has been seen to begin and not yet to end. */
+  recovering = false;
   /** A TLP probe is due at the next output pass; a probe is being emitted. */
   probeDue = false;
   probing = false;
@@ -243,15 +245,20 @@ function startRecovery(c: TcpConnection, now: number): void {
 function noteRecoveryChange(c: TcpConnection): void {
   const l = c.loss;
   const rec = c.recovery;
-  if (rec.inRecovery && !l.prr.active && c.sackOk) {
+  if (rec.inRecovery && !l.recovering && c.sackOk) {
+    l.recovering = true;
     if (prrOn(c)) l.prr.start(l.priorFlight);
     rec.exitAtSsthresh = l.prr.active;
     if (undoOn(c)) l.undo.begin('recovery', l.snapshot(), l.priorUna);
   }
-  if (!rec.inRecovery && l.prr.active) {
-    l.prr.end();
-    l.rack.onRecoveryExit();
-  }
+  if (!rec.inRecovery && l.recovering) leaveRecovery(l);
+}
+
+/** The recovery this state followed is over (ended, undone, or overtaken by a timeout). */
+function leaveRecovery(l: LossState): void {
+  l.recovering = false;
+  l.prr.end();
+  l.rack.onRecoveryExit(); // RFC 8985 §6.2 step 4: one more recovery without D-SACK
 }
 
 // ================================================================ timers
@@ -368,10 +375,7 @@ export function onRto(c: TcpConnection): void {
   // (c.retries already counts this expiry.)
   if (undoOn(c) && c.retries <= 1) l.undo.begin('rto', { cwnd: c.cc.cwnd, ssthresh: c.cc.ssthresh }, c.sndUna);
   else l.undo.reset(); // a further timeout: the episode's outcome is no longer one retransmission's
-  if (l.prr.active) {
-    l.prr.end();
-    l.rack.onRecoveryExit();
-  }
+  if (l.recovering) leaveRecovery(l);
   l.rack.tlpEndSeq = undefined;
   l.probeDue = false;
   l.records.forgetSacks();
@@ -392,10 +396,7 @@ function undoNow(c: TcpConnection, _now: number): void {
     c.recovery.inRecovery = false;
     c.recovery.dupAcks = 0;
   }
-  if (l.prr.active) {
-    l.prr.end();
-    l.rack.onRecoveryExit();
-  }
+  if (l.recovering) leaveRecovery(l);
   l.records.unmarkLost();
   if (kind === 'rto' && seqLt(c.sndNxt, c.sndMax)) c.sndNxt = c.sndMax;
   c.host.wake(c);
