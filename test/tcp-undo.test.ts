@@ -114,10 +114,12 @@ test('RFC 3522 / RFC 4015 a spurious RTO (ACKs held past the RTO) is undone by t
     sample,
   );
   assert.equal(s.received, 80 * MSS);
-  assert.equal(s.client.stats.rtoExpirations, 1);
-  assert.equal(s.client.stats.spuriousUndos, 1);
+  const rtos = s.client.stats.rtoExpirations;
+  assert.ok(rtos >= 1);
+  assert.equal(s.client.stats.spuriousUndos, rtos, 'every timeout was spurious, and each was undone');
   assert.ok(w.after >= w.before, `cwnd ${w.after} after the undo, ${w.before} before the RTO`);
-  assert.ok(s.client.stats.retransmittedSegments <= 2, `${s.client.stats.retransmittedSegments} segments resent: go-back-N stopped`);
+  // Each timeout resent the segment at SND.UNA only: the undo stopped go-back-N (RFC 4015 step 3).
+  assert.equal(s.client.stats.retransmittedSegments, rtos);
 });
 
 test('RFC 4015 undo off (spuriousUndo: false): the reduction stands', () => {
