@@ -2,18 +2,21 @@
 
 import { NewReno } from './newreno.js';
 import { Cubic } from './cubic.js';
+import { Bbr } from './bbr.js';
 import type { CongestionControl, CongestionControlInit } from './types.js';
 
 export type { AckSample, CongestionControl, CongestionControlInit } from './types.js';
 export { initialWindow } from './types.js';
 export { NewReno } from './newreno.js';
 export { Cubic } from './cubic.js';
+export { Bbr } from './bbr.js';
 
 export type CongestionControlFactory = (init: CongestionControlInit) => CongestionControl;
 
 const registry = new Map<string, CongestionControlFactory>([
   ['newreno', (init) => new NewReno(init)],
   ['cubic', (init) => new Cubic(init)],
+  ['bbr', (init) => new Bbr(init)],
 ]);
 
 /** Adds (or replaces) an algorithm under `name`. */
