@@ -136,7 +136,7 @@ export function mathisMbps(mss: number, rttMs: number, p: number): number {
 async function lossyPath(quick: boolean): Promise<BenchFigure[]> {
   const bytes = quick ? 4 << 20 : 32 << 20;
   const out: BenchFigure[] = [];
-  for (const cc of ['cubic', 'newreno']) {
+  for (const cc of ['cubic', 'newreno', 'bbr']) {
     // Average over a few seeds: one loss pattern alone swings the figure by ±20 %.
     const seeds = quick ? [1] : [1, 2, 3];
     let sum = 0;

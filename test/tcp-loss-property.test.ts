@@ -8,7 +8,7 @@ import { bytes, sha256, transfer } from './tcp-helpers.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 
 const COMBOS: Array<Partial<TcpConfig>> = [];
-for (const congestionControl of ['cubic', 'newreno']) {
+for (const congestionControl of ['cubic', 'newreno', 'bbr']) {
   for (const lossDetection of ['rack', 'dupack'] as const) COMBOS.push({ congestionControl, lossDetection });
 }
 // PRR's conservative bound and undo off, with RACK but without TLP.

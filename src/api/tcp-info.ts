@@ -8,7 +8,7 @@
 
 import type { TcpConnection } from '../tcp/connection.js';
 import type { TcpState } from '../tcp/states.js';
-import { pacingRate } from '../tcp/pacing.js';
+import { pacingOn, pacingRate } from '../tcp/pacing.js';
 
 /** Congestion-avoidance state, as Linux names its `ca_state` (open, disorder, cwr, recovery, loss). */
 export type TcpCaState = 'open' | 'disorder' | 'cwr' | 'recovery' | 'loss';
@@ -172,7 +172,7 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     sendQueueBytes: c.writableLength,
     recvQueueBytes: c.readableLength,
     plpmtud: c.plpmtud === undefined ? undefined : { mtu: c.plpmtud.mtu, ...c.plpmtud.stats },
-    pacingRateBytesPerSec: c.host.config.pacing ? pacingRate(c) : undefined,
+    pacingRateBytesPerSec: pacingOn(c) ? pacingRate(c) : undefined,
     ecnCeReceived: ecn?.ceReceived ?? 0,
     ecnReductions: ecn?.reductions ?? 0,
     deliveryRateBytesPerSec: rate?.bytesPerSec,

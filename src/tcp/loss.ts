@@ -5,6 +5,7 @@
 // RFC 6675 scoreboard in sack.ts) stays what connections without SACK — or configured with
 // lossDetection 'dupack' — use; PRR and undo serve both detectors.
 
+import type { AckSample } from './cc/types.js';
 import type { TcpRepr } from '../wire/tcp-types.js';
 import type { TcpConnection } from './connection.js';
 import { Prr } from './prr.js';
@@ -85,7 +86,8 @@ export function rackOn(c: TcpConnection): boolean {
 }
 
 function prrOn(c: TcpConnection): boolean {
-  return c.sackOk && c.host.config.prr !== 'off';
+  // A model-based CC (CongestionControl.onEveryAck) shapes recovery itself.
+  return c.sackOk && c.host.config.prr !== 'off' && c.cc.onEveryAck === undefined;
 }
 
 function undoOn(c: TcpConnection): boolean {
@@ -228,8 +230,27 @@ export function afterAck(c: TcpConnection, now: number): void {
     const safe = seqGt(c.sndUna, l.priorUna) && lost === 0;
     l.prr.onAck(delivered, pipe, c.cc.ssthresh, c.sndMss, safe);
   }
+  if (c.cc.onEveryAck !== undefined) everyAck(c, now);
   if (lost > 0 || l.prr.active) c.host.wake(c);
   armLossTimer(c, now, timeout, seqGt(c.sndUna, l.priorUna));
+}
+
+/** CongestionControl.onEveryAck: the ACK's delivery (records, rate sample) and what stays in flight. */
+function everyAck(c: TcpConnection, now: number): void {
+  const l = c.loss;
+  const inflight = c.sackOk ? rackPipe(c) : seqDiff(c.sndMax, c.sndUna);
+  const acked = l.delivery.bytes;
+  const s: AckSample = {
+    ackedBytes: acked,
+    rtt: l.sample?.rttMs,
+    srtt: c.rtt.srtt,
+    flightSize: inflight + acked,
+    delivered: l.rate.delivered,
+    appLimited: c.unsentBytes() === 0 && inflight < c.cc.cwnd,
+    now,
+  };
+  if (l.sample !== undefined) s.rate = l.sample;
+  c.cc.onEveryAck!(s);
 }
 
 /** Fast recovery begins because RACK deemed a segment lost (RFC 8985 §6.2, RFC 6675 §5 step 4). */

@@ -23,6 +23,11 @@ export const PACING_CA_RATIO = 1.2;
 export const PACING_QUANTUM_MS = 1;
 const EPS = 1e-6;
 
+/** Pacing applies: TcpConfig.pacing, or a model-based CC that sets its own rate (CongestionControl.onEveryAck). */
+export function pacingOn(c: TcpConnection): boolean {
+  return c.host.config.pacing || (c.cc.onEveryAck !== undefined && c.cc.pacingRate !== undefined);
+}
+
 export class Pacer {
   /** Time (ms) at which everything sent so far would have left at the pacing rate. */
   next = -Infinity;
@@ -46,7 +51,7 @@ export function pacingRate(c: TcpConnection): number | undefined {
  * armed for the moment the backlog is back within the quantum.
  */
 export function paceAllows(c: TcpConnection, now: number): boolean {
-  if (!c.host.config.pacing) return true;
+  if (!pacingOn(c)) return true;
   const rate = pacingRate(c);
   if (rate === undefined) return true;
   const perMs = rate / 1000;
@@ -63,7 +68,7 @@ export function paceAllows(c: TcpConnection, now: number): boolean {
  * one segment; Infinity when not pacing.
  */
 export function paceBudget(c: TcpConnection, now: number, segment: number): number {
-  if (!c.host.config.pacing) return Infinity;
+  if (!pacingOn(c)) return Infinity;
   const rate = pacingRate(c);
   if (rate === undefined) return Infinity;
   const perMs = rate / 1000;
@@ -74,7 +79,7 @@ export function paceBudget(c: TcpConnection, now: number, segment: number): numb
 
 /** Records `bytes` sent at `now` against the pacing rate. */
 export function paceSent(c: TcpConnection, now: number, bytes: number): void {
-  if (!c.host.config.pacing) return;
+  if (!pacingOn(c)) return;
   const rate = pacingRate(c);
   if (rate === undefined) return;
   const p = (c.pacer ??= new Pacer());

@@ -64,6 +64,8 @@ export class BbrModel {
   #probeRttDone: number | undefined = undefined;
   #probeRttRoundDone = false;
   #priorMode: BbrMode = 'probe-bw';
+  /** BBR.rtprop_expired, decided before this ACK's RTT sample is taken into the filter. */
+  #rtPropExpired = false;
 
   constructor(readonly mss: number) {}
 
@@ -174,8 +176,8 @@ export class BbrModel {
 
   /** BBRUpdateRTprop: windowed min over 10 s; an expired estimate is replaced by the next sample. */
   #updateRtProp(rs: BbrRateSample): void {
-    const expired = rs.now > this.#rtPropStamp + RTPROP_WINDOW;
-    if (rs.rtt !== undefined && rs.rtt > 0 && (rs.rtt <= this.rtProp || expired)) {
+    this.#rtPropExpired = rs.now > this.#rtPropStamp + RTPROP_WINDOW;
+    if (rs.rtt !== undefined && rs.rtt > 0 && (rs.rtt <= this.rtProp || this.#rtPropExpired)) {
       this.rtProp = rs.rtt;
       this.#rtPropStamp = rs.now;
     }
@@ -183,8 +185,7 @@ export class BbrModel {
 
   /** BBRCheckProbeRTT: every 10 s without a new minimum, hold the window at 4 segments for 200 ms. */
   #checkProbeRtt(rs: BbrRateSample): void {
-    const expired = rs.now > this.#rtPropStamp + RTPROP_WINDOW;
-    if (this.mode !== 'probe-rtt' && expired && Number.isFinite(this.rtProp)) {
+    if (this.mode !== 'probe-rtt' && this.#rtPropExpired && Number.isFinite(this.rtProp)) {
       this.#priorMode = this.mode === 'startup' ? 'startup' : 'probe-bw';
       this.mode = 'probe-rtt';
       this.pacingGain = 1;

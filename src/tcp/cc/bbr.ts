@@ -38,7 +38,10 @@ export class Bbr implements CongestionControl {
     return this.#model.pacingRate(nominal) * 1000;
   }
 
-  onAck(s: AckSample): void {
+  /** The window moves in onEveryAck (every ACK, recovery included), not here. */
+  onAck(): void {}
+
+  onEveryAck(s: AckSample): void {
     this.#step(s);
   }
 
@@ -53,9 +56,7 @@ export class Bbr implements CongestionControl {
 
   onDupAckInRecovery(): void {}
 
-  onPartialAck(s: AckSample): void {
-    this.#step(s);
-  }
+  onPartialAck(): void {}
 
   onRecoveryEnd(): void {
     this.#inRecovery = false;

@@ -70,6 +70,14 @@ export interface CongestionControl {
    * own state (e.g. CUBIC's W_max) as it was. Optional: without it the reduction stands.
    */
   undo?(prior: { cwnd: number; ssthresh: number }): void;
+  /**
+   * A model-based algorithm (BBR-style) that sets its window on every ACK, in and out of recovery,
+   * from delivery-rate samples: the connection calls it once per acceptable ACK after loss
+   * detection, with the bytes the ACK delivered (cumulatively or selectively) and the bytes still in
+   * flight; PRR (RFC 6937) does not apply, and the connection paces at the algorithm's pacingRate
+   * whether or not TcpConfig.pacing is on.
+   */
+  onEveryAck?(s: AckSample): void;
 }
 
 /**
