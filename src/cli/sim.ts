@@ -173,7 +173,7 @@ export function formatSimSummary(s: SimSettings, r: BulkResult): string {
   const how = `${r.fastRetransmits} fast retransmit${r.fastRetransmits === 1 ? '' : 's'}, ${r.rtoExpirations} timeout${r.rtoExpirations === 1 ? '' : 's'}`;
   lines.push(`  segments     ${group(r.segments)} sent by A, ${group(r.retransmits)} retransmitted (${how})`);
   lines.push(r.rtt === undefined ? '  RTT          no samples' : `  RTT          min ${ms(r.rtt.min)} · avg ${ms(r.rtt.avg)} · max ${ms(r.rtt.max)} ms (${group(r.rtt.samples)} samples)`);
-  const ss = r.ssthresh === undefined ? 'ssthresh not set (no loss seen)' : `ssthresh ${group(r.ssthresh)}`;
+  const ss = r.ssthresh === undefined ? r.cc === 'bbr' ? 'ssthresh not used (BBR)' : 'ssthresh not set (no loss seen)' : `ssthresh ${group(r.ssthresh)}`;
   lines.push(`  final cwnd   ${group(r.cwnd)} bytes (${(r.cwnd / r.mss).toFixed(1)} × ${r.mss} B MSS), ${ss}`);
   if (r.failure !== undefined) lines.push('', `  FAILED: ${r.failure}`);
   return lines.join('\n') + '\n';
