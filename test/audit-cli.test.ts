@@ -102,7 +102,7 @@ const USAGE: Array<[string[], RegExp?]> = [
   [['sim', '--corrupt', '1.5'], /--corrupt/],
   [['sim', '--mtu', '10'], /--mtu/],
   [['sim', '--mtu', '1e9'], /--mtu/],
-  [['sim', '--cc', 'bbr'], /--cc/],
+  [['sim', '--cc', 'vegas'], /--cc/],
   [['sim', '--seed', 'abc'], /--seed/],
   [['sim', '--pcap', dir, '--bytes', '1000'], /is a directory/],
   [['sim', '--plot', join(dir, 'no', 'x.svg'), '--bytes', '1000'], /does not exist/],

@@ -67,12 +67,12 @@ test('layer4 bench --quick --json tcpsim: virtual-time figures are positive numb
   const figs = report.results['tcpsim'];
   assert.ok(Array.isArray(figs), 'tcpsim ran (not skipped)');
   const list = figs as Array<{ name: string; value: number; unit: string; baseline?: string; ratio?: number }>;
-  assert.equal(list.length, 6);
+  assert.equal(list.length, 7);
   for (const f of list) {
     assert.ok(Number.isFinite(f.value) && f.value > 0, `${f.name} value > 0`);
     if (f.ratio !== undefined) assert.ok(f.ratio > 0 && typeof f.baseline === 'string', `${f.name} ratio > 0`);
   }
-  assert.equal(list.filter((f) => f.unit === 'Mbit/s' && /Mathis/.test(f.baseline ?? '')).length, 2, 'CUBIC and NewReno beside the Mathis bound');
+  assert.equal(list.filter((f) => f.unit === 'Mbit/s' && /Mathis/.test(f.baseline ?? '')).length, 3, 'CUBIC, NewReno and BBR beside the Mathis bound');
   assert.equal(list.filter((f) => f.unit === '% of link').length, 2, 'default and auto-tuned buffers');
   assert.equal(list.filter((f) => f.unit === 'ns/segment').length, 2, '1 flow and many flows');
 });
