@@ -385,7 +385,10 @@ test('ticks are round numbers inside the domain', () => {
     fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: 1e-3, max: 1e9, noNaN: true }), (min, span) => {
       const ts = ticks({ min, max: min + span });
       assert.ok(ts.length >= 2 && ts.length <= 14, `${ts.length} ticks`);
-      for (const v of ts) assert.ok(v >= min - span * 1e-6 && v <= min + span * (1 + 1e-6));
+      // Tolerance: a millionth of the span, and a few ULPs of the domain's magnitude (a tick k·step
+      // near 6e7 cannot be closer than ~7e-9 to the true multiple; span may be 1e-3).
+      const eps = span * 1e-6 + (Math.abs(min) + span) * 4 * Number.EPSILON;
+      for (const v of ts) assert.ok(v >= min - eps && v <= min + span + eps, `${v} outside [${min}, ${min + span}]`);
     }),
   );
 });
