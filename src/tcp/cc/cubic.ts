@@ -4,7 +4,7 @@
 // Windows inside the formulas are in segments (the RFC's unit), cwnd itself in bytes.
 // Slow start is RFC 5681's, with HyStart++ (RFC 9406, ./hystart.ts) for the initial one when configured.
 
-import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
+import { HyStart, L_NON_PACED, slowStartAck } from './hystart.js';
 import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 /** §5.1: C = 0.4 (segments / s³). */
@@ -47,16 +47,12 @@ export class Cubic implements CongestionControl {
 
   onAck(s: AckSample): void {
     if (s.ackedBytes <= 0) return;
-    const slowStart = this.cwnd < this.ssthresh;
-    // RFC 7661 §4.3 / RFC 9438 §5.8: grow only a window that is being used.
-    const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
-    if (slowStart) {
-      const inc = slowStartIncrease(this.#hystart, s, this.#mss);
-      if (this.#hystart?.phase === 'done' && inc === 0) this.ssthresh = this.cwnd; // RFC 9406 §4.2: CSS over → CA
-      else if (used) this.cwnd += inc;
+    if (this.cwnd < this.ssthresh) {
+      slowStartAck(this, this.#hystart, s, this.#mss);
       return;
     }
-    if (!used) return;
+    // RFC 7661 §4.3 (cwnd validation): in congestion avoidance grow only a window that is full.
+    if (s.flightSize + this.#mss < this.cwnd) return;
     const cwndSeg = this.cwnd / this.#mss;
     if (this.#epoch === undefined) {
       // §4.2: a new epoch; without a previous reduction W_max is the current window (K = 0).

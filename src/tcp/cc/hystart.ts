@@ -104,3 +104,14 @@ export function slowStartIncrease(hs: HyStart | undefined, s: AckSample, mss: nu
   if (hs === undefined || hs.phase === 'done') return Math.min(s.ackedBytes, mss);
   return hs.onAck(s);
 }
+
+/**
+ * One ACK of slow start for a window `w` (its cwnd and ssthresh, bytes): RFC 5681 §3.1 growth — or
+ * HyStart++'s while it runs — applied only while at least half the window is in flight (RFC 7661
+ * §4.3), and RFC 9406 §4.2's move to congestion avoidance (ssthresh = cwnd) when CSS ends.
+ */
+export function slowStartAck(w: { cwnd: number; ssthresh: number }, hs: HyStart | undefined, s: AckSample, mss: number): void {
+  const inc = slowStartIncrease(hs, s, mss);
+  if (hs?.phase === 'done' && inc === 0) w.ssthresh = w.cwnd;
+  else if (2 * s.flightSize >= w.cwnd) w.cwnd += inc;
+}

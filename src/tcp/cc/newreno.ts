@@ -1,7 +1,7 @@
 // NewReno window arithmetic: RFC 5681 (slow start, congestion avoidance, fast recovery) with the
 // RFC 6582 partial-ACK rules. Loss detection itself is the caller's (../recovery.ts).
 
-import { HyStart, L_NON_PACED, slowStartIncrease } from './hystart.js';
+import { HyStart, L_NON_PACED, slowStartAck } from './hystart.js';
 import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 export class NewReno implements CongestionControl {
@@ -24,18 +24,12 @@ export class NewReno implements CongestionControl {
 
   onAck(s: AckSample): void {
     if (s.ackedBytes <= 0) return;
-    const slowStart = this.cwnd < this.ssthresh;
-    // RFC 7661 §4.3 (cwnd validation): grow only a window the sender is actually using — in slow
-    // start while at least half of it is in flight, in congestion avoidance while it is full.
-    const used = slowStart ? 2 * s.flightSize >= this.cwnd : s.flightSize + this.#mss >= this.cwnd;
-    if (slowStart) {
-      // RFC 5681 §3.1 eq. 2: cwnd += min(N, SMSS) per ACK — or RFC 9406 HyStart++ while it runs.
-      const inc = slowStartIncrease(this.#hystart, s, this.#mss);
-      if (this.#hystart?.phase === 'done' && inc === 0) this.ssthresh = this.cwnd; // RFC 9406 §4.2: CSS over → CA
-      else if (used) this.cwnd += inc;
+    if (this.cwnd < this.ssthresh) {
+      slowStartAck(this, this.#hystart, s, this.#mss);
       return;
     }
-    if (!used) return;
+    // RFC 7661 §4.3 (cwnd validation): in congestion avoidance grow only a window that is full.
+    if (s.flightSize + this.#mss < this.cwnd) return;
     // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
     this.#caAcked += s.ackedBytes;
     if (this.#caAcked >= this.cwnd) {
