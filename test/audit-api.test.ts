@@ -57,6 +57,12 @@ test('net.host: bad address, mtu, name and tcp options are rejected with codes, 
     ['{ name: 5 }', { address: '10.0.0.1', name: 5 }, 'ERR_INVALID_ARG_TYPE'],
     ['{ tcp: 5 }', { address: '10.0.0.1', tcp: 5 }, 'ERR_INVALID_ARG_TYPE'],
     ["{ tcp: { congestionControl: 'vegas' } }", { address: '10.0.0.1', tcp: { congestionControl: 'vegas' } }, 'ERR_INVALID_ARG_VALUE'],
+    ["{ tcp: { ecn: 'yes' } }", { address: '10.0.0.1', tcp: { ecn: 'yes' } }, 'ERR_INVALID_ARG_VALUE'],
+    ["{ tcp: { lossDetection: 'fack' } }", { address: '10.0.0.1', tcp: { lossDetection: 'fack' } }, 'ERR_INVALID_ARG_VALUE'],
+    ["{ tcp: { prr: true } }", { address: '10.0.0.1', tcp: { prr: true } }, 'ERR_INVALID_ARG_VALUE'],
+    ["{ tcp: { pacing: 'false' } }", { address: '10.0.0.1', tcp: { pacing: 'false' } }, 'ERR_INVALID_ARG_VALUE'],
+    ['{ tcp: { sack: 1 } }', { address: '10.0.0.1', tcp: { sack: 1 } }, 'ERR_INVALID_ARG_VALUE'],
+    ['{ tcp: { memory: { low: 2, pressure: 1, high: 3 } } }', { address: '10.0.0.1', tcp: { memory: { low: 2, pressure: 1, high: 3 } } }, 'ERR_INVALID_ARG_VALUE'],
   ];
   for (const [label, opts, code] of cases) assertCode(`net.host(${label})`, () => net.host(loose(opts)), code);
   // nothing was taken by the rejected calls

@@ -82,6 +82,45 @@ export interface NetworkTimer {
   cancel(): void;
 }
 
+/** TcpConfig fields that take one of a few names. */
+const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
+  mtuProbing: ['off', 'blackhole', 'on'],
+  ecn: ['on', 'passive', 'off'],
+  lossDetection: ['rack', 'dupack'],
+  prr: ['ssrb', 'crb', 'off'],
+  nagle: ['classic', 'minshall'],
+  windowRule: ['rfc9293', 'bsd'],
+  timeWaitRule: ['rfc9293', 'bsd'],
+  icmpHardErrors: ['rfc1122', 'bsd', 'none'],
+  synOptionLayout: ['linux', 'freebsd'],
+};
+/** TcpConfig switches: booleans only (a string such as 'false' would otherwise read as on). */
+const TCP_BOOLEANS = [
+  'recvBufferAutoTune', 'sendBufferAutoTune', 'windowScaleFromMax', 'roundBuffersToMss', 'ackEverySecondSegment', 'keepAlive',
+  'noDelay', 'windowScaling', 'timestamps', 'sack', 'hystart', 'pacing', 'limitedTransmit', 'rfc5961Rst', 'rfc5961Syn', 'tlp',
+  'spuriousUndo', 'synCookies', 'finRepeat', 'listenerSynAckRst', 'duplicateFinAck', 'dropSynFin', 'rfc1337',
+] as const;
+
+/** net.host({ tcp }): named choices, switches and the memory limits are checked before a stack is built. */
+function checkTcpChoices(tcp: Record<string, unknown>): void {
+  for (const [field, names] of Object.entries(TCP_ENUMS)) {
+    const v = tcp[field];
+    if (v !== undefined && !names.includes(v as string)) throw invalidArgValue(`tcp.${field} must be one of ${names.join(', ')}, got ${String(v)}`);
+  }
+  for (const field of TCP_BOOLEANS) {
+    const v = tcp[field];
+    if (v !== undefined && typeof v !== 'boolean') throw invalidArgValue(`tcp.${field} must be true or false, got ${String(v)}`);
+  }
+  const m = tcp['memory'];
+  if (m !== undefined) {
+    const o = m as { low?: unknown; pressure?: unknown; high?: unknown } | null;
+    const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+    if (o === null || typeof o !== 'object' || !ok(o.low) || !ok(o.pressure) || !ok(o.high) || !(o.low <= o.pressure && o.pressure <= o.high)) {
+      throw invalidArgValue('tcp.memory must be { low, pressure, high } in bytes with low ≤ pressure ≤ high');
+    }
+  }
+}
+
 export class Network {
   readonly seed: number;
   readonly clock: 'virtual' | 'real';
@@ -142,10 +181,7 @@ export class Network {
     if (profile !== undefined && !(TCP_PROFILE_NAMES as readonly unknown[]).includes(profile)) {
       throw invalidArgValue(`tcp.profile must be one of ${TCP_PROFILE_NAMES.join(', ')}, got ${String(profile)}`);
     }
-    const probing = (opts.tcp as { mtuProbing?: unknown } | undefined)?.mtuProbing;
-    if (probing !== undefined && probing !== 'off' && probing !== 'blackhole' && probing !== 'on') {
-      throw invalidArgValue(`tcp.mtuProbing must be one of off, blackhole, on, got ${String(probing)}`);
-    }
+    if (opts.tcp !== undefined) checkTcpChoices(opts.tcp as Record<string, unknown>);
     let stack: Stack | undefined;
     const node = this.attach({
       address: opts.address,
