@@ -3,6 +3,7 @@
 // scenario tests. Every packet leaving a stack is recorded (time, direction, bytes) for the tests.
 import { createHash } from 'node:crypto';
 import { Stack } from '../src/stack/stack.js';
+import { seededRng } from './stack-harness.js';
 import { Scheduler } from '../src/sim/scheduler.js';
 import { RandomRoot } from '../src/sim/rng.js';
 import { MemoryLink, type LinkOptions } from '../src/link/memory.js';
@@ -26,17 +27,6 @@ export interface PathRun {
   doneAt: number;
 }
 
-function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
 export function runPath(o: {
   bytes: number;
   link: LinkOptions;
@@ -49,8 +39,8 @@ export function runPath(o: {
   maxMs?: number;
 }): PathRun {
   const seed = o.seed ?? 1;
-  const a = new Stack({ rng: xorshift32(seed * 2 + 1), tcp: { ...o.tcp, ...o.tcpA } });
-  const b = new Stack({ rng: xorshift32(seed * 2 + 2), tcp: { ...o.tcp, ...o.tcpB } });
+  const a = new Stack({ rng: seededRng(seed * 2 + 1), tcp: { ...o.tcp, ...o.tcpA } });
+  const b = new Stack({ rng: seededRng(seed * 2 + 2), tcp: { ...o.tcp, ...o.tcpB } });
   a.addInterface({ mtu: 1500, addresses: ['10.0.0.1/24'] });
   b.addInterface({ mtu: 1500, addresses: ['10.0.0.2/24'] });
   const ta = a.tcp as TcpLayer;

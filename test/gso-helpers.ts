@@ -4,6 +4,7 @@
 // one batch (Stack.receiveBatch). Used by the GSO/GRO tests; no timing, virtual clock only.
 
 import { Stack } from '../src/stack/stack.js';
+import { seededRng } from './stack-harness.js';
 import type { OutboundPacket } from '../src/stack/types.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 import type { TcpConnection } from '../src/tcp/connection.js';
@@ -44,22 +45,11 @@ export interface GsoRunResult {
   b: Stack;
 }
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
 export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
   const mtu = o.mtu ?? 1500;
   const tcp = { sendBufferSize: 256 << 10, recvBufferSize: 256 << 10, ...o.tcp };
-  const a = new Stack({ rng: rng(o.seed * 2 + 1), tcp });
-  const b = new Stack({ rng: rng(o.seed * 2 + 2), tcp });
+  const a = new Stack({ rng: seededRng(o.seed * 2 + 1), tcp });
+  const b = new Stack({ rng: seededRng(o.seed * 2 + 2), tcp });
   const off = o.offload;
   const [aAddr, bAddr, plen] = o.v6 ? ['2001:db8::1', '2001:db8::2', 64] : ['10.0.0.1', '10.0.0.2', 24];
   a.addInterface({ mtu, addresses: [`${aAddr}/${plen}`], gso: off, gro: off, groAcks: o.groAcks === true });
@@ -71,7 +61,7 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
   const cr = ta.connect({ address: bAddr, port: 9 }, {}, 0);
   if (!cr.ok) throw new Error('connect');
   const c = cr.value;
-  const r = rng(o.seed + 77);
+  const r = seededRng(o.seed + 77);
   const chance = (p: number | undefined): boolean => p !== undefined && p > 0 && r() / 2 ** 32 < p;
   const sent = new Uint8Array(o.bytes);
   for (let i = 0; i < sent.length; i++) sent[i] = (i * 131 + (i >>> 9) + o.seed) & 0xff;
