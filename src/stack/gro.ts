@@ -39,7 +39,7 @@ const FIN = 0x01;
  * in sequence space and takes a long in-order run as one, and the merged buffer (given to the
  * receive buffer without a copy) then holds a whole batch's data for the flow.
  */
-const MERGE_LIMIT = 1 << 20;
+const MERGE_LIMIT = 1 << 24;
 
 export type GroDeliver = (src: IpAddress, dst: IpAddress, seg: TcpRepr, ecn: number) => void;
 

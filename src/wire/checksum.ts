@@ -2,9 +2,9 @@
 // the data taken as big-endian 16-bit words. We sum 32-bit words into a float64 accumulator
 // (exact below 2^53) and fold to 16 bits at the end: because 2^16 ≡ 1 (mod 2^16 - 1), a 32-bit
 // word contributes the same as its two 16-bit halves (RFC 1071 §2(C), "parallel summation").
-// Words are read little-endian through a DataView (fastest on V8 at any alignment); the one's
-// complement sum is byte-order independent (RFC 1071 §2(B)), so that sum is folded and
-// byte-swapped once at the end. bench/wire.ts measures it against a plain 16-bit loop.
+// Words are read little-endian (through a Uint32Array when 4-byte aligned on a little-endian
+// machine, else a DataView); the one's complement sum is byte-order independent (RFC 1071 §2(B)),
+// so that sum is folded and byte-swapped once at the end. bench/wire.ts measures it against a plain 16-bit loop.
 
 /** Bytes summed between reductions, so the float64 accumulator stays exact (2^20 words · 2^32 < 2^53). */
 const CHUNK = 1 << 22;
@@ -34,9 +34,38 @@ function sumBytes(buf: Uint8Array, off: number, len: number): number {
   return acc;
 }
 
-/** Byte-swapped sum of 32-bit words (little-endian reads); `len` is a multiple of 16. */
+/** Whether this platform stores a Uint32Array element little-endian (then word sums need the swap below). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+// One-entry cache of a 32-bit word view over the ArrayBuffer last summed: packets cut from one slab
+// (and the pieces of one split super-segment) share a buffer, so consecutive sums reuse the view
+// instead of allocating a DataView per call.
+let wordsOf: ArrayBufferLike | undefined;
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
+ * Byte-swapped sum of 32-bit words (little-endian reads); `len` is a multiple of 16. Aligned ranges
+ * are read through a cached Uint32Array (the fastest element access V8 has), others through a DataView.
+ */
 function sumDataView(buf: Uint8Array, off: number, len: number): number {
-  const view = new DataView(buf.buffer, buf.byteOffset + off, len);
+  const at = buf.byteOffset + off;
+  if (LITTLE_ENDIAN && (at & 3) === 0) {
+    const ab = buf.buffer;
+    if (ab !== wordsOf) {
+      words = new Uint32Array(ab, 0, ab.byteLength >>> 2);
+      wordsOf = ab;
+    }
+    const u = words;
+    let a = 0;
+    let b = 0;
+    const end = (at + len) >>> 2;
+    for (let i = at >>> 2; i < end; i += 4) {
+      a += u[i]! + u[i + 1]!;
+      b += u[i + 2]! + u[i + 3]!;
+    }
+    return a + b;
+  }
+  const view = new DataView(buf.buffer, at, len);
   let a = 0;
   let b = 0;
   for (let i = 0; i < len; i += 16) {

@@ -14,7 +14,7 @@
 // unchanged as the only piece.
 
 import { put16, put32, u16, u32 } from './bytes.js';
-import { internetChecksum, pseudoHeaderSumV4, pseudoHeaderSumV6, writeChecksum } from './checksum.js';
+import { fold, pseudoHeaderSumV4, pseudoHeaderSumV6, sumWords } from './checksum.js';
 import { IpProto } from './ip-proto.js';
 
 const FIN = 0x01;
@@ -61,32 +61,42 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
     return out;
   }
   const v4 = packet[0]! >>> 4 === 4;
-  const base = v4 ? pseudoHeaderSumV4(packet, packet, IpProto.TCP, 0, 12, 16) : pseudoHeaderSumV6(packet, packet, IpProto.TCP, 0, 8, 24);
   const seq = u32(packet, l4 + 4);
   const id = v4 ? u16(packet, 4) : 0;
   const flags = packet[l4 + 13]!;
   const pieces = Math.ceil(data / mss);
+  // The parts of both checksums that every piece shares, summed once: the pseudo-header without
+  // its length, the TCP header without SEQ, the flags word and the checksum field, the IPv4 header
+  // without Total Length, Identification and checksum. Per piece only those fields and the
+  // payload are added (RFC 1071 §2: the sum is over 16-bit words in any order).
+  const pseudo = v4 ? pseudoHeaderSumV4(packet, packet, IpProto.TCP, 0, 12, 16) : pseudoHeaderSumV6(packet, packet, IpProto.TCP, 0, 8, 24);
+  const hdrSum = pseudo + sumWords(packet, l4, thl) + minus(u16(packet, l4 + 4)) + minus(u16(packet, l4 + 6)) + minus(u16(packet, l4 + 12)) + minus(u16(packet, l4 + 16));
+  const offFlagsHigh = packet[l4 + 12]! << 8;
+  const ipSum = v4 ? sumWords(packet, 0, l4) + minus(u16(packet, 2)) + minus(u16(packet, 4)) + minus(u16(packet, 10)) : 0;
   // One allocation for all pieces (each a view of its own range): far less garbage than one each.
   const all = new Uint8Array(pieces * hdr + data);
+  all.set(packet.subarray(0, hdr));
   for (let i = 0; i < pieces; i++) {
     const off = i * mss;
     const n = Math.min(mss, data - off);
     const at = i * hdr + off;
+    if (i > 0) all.copyWithin(at, 0, hdr);
+    all.set(packet.subarray(hdr + off, hdr + off + n), at + hdr);
     const buf = all.subarray(at, at + hdr + n);
-    buf.set(packet.subarray(0, hdr));
-    buf.set(packet.subarray(hdr + off, hdr + off + n), hdr);
     if (v4) {
+      const pid = (id + i) & 0xffff;
       put16(buf, 2, hdr + n);
-      put16(buf, 4, (id + i) & 0xffff);
-      put16(buf, 10, 0);
-      put16(buf, 10, internetChecksum(buf, 0, l4));
+      put16(buf, 4, pid);
+      put16(buf, 10, ~fold(ipSum + hdr + n + pid) & 0xffff);
     } else put16(buf, 4, thl + n);
-    put32(buf, l4 + 4, (seq + off) >>> 0);
+    const s = (seq + off) >>> 0;
+    put32(buf, l4 + 4, s);
     let f = flags;
     if (i < pieces - 1) f &= ~(FIN | PSH);
     if (i > 0) f &= ~CWR;
     buf[l4 + 13] = f;
-    writeChecksum(buf, l4, thl + n, l4 + 16, base + thl + n);
+    const sum = sumWords(buf, hdr, n, hdrSum + thl + n + (s >>> 16) + (s & 0xffff) + (offFlagsHigh | f));
+    put16(buf, l4 + 16, ~fold(sum) & 0xffff);
     out.push(buf);
   }
   return out;
@@ -106,6 +116,11 @@ export function partialPseudoChecksum(packet: Uint8Array, tcpLength: number): nu
 /** partialPseudoChecksum from address bytes (4 or 16 each). */
 export function partialPseudoChecksumOf(src: Uint8Array, dst: Uint8Array, tcpLength: number): number {
   return foldSum(src.length === 4 ? pseudoHeaderSumV4(src, dst, IpProto.TCP, tcpLength) : pseudoHeaderSumV6(src, dst, IpProto.TCP, tcpLength));
+}
+
+/** One's complement negation of a 16-bit word: adding it takes the word back out of a sum (RFC 1071 §1). */
+function minus(w: number): number {
+  return 0xffff - w;
 }
 
 function foldSum(s: number): number {
