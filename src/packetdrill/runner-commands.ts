@@ -49,6 +49,7 @@ const MAPPED: Record<string, Apply> = {
   // bit 0 of tcp_recovery selects RACK (RFC 8985); tcp_early_retrans 3 or 4 enables TLP
   'net.ipv4.tcp_recovery': int((n) => ({ lossDetection: (n & 1) !== 0 ? 'rack' : 'dupack' })),
   'net.ipv4.tcp_early_retrans': int((n) => ({ tlp: n >= 3 })),
+  'net.ipv4.tcp_min_tso_segs': int((n) => ({ pushBurstMinSegments: n })),
   'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
   // RFC 3168: 1 request and accept, 2 accept only, 0 off (both kernels use these values)
   'net.ipv4.tcp_ecn': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
@@ -88,7 +89,7 @@ const BEHAVIOUR_ONLY = [
  'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor', 'net.ipv4.tcp_min_tso_segs',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor',
   'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save', 'net.ipv4.tcp_mtu_probing',
   'net.ipv4.tcp_base_mss', 'net.ipv4.tcp_thin_linear_timeouts', 'net.ipv4.tcp_adv_win_scale', 'net.ipv4.tcp_app_win',
   'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_abort_on_overflow', 'net.ipv4.tcp_limit_output_bytes', 'net.ipv4.tcp_min_rtt_wlen',

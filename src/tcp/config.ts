@@ -7,6 +7,7 @@ import type { Endpoint } from '../stack/types.js';
 import type { MtuProbing } from './plpmtud.js';
 import { DEFAULT_TCP_MEMORY, type TcpMemoryConfig } from './memory.js';
 import type { IcmpHardErrorRule } from './icmp-errors.js';
+import type { PushRule } from './push-marks.js';
 
 export interface TcpConfig {
   /**
@@ -163,6 +164,15 @@ export interface TcpConfig {
    * `rfc` profile selects 'classic'.
    */
   nagle: 'classic' | 'minshall';
+  /**
+   * Where PSH goes (push-marks.ts; RFC 9293 §3.9.1 leaves it to the sender): 'rfc9293', on the
+   * segment that empties the send queue; 'linux', where a Linux sender puts it (the end of each
+   * write and forced pushes every half window, and the last segment of each multi-segment burst).
+   * Default 'rfc9293'; the 'linux' profile selects 'linux'.
+   */
+  pushRule: PushRule;
+  /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
+  pushBurstMinSegments: number;
   /**
    * RFC 7323 §2 window scaling: offer a shift (sized to the receive buffer, at most 14) in our SYN
    * and scale windows when the peer offers one too. Default true.
@@ -356,6 +366,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   keepAliveCount: 9,
   noDelay: false,
   nagle: 'minshall',
+  pushRule: 'rfc9293',
+  pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,
   sack: true,
@@ -416,6 +428,7 @@ export function resolveConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
   c.synBacklog = atLeast(c.synBacklog, 1);
   c.maxBacklog = atLeast(c.maxBacklog, 1);
   c.maxReassemblySegments = atLeast(c.maxReassemblySegments, 1);
+  c.pushBurstMinSegments = atLeast(Math.floor(c.pushBurstMinSegments), 1);
   if (c.mss !== undefined) c.mss = atLeast(Math.floor(c.mss), 64);
   return c;
 }

@@ -28,6 +28,7 @@ import { recvAutoTune } from './autotune.js';
 import type { Plpmtud } from './plpmtud.js';
 import { ecnOutFlags, type EcnState } from './ecn.js';
 import type { Pacer } from './pacing.js';
+import { pushMarksOnWrite, type PushMarks } from './push-marks.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -89,6 +90,8 @@ export class TcpConnection extends Tcb {
   quickAcks: number;
   /** End of the last sub-MSS segment sent (Nagle/Minshall). */
   smallSegEnd: number | undefined = undefined;
+  /** PSH marks of TcpConfig.pushRule 'linux' (push-marks.ts), created by the first write. */
+  pushMarks: PushMarks | undefined = undefined;
 
   // ---- timers and retransmission state
   readonly timers = new TimerTable();
@@ -255,7 +258,10 @@ export class TcpConnection extends Tcb {
           this.sendBlocked = true;
           if (n === room) sendRefused(this);
         }
-        if (n > 0) this.host.wake(this);
+        if (n > 0) {
+          pushMarksOnWrite(this, n);
+          this.host.wake(this);
+        }
         return n;
       }
       case 'CLOSED':

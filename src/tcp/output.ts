@@ -14,6 +14,7 @@ import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
 import { sendLost, sendTlpProbe } from './loss-output.js';
+import { pushBurstAdd, pushBurstEnd, pushFlag } from './push-marks.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -34,6 +35,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     if (loss !== undefined) sendLost(c, now, out); // RFC 8985: what RACK deemed lost goes before new data
   } else if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
+  pushBurstEnd(c); // push-marks.ts: a burst of several segments ends with PSH (pushRule 'linux')
   if (!rack && sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
   if (c.handshakeDone) afterOutput(c);
   if (c.probePending) {
@@ -187,6 +189,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       const seq = c.sndNxt;
       const n = len === full ? gsoLength(c, full, Math.min(unsent, room, paceBudget(c, now, full))) : len;
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
+      pushBurstAdd(c, out[out.length - 1]!, seq, n);
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
       else if (n > full) out[out.length - 1]!.gsoSize = full;
       paceSent(c, now, n);
@@ -205,7 +208,7 @@ export function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: num
   // receiver before more data is queued (the Pair harness copies what it holds in flight).
   const payload = len > 0 ? c.sendBuf.view(off, len) : EMPTY;
   let flags = ACK;
-  if (len > 0 && off + len === c.sendBuf.length) flags |= PSH;
+  if (pushFlag(c, seq, off, len)) flags |= PSH; // push-marks.ts (TcpConfig.pushRule)
   if (fin) flags |= FIN;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   const retransmission = seqLt(seq, c.sndMax);

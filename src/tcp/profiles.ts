@@ -88,6 +88,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   tlp: true, // tcp_early_retrans = 3 (TLP)
   prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
+  pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
