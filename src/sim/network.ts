@@ -90,6 +90,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   prr: ['ssrb', 'crb', 'off'],
   nagle: ['classic', 'minshall'],
   pushRule: ['rfc9293', 'linux'],
+  cwndGrowth: ['rfc5681', 'linux'],
   windowRule: ['rfc9293', 'bsd'],
   timeWaitRule: ['rfc9293', 'bsd'],
   icmpHardErrors: ['rfc1122', 'bsd', 'none'],

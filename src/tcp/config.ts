@@ -8,6 +8,7 @@ import type { MtuProbing } from './plpmtud.js';
 import { DEFAULT_TCP_MEMORY, type TcpMemoryConfig } from './memory.js';
 import type { IcmpHardErrorRule } from './icmp-errors.js';
 import type { PushRule } from './push-marks.js';
+import type { CwndGrowth } from './cwnd-use.js';
 
 export interface TcpConfig {
   /**
@@ -171,6 +172,14 @@ export interface TcpConfig {
    * Default 'rfc9293'; the 'linux' profile selects 'linux'.
    */
   pushRule: PushRule;
+  /**
+   * When cwnd grows (cwnd-use.ts): 'rfc5681', by at most one SMSS per ACK in slow start (RFC 5681
+   * §3.1; HyStart++'s L while it runs) and only while the flight before the ACK fills the window
+   * (half of it in slow start, RFC 7661 §4.3); 'linux', by every segment an ACK covers in slow
+   * start (tcp_slow_start()) and while the window was in use during the current window of data
+   * (tcp_is_cwnd_limited()). Default 'rfc5681'; the 'linux' profile selects 'linux'.
+   */
+  cwndGrowth: CwndGrowth;
   /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
   pushBurstMinSegments: number;
   /**
@@ -367,6 +376,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   noDelay: false,
   nagle: 'minshall',
   pushRule: 'rfc9293',
+  cwndGrowth: 'rfc5681',
   pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,

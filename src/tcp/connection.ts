@@ -29,6 +29,7 @@ import type { Plpmtud } from './plpmtud.js';
 import { ecnOutFlags, type EcnState } from './ecn.js';
 import type { Pacer } from './pacing.js';
 import { pushMarksOnWrite, type PushMarks } from './push-marks.js';
+import type { CwndUse } from './cwnd-use.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -92,6 +93,8 @@ export class TcpConnection extends Tcb {
   smallSegEnd: number | undefined = undefined;
   /** PSH marks of TcpConfig.pushRule 'linux' (push-marks.ts), created by the first write. */
   pushMarks: PushMarks | undefined = undefined;
+  /** Window-use verdict of TcpConfig.cwndGrowth 'linux' (cwnd-use.ts), created by the first output pass. */
+  cwndUse: CwndUse | undefined = undefined;
 
   // ---- timers and retransmission state
   readonly timers = new TimerTable();
@@ -547,7 +550,7 @@ export class TcpConnection extends Tcb {
 
   #newCc(synLost: boolean): CongestionControl {
     const cfg = this.host.config;
-    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing };
+    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux' };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
   }
 

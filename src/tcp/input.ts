@@ -2,6 +2,7 @@
 // the layer's and the listener's). The order of the checks is the RFC's: sequence number, RST,
 // security, SYN, ACK, URG, text, FIN. RFC 5961 hardens the RST, SYN and ACK checks.
 
+import { cwndLimited } from './cwnd-use.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
@@ -498,6 +499,8 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
       appLimited: c.unsentBytes() === 0 && flight < c.cc.cwnd,
       now,
     };
+    const limited = cwndLimited(c); // cwnd-use.ts (TcpConfig.cwndGrowth 'linux')
+    if (limited !== undefined) s.cwndLimited = limited;
     const rate = c.lossIfAny?.sample;
     if (rate !== undefined) s.rate = rate;
     const r = c.recovery.onNewAck(ack, s, c.cc);

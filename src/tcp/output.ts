@@ -15,6 +15,7 @@ import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpm
 import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
 import { sendLost, sendTlpProbe } from './loss-output.js';
 import { pushBurstAdd, pushBurstEnd, pushFlag } from './push-marks.js';
+import { cwndUseAfterOutput } from './cwnd-use.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -24,6 +25,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   c.clock = now;
   if (c.synPending) sendSyn(c, now, out);
   if (s === 'SYN-SENT' || s === 'SYN-RECEIVED') return;
+  const bytesOut = c.stats.bytesOut;
   if (c.retransmitHead) {
     c.retransmitHead = false;
     retransmitHead(c, now, out);
@@ -36,6 +38,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   } else if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
   pushBurstEnd(c); // push-marks.ts: a burst of several segments ends with PSH (pushRule 'linux')
+  cwndUseAfterOutput(c, c.stats.bytesOut !== bytesOut); // cwnd-use.ts (cwndGrowth 'linux')
   if (!rack && sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
   if (c.handshakeDone) afterOutput(c);
   if (c.probePending) {

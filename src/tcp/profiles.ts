@@ -89,6 +89,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
+  cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */

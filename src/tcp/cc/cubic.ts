@@ -33,11 +33,15 @@ export class Cubic implements CongestionControl {
   /** W_max and K before the last reduction (restored if it is undone). */
   #beforeReduce: { wMax: number; k: number } | undefined = undefined;
 
+  /** Slow start without a per-ACK bound (CongestionControlInit.unlimitedSlowStart). */
+  readonly #unlimited: boolean;
+
   constructor(init: CongestionControlInit) {
     this.#mss = init.mss;
     this.#iw = initialWindow(init);
     this.cwnd = this.#iw;
-    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true ? Infinity : L_NON_PACED * init.mss);
+    this.#unlimited = init.unlimitedSlowStart === true;
+    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true || this.#unlimited ? Infinity : L_NON_PACED * init.mss);
   }
 
   /** §4.2 W_cubic(t) in segments, t in seconds since the epoch. */
@@ -48,11 +52,11 @@ export class Cubic implements CongestionControl {
   onAck(s: AckSample): void {
     if (s.ackedBytes <= 0) return;
     if (this.cwnd < this.ssthresh) {
-      slowStartAck(this, this.#hystart, s, this.#mss);
+      slowStartAck(this, this.#hystart, s, this.#mss, this.#unlimited);
       return;
     }
     // RFC 7661 §4.3 (cwnd validation): in congestion avoidance grow only a window that is full.
-    if (s.flightSize + this.#mss < this.cwnd) return;
+    if (!(s.cwndLimited ?? s.flightSize + this.#mss >= this.cwnd)) return;
     const cwndSeg = this.cwnd / this.#mss;
     if (this.#epoch === undefined) {
       // §4.2: a new epoch; without a previous reduction W_max is the current window (K = 0).

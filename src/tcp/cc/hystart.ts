@@ -100,18 +100,19 @@ export class HyStart {
  * The slow-start increase for one ACK: RFC 5681 §3.1 min(N, SMSS), or HyStart++'s (§4.2) while it
  * runs. 0 with `hs.phase === 'done'` afterwards means CSS has just ended: ssthresh = cwnd.
  */
-export function slowStartIncrease(hs: HyStart | undefined, s: AckSample, mss: number): number {
-  if (hs === undefined || hs.phase === 'done') return Math.min(s.ackedBytes, mss);
+export function slowStartIncrease(hs: HyStart | undefined, s: AckSample, mss: number, unlimited = false): number {
+  if (hs === undefined || hs.phase === 'done') return unlimited ? s.ackedBytes : Math.min(s.ackedBytes, mss);
   return hs.onAck(s);
 }
 
 /**
  * One ACK of slow start for a window `w` (its cwnd and ssthresh, bytes): RFC 5681 §3.1 growth — or
  * HyStart++'s while it runs — applied only while at least half the window is in flight (RFC 7661
- * §4.3), and RFC 9406 §4.2's move to congestion avoidance (ssthresh = cwnd) when CSS ends.
+ * §4.3; or as the connection judges it, AckSample.cwndLimited), and RFC 9406 §4.2's move to
+ * congestion avoidance (ssthresh = cwnd) when CSS ends. `unlimited`: no per-ACK bound (Linux).
  */
-export function slowStartAck(w: { cwnd: number; ssthresh: number }, hs: HyStart | undefined, s: AckSample, mss: number): void {
-  const inc = slowStartIncrease(hs, s, mss);
+export function slowStartAck(w: { cwnd: number; ssthresh: number }, hs: HyStart | undefined, s: AckSample, mss: number, unlimited = false): void {
+  const inc = slowStartIncrease(hs, s, mss, unlimited);
   if (hs?.phase === 'done' && inc === 0) w.ssthresh = w.cwnd;
-  else if (2 * s.flightSize >= w.cwnd) w.cwnd += inc;
+  else if (s.cwndLimited ?? 2 * s.flightSize >= w.cwnd) w.cwnd += inc;
 }

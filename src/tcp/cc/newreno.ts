@@ -15,21 +15,25 @@ export class NewReno implements CongestionControl {
   /** Bytes acknowledged since the last cwnd increase in congestion avoidance. */
   #caAcked = 0;
 
+  /** Slow start without a per-ACK bound (CongestionControlInit.unlimitedSlowStart). */
+  readonly #unlimited: boolean;
+
   constructor(init: CongestionControlInit) {
     this.#mss = init.mss;
     this.#iw = initialWindow(init);
     this.cwnd = this.#iw;
-    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true ? Infinity : L_NON_PACED * init.mss);
+    this.#unlimited = init.unlimitedSlowStart === true;
+    if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true || this.#unlimited ? Infinity : L_NON_PACED * init.mss);
   }
 
   onAck(s: AckSample): void {
     if (s.ackedBytes <= 0) return;
     if (this.cwnd < this.ssthresh) {
-      slowStartAck(this, this.#hystart, s, this.#mss);
+      slowStartAck(this, this.#hystart, s, this.#mss, this.#unlimited);
       return;
     }
     // RFC 7661 §4.3 (cwnd validation): in congestion avoidance grow only a window that is full.
-    if (s.flightSize + this.#mss < this.cwnd) return;
+    if (!(s.cwndLimited ?? s.flightSize + this.#mss >= this.cwnd)) return;
     // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
     this.#caAcked += s.ackedBytes;
     if (this.#caAcked >= this.cwnd) {

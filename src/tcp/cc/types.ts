@@ -25,6 +25,11 @@ export interface AckSample {
    * ACK delivered data and the interval is long enough to measure; for model-based CCs (BBR-style).
    */
   rate?: RateSample;
+  /**
+   * Whether the window is in use, as the connection judges it (TcpConfig.cwndGrowth 'linux',
+   * cwnd-use.ts); when present it replaces the algorithm's own flight-size test (RFC 7661 §4.3).
+   */
+  cwndLimited?: boolean;
   now: number;
 }
 
@@ -101,6 +106,8 @@ export interface CongestionControlInit {
   hystart?: boolean;
   /** The connection paces its sends (RFC 9406 §4.3 L = ∞ instead of 8). */
   pacing?: boolean;
+  /** Slow start grows by every byte an ACK covers, with no per-ACK limit (TcpConfig.cwndGrowth 'linux'). */
+  unlimitedSlowStart?: boolean;
 }
 
 /** RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)), generalised to n segments. */
