@@ -198,7 +198,12 @@ function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
   if (base === 'set_sysctls.py') return sysctlPairs(w.slice(1), cfg);
   if (base === 'defaults.sh' || /^sysctl_restore.*\.sh$/.test(base)) return undefined;
   if (base === 'ethtool' && w[1] === '-K') return undefined; // no segmentation offload here
-  if (base === 'tc' && w[1] === 'qdisc') return undefined; // no queueing discipline: packets leave at once
+  if (base === 'tc' && w[1] === 'qdisc') {
+    // A queue that holds nothing drops every packet at the device (Linux's local-congestion paths).
+    const limit = w.indexOf('limit');
+    if (limit > 0 && w[limit + 1] === '0') return 'a qdisc that drops every packet (local congestion) is not modelled';
+    return undefined; // no queueing discipline: packets leave at once
+  }
   if (base === 'ip' && w[1] === 'tcp_metrics') return undefined; // no metrics cache
   if (base === 'true' || base === ':') return undefined;
   return `shell command '${line.trim()}' is not supported`;

@@ -180,6 +180,13 @@ export interface TcpConfig {
    * (tcp_is_cwnd_limited()). Default 'rfc5681'; the 'linux' profile selects 'linux'.
    */
   cwndGrowth: CwndGrowth;
+  /**
+   * The RST that answers data arriving after close() (RFC 1122 §4.2.2.13): 'abort', the
+   * connection's ABORT reset <SEQ=SND.NXT><CTL=RST,ACK>; 'reply', the reply to that segment as for
+   * a connection that no longer exists, <SEQ=SEG.ACK><CTL=RST> (RFC 9293 §3.5.2; Linux and BSD).
+   * Default 'abort'; the 'linux' profile selects 'reply'.
+   */
+  orphanDataRst: 'abort' | 'reply';
   /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
   pushBurstMinSegments: number;
   /**
@@ -377,6 +384,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   nagle: 'minshall',
   pushRule: 'rfc9293',
   cwndGrowth: 'rfc5681',
+  orphanDataRst: 'abort',
   pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,

@@ -376,8 +376,15 @@ function afterAck(c: TcpConnection, seg: TcpRepr, seq: number, payload: Uint8Arr
   // ---- Seventh: segment text.
   if (payload.length > 0 && acceptsText(c.state)) {
     if (c.orphaned) {
-      // RFC 1122 §4.2.2.13 / RFC 2525 §2.17: data after CLOSE is lost — say so with a RST.
-      c.abort(now);
+      // RFC 1122 §4.2.2.13 / RFC 2525 §2.17: data after CLOSE is lost — say so with a RST: the
+      // connection's own <SEQ=SND.NXT><CTL=RST,ACK>, or (TcpConfig.orphanDataRst 'reply', as BSD
+      // and Linux do) the reply to the segment as for a connection that no longer exists
+      // (RFC 9293 §3.5.2 case 1: <SEQ=SEG.ACK><CTL=RST>).
+      if (c.host.config.orphanDataRst === 'reply' && (seg.flags & ACK) !== 0) {
+        c.host.enqueue(resetFor(c, seg.ack));
+        c.recvBuf.clear();
+        c.setState('abort', now);
+      } else c.abort(now);
       return;
     }
     deliver(c, seq, payload, now);

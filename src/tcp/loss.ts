@@ -338,7 +338,9 @@ function armTlp(c: TcpConnection, now: number, flight = seqDiff(c.sndMax, c.sndU
     return;
   }
   const pto = l.rack.pto(c.rtt.srtt, flight, c.sndMss);
-  c.timers.set('loss', Math.min(now + pto, c.timers.rto));
+  // The first transmission arms the retransmission timer just after this (output.ts emit()).
+  const rto = c.timers.isSet('rto') ? c.timers.rto : rtoDeadline(c, now);
+  c.timers.set('loss', Math.min(now + pto, rto));
   l.timerMode = 'tlp';
 }
 

@@ -90,6 +90,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
   cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
+  orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
