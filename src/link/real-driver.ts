@@ -1,21 +1,32 @@
 // Runs a layer4 host against a real packet port (a TUN device, a UDP tunnel) on Node's event loop.
 // The host lives on a real-clock network (sim/network.ts, clock 'real'): its RealDriver keeps one
 // timer armed at the earliest deadline (stack.pollAt()) and re-arms it after every batch, so TCP
-// timers fire when they are due without a periodic tick. The port appears on that network as one
-// more node owning the peer's addresses: packets the host sends to those addresses (its next hop)
-// go out through the port, and packets read from the port are switched to the host by their
-// destination address. Reads arrive in batches; writes are batched per service of the node.
+// timers fire when they are due without a periodic tick.
+//
+// createPortHost() wires the port straight to the host (connectPort): a batch read in one wake-up
+// goes to Stack.receiveBatch (GRO on: in-order data of a flow is taken as one segment) and the
+// host is serviced in the same turn, so its answer (ACKs, echo replies) is written before the
+// callback returns; everything one service emits is written with one port call, and TCP
+// super-segments reach a port that takes them whole (sendOutbound: a TUN with TSO) uncut.
+// attachPort() is the general form: the port as one more node on the network's segment, owning the
+// peer's addresses (packets to them are switched through a path, one scheduler event each).
 
 import type { Host } from '../api/host.js';
 import { createNetwork, type Network } from '../sim/index.js';
 import type { SimNode } from '../sim/node.js';
 import type { OutboundPacket, PacketEngine } from '../stack/types.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
+import { splitTcpSegments } from '../wire/tcp-gso.js';
 
 /** What the driver needs from a link to the outside world. */
 export interface PacketPort {
   onPackets(handler: (packets: Uint8Array[]) => void): void;
   send(packets: readonly Uint8Array[]): number;
+  /**
+   * Optional: takes the stack's output as it is, TCP super-segments (`gsoSize` set) included, and
+   * returns the wire packets taken. Without it super-segments are cut into wire segments for send().
+   */
+  sendOutbound?(out: readonly OutboundPacket[]): number;
   close(): void;
 }
 
@@ -92,8 +103,66 @@ export interface PortHost {
   close(): void;
 }
 
-/** A layer4 host on a real clock whose only neighbour is `port`. */
-export function createPortHost(port: PacketPort, opts: PortHostOptions): PortHost {
+/** Counters of a port connected with connectPort(). */
+export interface PortCounters {
+  /** Wake-ups that delivered packets (each one receiveBatch and one service). */
+  batches: number;
+  /** Calls into the port's send()/sendOutbound() (one per service that emitted packets). */
+  writes: number;
+  /** Super-segments handed to sendOutbound() whole. */
+  superSegments: number;
+}
+
+/**
+ * Makes `port` the only link of `host` (on a real-clock network): every packet the host emits goes
+ * to the port, every batch the port reads goes to the host. Turns on GRO for the host's interface.
+ */
+export function connectPort(net: Network, host: Host, port: PacketPort): PortCounters {
+  const node = host.node;
+  const counters: PortCounters = { batches: 0, writes: 0, superSegments: 0 };
+  const seg = net.segment;
+  const own = new Set(node.addresses);
+  host.stack.interfaces.setOffloads(node.ifIndex, { gro: true });
+  node.egress = (out, now) => {
+    let toPort = out;
+    if (seg.onTransmit.length > 0 || out.some((o) => own.has(o.nextHop))) {
+      // Captures see wire segments, as on the segment; a packet to the host itself loops back.
+      toPort = [];
+      for (const o of out) {
+        for (const f of seg.onTransmit) {
+          if (o.gsoSize === undefined) f(o.packet, now);
+          else for (const p of splitTcpSegments(o.packet, o.gsoSize)) f(p, now);
+        }
+        if (own.has(o.nextHop)) node.deliver(o.packet, now);
+        else toPort.push(o);
+      }
+      if (toPort.length === 0) return;
+    }
+    counters.writes++;
+    if (port.sendOutbound !== undefined) {
+      for (const o of toPort) if (o.gsoSize !== undefined) counters.superSegments++;
+      port.sendOutbound(toPort);
+      return;
+    }
+    const packets: Uint8Array[] = [];
+    for (const o of toPort) {
+      if (o.gsoSize === undefined) packets.push(o.packet);
+      else for (const p of splitTcpSegments(o.packet, o.gsoSize)) packets.push(p);
+    }
+    port.send(packets);
+  };
+  port.onPackets((packets) => {
+    counters.batches++;
+    const now = net.now();
+    for (const f of seg.onArrive) for (const p of packets) f(p, now);
+    node.deliverBatchNow(packets, now);
+  });
+  net.onClose(() => port.close());
+  return counters;
+}
+
+/** A layer4 host on a real clock whose only neighbour is `port` (connected with connectPort()). */
+export function createPortHost(port: PacketPort, opts: PortHostOptions): PortHost & { readonly port: PortCounters } {
   const net = createNetwork({ clock: 'real', seed: opts.seed ?? ((Date.now() >>> 0) | 1) });
   const host = net.host({
     address: opts.address,
@@ -101,6 +170,6 @@ export function createPortHost(port: PacketPort, opts: PortHostOptions): PortHos
     ...(opts.mtu !== undefined ? { mtu: opts.mtu } : {}),
     ...(opts.tcp !== undefined ? { tcp: opts.tcp } : {}),
   });
-  attachPort(net, port, opts.peer);
-  return { net, host, close: () => net.close() };
+  const counters = connectPort(net, host, port);
+  return { net, host, port: counters, close: () => net.close() };
 }

@@ -48,6 +48,20 @@ export function gsoVnetHeader(v6: boolean, l4: number, thl: number, gsoSize: num
   return h;
 }
 
+/**
+ * The virtio-net header a stack super-segment (OutboundPacket with gsoSize) is written with as it
+ * is, or undefined when it must be cut in software: the kernel cuts TCPV4/TCPV6 keeping FIN/PSH on
+ * the last piece, as the stack's own split does; CWR (RFC 3168 §6.1.2: first piece only), ECE,
+ * SYN, RST, URG, IPv6 extension headers and lengths that do not add up take the software path.
+ */
+export function superSegmentHeader(packet: Uint8Array, gsoSize: number): Uint8Array | undefined {
+  const o = tcpOffsets(packet);
+  if (o === undefined || o.end !== packet.length || packet.length > MAX_SUPER || !(gsoSize >= 1) || gsoSize > 0xffff) return undefined;
+  const v6 = packet[0]! >>> 4 === 6;
+  if ((packet[o.l4 + 13]! & 0xe6) !== 0 || (v6 && o.l4 !== 40)) return undefined;
+  return gsoVnetHeader(v6, o.l4, o.thl, gsoSize);
+}
+
 /** Whether `b` (a later wire segment) continues the run that `a` (its first segment) started. */
 function sameFlowHeaders(a: Uint8Array, b: Uint8Array, l4: number, thl: number): boolean {
   if (b.length < l4 + thl || ((b[l4 + 12]! >>> 4) << 2) !== thl) return false;

@@ -3,8 +3,10 @@
 // and no thread; every wake-up drains up to `batch` packets with one call into the addon, and
 // outgoing packets are written in one call per batch.
 
+import type { OutboundPacket } from '../stack/types.js';
+import { splitTcpSegments } from '../wire/tcp-gso.js';
 import { loadTunAddon, openError, TunUnavailableError, type TunAddon } from './tun-addon.js';
-import { coalesceForTso, DATA_VALID_HEADER } from './tun-gso.js';
+import { coalesceForTso, DATA_VALID_HEADER, superSegmentHeader } from './tun-gso.js';
 import { completePacket, parseVnetHeader, TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6, txVnetHeader, VNET_HDR_LEN } from './tun-offload.js';
 
 export { TunUnavailableError, tunAvailability } from './tun-addon.js';
@@ -30,6 +32,20 @@ export interface TunOptions {
 
 export type PacketsHandler = (packets: Uint8Array[]) => void;
 
+/**
+ * Packets handed to the stack are its to keep (Stack.receive), so each read packet is copied out of
+ * the reused read buffer; into consecutive places of an arena rather than a fresh allocation
+ * each, since allocating tens of thousands of buffers a second costs more than the copies. A
+ * retained view keeps at most one arena alive.
+ */
+export const RX_ARENA_BYTES = 256 * 1024;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class TunDevice {
   private stopPoll: (() => void) | undefined;
   private readonly buf: Uint8Array;
@@ -41,6 +57,8 @@ export class TunDevice {
   /** Write runs of one flow's segments as GSO super-segments (offload and tso on). */
   tso = false;
   private readonly txHeader: Uint8Array | undefined;
+  private arena = new Uint8Array(0);
+  private arenaAt = 0;
 
   private constructor(
     private readonly addon: TunAddon,
@@ -97,7 +115,7 @@ export class TunDevice {
         const len = this.lens[i]!;
         const base = i * this.slot;
         if (!this.offload) {
-          out.push(this.buf.slice(base, base + len));
+          out.push(this.carve(base, base + len));
           this.stats.rxBytes += len;
           continue;
         }
@@ -106,7 +124,7 @@ export class TunDevice {
           continue;
         }
         const h = parseVnetHeader(this.buf, base);
-        const packet = this.buf.slice(base + VNET_HDR_LEN, base + len);
+        const packet = this.carve(base + VNET_HDR_LEN, base + len);
         if (h.flags & 1) this.stats.rxCsumFinished++;
         const r = completePacket(h, packet);
         if (!r.ok) {
@@ -120,6 +138,72 @@ export class TunDevice {
       this.stats.rxPackets += out.length;
       if (out.length > 0) handler(out);
     });
+  }
+
+  /** A copy of buf[start, end) in the current arena (a new arena when it is full). */
+  private carve(start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (this.arenaAt + n > this.arena.length) {
+      this.arena = new Uint8Array(Math.max(RX_ARENA_BYTES, n));
+      this.arenaAt = 0;
+    }
+    const at = this.arenaAt;
+    // 8-byte aligned starts keep DataView/typed reads of headers on aligned addresses.
+    this.arenaAt = (at + n + 7) & ~7;
+    const view = this.arena.subarray(at, at + n);
+    view.set(this.buf.subarray(start, end));
+    return view;
+  }
+
+  /**
+   * The stack's output as it is: with TSO, a TCP super-segment (gsoSize set) is written whole with
+   * a GSO header (consecutive ones sharing a header in one call), other packets as send() writes
+   * them; without TSO super-segments are cut here. Returns wire packets taken.
+   */
+  sendOutbound(out: readonly OutboundPacket[]): number {
+    if (this.closed || out.length === 0) return 0;
+    let plain: Uint8Array[] = [];
+    let taken = 0;
+    let i = 0;
+    while (i < out.length) {
+      const o = out[i]!;
+      const hdr = this.tso && o.gsoSize !== undefined ? superSegmentHeader(o.packet, o.gsoSize) : undefined;
+      if (hdr === undefined) {
+        if (o.gsoSize === undefined) plain.push(o.packet);
+        else splitTcpSegments(o.packet, o.gsoSize, plain);
+        i++;
+        continue;
+      }
+      if (plain.length > 0) {
+        taken += this.send(plain);
+        plain = [];
+      }
+      const size = o.gsoSize!;
+      const group = [o.packet];
+      let j = i + 1;
+      for (; j < out.length; j++) {
+        const n = out[j]!;
+        if (n.gsoSize !== size) break;
+        const h = superSegmentHeader(n.packet, size);
+        if (h === undefined || !sameBytes(h, hdr)) break;
+        group.push(n.packet);
+      }
+      const w = this.addon.writeBatch(this.fd, group, hdr);
+      const hl = hdr[2]! | (hdr[3]! << 8);
+      for (let k = 0; k < group.length; k++) {
+        const segs = Math.ceil((group[k]!.length - hl) / size);
+        if (k < w) {
+          this.stats.txPackets++;
+          this.stats.txGso++;
+          this.stats.txGsoSegments += segs;
+          this.stats.txBytes += group[k]!.length;
+          taken += segs;
+        } else this.stats.txDropped += segs;
+      }
+      i = j;
+    }
+    if (plain.length > 0) taken += this.send(plain);
+    return taken;
   }
 
   /** Hand packets to the kernel; returns how many it took (a full queue drops the rest). */

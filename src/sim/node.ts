@@ -18,6 +18,9 @@ export interface NodeHooks {
   markUserActivity(): void;
 }
 
+/** A PacketEngine that also takes a driver's batch at once (Stack.receiveBatch: GRO may coalesce it). */
+type BatchEngine = PacketEngine & { receiveBatch?(packets: readonly Uint8Array[], now: number, ifIndex?: number): void };
+
 /** Consecutive services at one instant before we call the engine's pollAt() broken. */
 const SPIN_LIMIT = 100_000;
 
@@ -30,6 +33,12 @@ export class SimNode {
   private off = false;
   /** Packets that arrived while the node was powered off. */
   droppedWhileOff = 0;
+  /**
+   * Set by a driver that owns this node's only link (a real packet port, link/real-driver.ts):
+   * everything one service emits goes here in one call, super-segments whole (a device with TSO
+   * takes them as they are), instead of onto the segment's paths.
+   */
+  egress: ((out: OutboundPacket[], now: number) => void) | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -94,6 +103,22 @@ export class SimNode {
     this.requestService(now);
   }
 
+  /**
+   * A batch read from a real port in one wake-up: handed to the engine together (receiveBatch when
+   * it has one) and the node is serviced at once, so the answer leaves in the caller's turn
+   * instead of after a hop through the scheduler.
+   */
+  deliverBatchNow(packets: readonly Uint8Array[], now: number): void {
+    if (this.off) {
+      this.droppedWhileOff += packets.length;
+      return;
+    }
+    const e = this.engine as BatchEngine;
+    if (e.receiveBatch !== undefined) e.receiveBatch(packets, now, this.ifIndex);
+    else for (const p of packets) e.receive(p, now, this.ifIndex);
+    this.service(now);
+  }
+
   /** State changed outside the scheduler (a user call): poll the engine at the current time. */
   kick(): void {
     this.requestService(this.hooks.now());
@@ -119,7 +144,9 @@ export class SimNode {
     if (this.off) return;
     try {
       const out = this.engine.poll(now);
-      for (const o of out) {
+      if (this.egress !== undefined) {
+        if (out.length > 0) this.egress(out, now);
+      } else for (const o of out) {
         if (o.gsoSize === undefined) this.hooks.transmit(this, o, now);
         // The node is the host's NIC: a TCP super-segment leaves as the wire segments of a TSO
         // device, so links, impairments and captures see what a wire would carry.

@@ -27,6 +27,8 @@ export class ByteQueue {
   #len = 0;
   /** Bytes shift() last handed over with its buffer: the next allocation starts there, not from scratch. */
   #regrow = 0;
+  /** shift() lent views of the bytes before #head: that memory is never written again (see shift). */
+  #lent = false;
 
   /**
    * Most memory the queue may allocate when `limit` rises over time (buffer auto-tuning sets it to
@@ -69,12 +71,14 @@ export class ByteQueue {
     if (this.#len === 0 && n === data.length && GIVEN.has(data)) {
       GIVEN.delete(data);
       this.#buf = data;
+      this.#lent = false;
       this.#head = 0;
       this.#len = n;
       this.pool?.charge(n);
       return n;
     }
-    this.#reserve(this.#len + n);
+    // A ring that lent views must not wrap into them: it moves to new memory instead.
+    this.#reserve(this.#len + n, this.#lent && this.#head + this.#len + n > this.#buf.length);
     const cap = this.#buf.length;
     const tail = (this.#head + this.#len) % cap;
     const first = Math.min(n, cap - tail);
@@ -121,13 +125,25 @@ export class ByteQueue {
     if (n === 0) return;
     this.#len -= n;
     this.pool?.charge(-n);
-    this.#head = this.#len === 0 ? 0 : (this.#head + n) % this.#buf.length;
+    if (this.#len === 0 && this.#lent) this.#drop();
+    else this.#head = this.#len === 0 ? 0 : (this.#head + n) % this.#buf.length;
+  }
+
+  /** Leaves memory that lent views point into; the next allocation is as large. */
+  #drop(): void {
+    this.#regrow = Math.max(this.#regrow, this.#buf.length);
+    this.#buf = NONE;
+    this.#head = 0;
+    this.#lent = false;
   }
 
   /**
    * Removes and returns up to `n` bytes from the head. Taking everything that sits contiguously in
    * a buffer at least half full hands that memory over instead of copying it (the queue starts a
-   * new allocation on the next push), so a reader that drains the queue costs no copy.
+   * new allocation on the next push), so a reader that drains the queue costs no copy. Bytes that
+   * sit contiguously are returned as a view too (lent): the queue then never writes the memory
+   * before its head again (a push that would wrap into it, or the queue running empty, moves it to
+   * new memory), so the view stays as it was returned.
    */
   shift(n: number): Uint8Array {
     const cap = this.#buf.length;
@@ -138,6 +154,17 @@ export class ByteQueue {
       this.#buf = NONE;
       this.#head = 0;
       this.#len = 0;
+      this.#lent = false;
+      return out;
+    }
+    const take = Math.min(n, this.#len);
+    if (take > 0 && this.#head + take <= cap) {
+      const out = this.#buf.subarray(this.#head, this.#head + take);
+      this.#lent = true;
+      this.#head += take;
+      this.#len -= take;
+      this.pool?.charge(-take);
+      if (this.#len === 0) this.#drop();
       return out;
     }
     const out = this.peek(0, n);
@@ -154,6 +181,7 @@ export class ByteQueue {
     if (this.#len === 0 && this.#buf.length > floor) {
       this.#buf = NONE;
       this.#head = 0;
+      this.#lent = false;
     }
   }
 
@@ -164,11 +192,13 @@ export class ByteQueue {
     this.#buf = NONE;
     this.#head = 0;
     this.#len = 0;
+    this.#lent = false;
   }
 
-  #reserve(need: number): void {
+  /** Makes room for `need` bytes; `move` takes new memory even when the current one is large enough. */
+  #reserve(need: number, move = false): void {
     const cap = this.#buf.length;
-    if (need <= cap) return;
+    if (need <= cap && !move) return;
     let size = Math.max(MIN_ALLOC, cap, this.#regrow);
     this.#regrow = 0;
     while (size < need) size *= 2;
@@ -186,5 +216,6 @@ export class ByteQueue {
     }
     this.#buf = next;
     this.#head = 0;
+    this.#lent = false;
   }
 }

@@ -1,0 +1,156 @@
+// The real-clock port driver (link/real-driver.ts connectPort): a batch read from a port goes to
+// the host in one receiveBatch and the host is serviced in the same call, so its answer is written
+// before the read callback returns; everything one service emits leaves in one port call; TCP
+// super-segments reach a port that takes them whole (sendOutbound) uncut and are cut for one that
+// does not. No device: the ports here are test doubles, the clock is real but nothing is timed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createPortHost, type PacketPort, type PortHost, type PortCounters } from '../src/link/real-driver.js';
+import type { OutboundPacket } from '../src/stack/types.js';
+import { buildIpPacket } from '../src/wire/build.js';
+import { parseIcmp } from '../src/wire/icmp.js';
+import { parseIpv4 } from '../src/wire/ipv4.js';
+import { tcpOffsets } from '../src/wire/tcp-gso.js';
+import { superSegmentHeader } from '../src/link/tun-gso.js';
+import { completePacket, parseVnetHeader, VIRTIO_NET_HDR_GSO_TCPV4 } from '../src/link/tun-offload.js';
+
+class FakePort implements PacketPort {
+  handler: ((packets: Uint8Array[]) => void) | undefined;
+  /** One entry per send()/sendOutbound() call. */
+  writes: OutboundPacket[][] = [];
+  closed = false;
+  constructor(readonly whole: boolean) {
+    if (whole) this.sendOutbound = (out) => {
+      this.writes.push([...out]);
+      return out.length;
+    };
+  }
+  onPackets(h: (packets: Uint8Array[]) => void): void {
+    this.handler = h;
+  }
+  send(packets: readonly Uint8Array[]): number {
+    this.writes.push(packets.map((packet) => ({ ifIndex: 1, nextHop: '?', packet })));
+    return packets.length;
+  }
+  sendOutbound?: (out: readonly OutboundPacket[]) => number;
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function echoRequest(seq: number): Uint8Array {
+  return buildIpPacket({ src: '10.77.0.1', dst: '10.77.0.2', icmp: { kind: 'echoRequest', id: 7, seq, data: new Uint8Array(8).fill(seq) } });
+}
+
+test('port driver: echo requests read in one wake-up are answered before the read callback returns, in one port write', () => {
+  const port = new FakePort(false);
+  const ph = createPortHost(port, { address: '10.77.0.2/24', peer: '10.77.0.1/24' });
+  try {
+    port.handler!([echoRequest(1), echoRequest(2), echoRequest(3)]);
+    assert.equal(port.writes.length, 1, 'one write for the whole batch');
+    const replies = port.writes[0]!.map((o) => {
+      const ip = parseIpv4(o.packet);
+      assert.ok(ip.ok);
+      const icmp = parseIcmp(ip.value.payload);
+      assert.ok(icmp.ok && icmp.value.kind === 'echoReply');
+      return [ip.value.dst, icmp.value.seq];
+    });
+    assert.deepEqual(replies, [['10.77.0.1', 1], ['10.77.0.1', 2], ['10.77.0.1', 3]]);
+    assert.deepEqual(ph.port, { batches: 1, writes: 1, superSegments: 0 } satisfies PortCounters);
+  } finally {
+    ph.close();
+  }
+  assert.ok(port.closed, 'closing the network closes the port');
+});
+
+/**
+ * Two port hosts joined back to back by their ports: what one writes, the other reads in the next
+ * turn (setImmediate, as a device's readiness would come), as one batch per write. Super-segments
+ * cross whole (a kernel with GRO/LRO hands those to a TUN reader too).
+ */
+function backToBack(whole: boolean): { a: PortHost & { port: PortCounters }; b: PortHost & { port: PortCounters }; pa: FakePort; pb: FakePort; sizes: number[] } {
+  const pa = new FakePort(whole);
+  const pb = new FakePort(whole);
+  const sizes: number[] = [];
+  const wire = (from: FakePort, to: () => FakePort): void => {
+    const deliver = (out: readonly OutboundPacket[]): number => {
+      const packets = out.map((o) => {
+        const p = o.packet.slice();
+        // What the receiving side of a device does with a CHECKSUM_PARTIAL super-segment.
+        if (o.gsoSize !== undefined) assert.ok(completePacket(parseVnetHeader(superSegmentHeader(p, o.gsoSize)!), p).ok);
+        return p;
+      });
+      for (const p of packets) sizes.push(p.length);
+      setImmediate(() => to().handler?.(packets));
+      return out.length;
+    };
+    const plain = from.send.bind(from);
+    from.send = (p) => (plain(p), deliver(p.map((packet) => ({ ifIndex: 1, nextHop: '?', packet }))));
+    if (from.sendOutbound) {
+      const so = from.sendOutbound;
+      from.sendOutbound = (out) => (so(out), deliver(out));
+    }
+  };
+  wire(pa, () => pb);
+  wire(pb, () => pa);
+  const a = createPortHost(pa, { address: '10.78.0.1/24', peer: '10.78.0.2/24', seed: 3 });
+  const b = createPortHost(pb, { address: '10.78.0.2/24', peer: '10.78.0.1/24', seed: 4 });
+  a.host.stack.interfaces.setOffloads(1, { gso: true });
+  return { a, b, pa, pb, sizes };
+}
+
+async function bulk(whole: boolean): Promise<{ sizes: number[]; a: PortCounters; merges: number }> {
+  const { a, b, sizes } = backToBack(whole);
+  try {
+    const data = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 17) & 0xff;
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      b.host.net.createServer((s) => {
+        s.on('data', (c: Buffer) => chunks.push(c));
+        s.on('end', () => {
+          resolve(Buffer.concat(chunks));
+          s.end();
+        });
+        s.on('error', reject);
+      }).listen(9);
+      const c = a.host.net.connect({ host: '10.78.0.2', port: 9 });
+      c.on('error', reject);
+      c.end(data);
+    });
+    const hash = (x: Uint8Array): string => createHash('sha256').update(x).digest('hex');
+    assert.equal(got.length, data.length);
+    assert.equal(hash(got), hash(data), 'SHA-256 of what arrived');
+    return { sizes, a: { ...a.port }, merges: b.host.stack.gro.counters.merges };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+test('port driver: TCP super-segments reach a port with sendOutbound whole and arrive intact; GRO is on for the port host', async () => {
+  const r = await bulk(true);
+  assert.ok(r.a.superSegments > 0, 'super-segments handed over whole');
+  assert.ok(Math.max(...r.sizes) > 1500, `largest packet on the wire ${Math.max(...r.sizes)} B`);
+  assert.ok(r.a.writes < r.a.batches + r.sizes.length, 'writes are per service, not per packet');
+});
+
+test('port driver: a port without sendOutbound gets wire segments no larger than the MTU, and the receiver coalesces them (GRO)', async () => {
+  const r = await bulk(false);
+  assert.ok(Math.max(...r.sizes) <= 1500, `largest packet on the wire ${Math.max(...r.sizes)} B`);
+  assert.ok(r.merges > 0, 'in-order segments of a batch were merged before TCP input');
+});
+
+test('TUN TSO: a stack super-segment is written as it is with a TCPV4 GSO header; CWR, SYN or a length mismatch take the software path', () => {
+  const seg = (flags: number, size = 10_000): Uint8Array =>
+    buildIpPacket({ src: '10.0.0.1', dst: '10.0.0.2', tcp: { srcPort: 5, dstPort: 6, seq: 1, ack: 2, flags, window: 100, payload: new Uint8Array(size) } });
+  const p = seg(0x18);
+  const h = superSegmentHeader(p, 1448);
+  assert.ok(h !== undefined);
+  assert.deepEqual(parseVnetHeader(h), { flags: 1, gsoType: VIRTIO_NET_HDR_GSO_TCPV4, hdrLen: 40, gsoSize: 1448, csumStart: 20, csumOffset: 16 });
+  assert.equal(tcpOffsets(p)?.end, p.length);
+  assert.equal(superSegmentHeader(seg(0x90), 1448), undefined, 'CWR');
+  assert.equal(superSegmentHeader(seg(0x02), 1448), undefined, 'SYN');
+  assert.equal(superSegmentHeader(p.subarray(0, p.length - 1), 1448), undefined, 'IP length says more than there is');
+});
