@@ -1,11 +1,17 @@
 // TUN benchmark: a kernel peer talking to layer4 over a TUN device against the same kernel tools
 // talking kernel-to-kernel over a veth pair, in the same run, as ratios. Everything runs inside
 // namespaces made here and removed afterwards. Figures only. Needs root, /dev/net/tun, the addon,
-// nc and ping; otherwise it returns one figure naming why it was skipped.
+// nc and ping; otherwise it returns one figure naming why it was skipped. Besides wall-clock
+// rates it reports layer4's own CPU time per transfer (process.cpuUsage: user + system, so the
+// kernel work done inside layer4's read/write calls counts) as Gbit/s per CPU-second, which a
+// machine shared with other work disturbs far less, and the load average at the start. With
+// iperf3 installed, iperf3 over the same veth pair is reported as a second reference (the ratios
+// stay against nc, the tool used at the kernel end of the TUN runs too).
 //
 //   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
 
 import { spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import type { BenchFigure, BenchOptions } from './index.js';
 import { openTunHost } from '../src/link/tun-setup.js';
 import { tunAvailability } from '../src/link/tun-addon.js';
@@ -39,6 +45,15 @@ function avgRtt(out: string): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** CPU milliseconds (user + system) of this process since `from`. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
+/** Gbit/s per CPU-second for `bytes` moved with `ms` of CPU. */
+const perCpu = (bytes: number, ms: number): number => (bytes * 8) / (ms * 1e6);
+
 export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true ? 4 : 64): Promise<BenchFigure[]> {
   const a = tunAvailability();
   const missing = ['nc', 'ping'].find((t) => !has(t));
@@ -52,6 +67,7 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
   const figures: BenchFigure[] = [];
   const made: string[] = [];
   let th: ReturnType<typeof openTunHost> | undefined;
+  figures.push({ name: 'tun: load average (1 min) at the start', value: loadavg()[0]!, unit: '' });
   try {
     for (const ns of [nsT, nsA, nsB]) {
       sh(['ip', 'netns', 'add', ns]);
@@ -67,6 +83,11 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
     const veth = await timed(nsA, `(ip netns exec ${nsB} nc -l 10.99.30.2 9000 > /dev/null &) ; sleep 0.3; ${src} | nc -N 10.99.30.2 9000`);
     const vethMbps = (bytes * 8) / ((veth.ms - 300) * 1000);
     figures.push({ name: 'tun: kernel → kernel over veth (baseline)', value: vethMbps, unit: 'Mbit/s' });
+    if (has('iperf3')) {
+      const ip3 = await timed(nsA, `(ip netns exec ${nsB} iperf3 -s -1 -B 10.99.30.2 > /dev/null &) ; sleep 0.3; iperf3 -c 10.99.30.2 -n ${bytes} -J`);
+      const m = /"sum_received":\s*\{[^}]*"bits_per_second":\s*([\d.e+]+)/.exec(ip3.out);
+      if (m) figures.push({ name: 'tun: kernel → kernel over veth, iperf3 (reference)', value: Number(m[1]) / 1e6, unit: 'Mbit/s' });
+    }
     // kernel ↔ layer4 over TUN, without and with offloads (virtio-net header: checksum offload,
     // TSO4/6 both ways: the kernel sends super-segments, layer4 writes them, tun-gso.ts).
     const modes = process.env['LAYER4_TUN_OFFLOAD'] === '1' ? [true] : process.env['LAYER4_TUN_OFFLOAD'] === '0' ? [false] : [false, true];
@@ -79,15 +100,19 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
         s.on('end', () => s.end());
       }).listen(9);
       await sleep(200);
+      const c0 = process.cpuUsage();
       const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 9`);
+      const inCpu = cpuMs(c0);
       const tunMbps = (bytes * 8) / (tun.ms * 1000);
       figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc${tag})`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
+      figures.push({ name: `tun: kernel → layer4 per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, inCpu), unit: 'Gbit/s' });
       if (received !== bytes) figures.push({ name: `tun: bytes short at layer4 (error${tag})`, value: bytes - received, unit: 'B' });
 
       // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
       const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
       await sleep(300);
       const payload = new Uint8Array(1 << 20);
+      const c1 = process.cpuUsage();
       const t0 = performance.now();
       await new Promise<void>((resolve, reject) => {
         const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
@@ -109,7 +134,9 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
       });
       await sink;
       const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
+      const upCpu = cpuMs(c1);
       figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l${tag})`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
+      figures.push({ name: `tun: layer4 → kernel per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, upCpu), unit: 'Gbit/s' });
       if (!offload) {
         const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
         const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
@@ -120,6 +147,7 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
       }
       const st = th.tun.stats;
       figures.push({ name: `tun: packets read per wake-up (batching${tag})`, value: st.rxPackets / Math.max(1, st.wakeups), unit: 'pkt' });
+      figures.push({ name: `tun: device writes per packet-bearing wake-up${tag}`, value: th.port.writes / Math.max(1, th.port.batches), unit: '' });
       if (offload) {
         figures.push({ name: 'tun: GSO super-segments received', value: st.rxGso, unit: 'pkt' });
         figures.push({ name: 'tun: partial checksums finished', value: st.rxCsumFinished, unit: 'pkt' });

@@ -69,7 +69,7 @@ test('port driver: echo requests read in one wake-up are answered before the rea
  * turn (setImmediate, as a device's readiness would come), as one batch per write. Super-segments
  * cross whole (a kernel with GRO/LRO hands those to a TUN reader too).
  */
-function backToBack(whole: boolean): { a: PortHost & { port: PortCounters }; b: PortHost & { port: PortCounters }; pa: FakePort; pb: FakePort; sizes: number[] } {
+function backToBack(whole: boolean): { a: PortHost; b: PortHost; pa: FakePort; pb: FakePort; sizes: number[] } {
   const pa = new FakePort(whole);
   const pb = new FakePort(whole);
   const sizes: number[] = [];

@@ -100,6 +100,8 @@ export interface PortHostOptions {
 export interface PortHost {
   readonly net: Network;
   readonly host: Host;
+  /** What connectPort() counted. */
+  readonly port: PortCounters;
   close(): void;
 }
 
@@ -162,7 +164,7 @@ export function connectPort(net: Network, host: Host, port: PacketPort): PortCou
 }
 
 /** A layer4 host on a real clock whose only neighbour is `port` (connected with connectPort()). */
-export function createPortHost(port: PacketPort, opts: PortHostOptions): PortHost & { readonly port: PortCounters } {
+export function createPortHost(port: PacketPort, opts: PortHostOptions): PortHost {
   const net = createNetwork({ clock: 'real', seed: opts.seed ?? ((Date.now() >>> 0) | 1) });
   const host = net.host({
     address: opts.address,
