@@ -11,6 +11,8 @@ import type { OutboundPacket } from '../src/stack/types.js';
 import { buildIpPacket } from '../src/wire/build.js';
 import { parseIcmp } from '../src/wire/icmp.js';
 import { parseIpv4 } from '../src/wire/ipv4.js';
+import { parseTcp } from '../src/wire/tcp.js';
+import type { TcpRepr } from '../src/wire/tcp-types.js';
 import { tcpOffsets } from '../src/wire/tcp-gso.js';
 import { superSegmentHeader } from '../src/link/tun-gso.js';
 import { completePacket, parseVnetHeader, VIRTIO_NET_HDR_GSO_TCPV4 } from '../src/link/tun-offload.js';
@@ -153,4 +155,39 @@ test('TUN TSO: a stack super-segment is written as it is with a TCPV4 GSO header
   assert.equal(superSegmentHeader(seg(0x90), 1448), undefined, 'CWR');
   assert.equal(superSegmentHeader(seg(0x02), 1448), undefined, 'SYN');
   assert.equal(superSegmentHeader(p.subarray(0, p.length - 1), 1448), undefined, 'IP length says more than there is');
+});
+
+test('port driver: data read in one wake-up is drained to the reader before the ACK is built, so one ACK announces the reopened window', async () => {
+  const port = new FakePort(false);
+  const ph = createPortHost(port, { address: '10.79.0.2/24', peer: '10.79.0.1/24', tcp: { recvBufferSize: 16_384 } });
+  const got: Buffer[] = [];
+  ph.host.net.createServer((s) => s.on('data', (c: Buffer) => got.push(c))).listen(9);
+  try {
+    const seg = (flags: number, seq: number, ack: number, payload = new Uint8Array(0)): Uint8Array =>
+      buildIpPacket({ src: '10.79.0.1', dst: '10.79.0.2', tcp: { srcPort: 40000, dstPort: 9, seq, ack, flags, window: 65535, payload } });
+    const tcpOf = (p: Uint8Array): TcpRepr => {
+      const ip = parseIpv4(p);
+      assert.ok(ip.ok);
+      const t = parseTcp(ip.value.payload);
+      assert.ok(t.ok);
+      return t.value;
+    };
+    port.handler!([seg(0x02, 1000, 0)]);
+    assert.equal(port.writes.length, 1, 'SYN-ACK written in the same call');
+    const synAck = tcpOf(port.writes[0]![0]!.packet);
+    assert.equal(synAck.flags & 0x12, 0x12);
+    const isn = synAck.seq;
+    port.handler!([seg(0x10, 1001, isn + 1)]);
+    await new Promise((r) => setImmediate(r)); // the accept reaches the server
+    const before = port.writes.length;
+    const data = [0, 1, 2].map((i) => new Uint8Array(1000).fill(i + 1));
+    port.handler!(data.map((d, i) => seg(0x18, 1001 + i * 1000, isn + 1, d)));
+    const acks = port.writes.slice(before).flat().map((o) => tcpOf(o.packet));
+    assert.equal(acks.length, 1, 'one ACK for the batch, no separate window update');
+    assert.equal(acks[0]!.ack, 4001);
+    assert.equal(acks[0]!.window, 16_384, 'the window the reader reopened');
+    assert.equal(Buffer.concat(got).length, 3000);
+  } finally {
+    ph.close();
+  }
 });

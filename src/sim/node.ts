@@ -116,7 +116,13 @@ export class SimNode {
     const e = this.engine as BatchEngine;
     if (e.receiveBatch !== undefined) e.receiveBatch(packets, now, this.ifIndex);
     else for (const p of packets) e.receive(p, now, this.ifIndex);
-    this.service(now);
+    try {
+      // What the batch made readable moves into user objects before the poll, so the ACK it
+      // builds announces the window those reads opened (not an ACK and then a window update).
+      this.runPumps(now);
+    } finally {
+      this.service(now);
+    }
   }
 
   /** State changed outside the scheduler (a user call): poll the engine at the current time. */
@@ -152,13 +158,17 @@ export class SimNode {
         // device, so links, impairments and captures see what a wire would carry.
         else for (const p of splitTcpSegments(o.packet, o.gsoSize)) this.hooks.transmit(this, { ifIndex: o.ifIndex, nextHop: o.nextHop, packet: p }, now);
       }
-      let dispatched = false;
-      for (const pump of this.pumps) if (pump(now)) dispatched = true;
-      if (dispatched) this.hooks.markUserActivity();
+      this.runPumps(now);
     } finally {
       // Even when user code called from a pump throws, the engine's timers stay armed.
       this.arm(now);
     }
+  }
+
+  private runPumps(now: number): void {
+    let dispatched = false;
+    for (const pump of this.pumps) if (pump(now)) dispatched = true;
+    if (dispatched) this.hooks.markUserActivity();
   }
 
   private arm(now: number): void {
