@@ -15,6 +15,7 @@ import { parseTcp } from '../src/wire/tcp.js';
 import type { TcpRepr } from '../src/wire/tcp-types.js';
 import { tcpOffsets } from '../src/wire/tcp-gso.js';
 import { superSegmentHeader } from '../src/link/tun-gso.js';
+import { lendableTcp } from '../src/link/tun.js';
 import { completePacket, parseVnetHeader, VIRTIO_NET_HDR_GSO_TCPV4 } from '../src/link/tun-offload.js';
 
 class FakePort implements PacketPort {
@@ -36,6 +37,7 @@ class FakePort implements PacketPort {
     return packets.length;
   }
   sendOutbound?: (out: readonly OutboundPacket[]) => number;
+  transientTcp?: boolean;
   close(): void {
     this.closed = true;
   }
@@ -187,6 +189,41 @@ test('port driver: data read in one wake-up is drained to the reader before the 
     assert.equal(acks[0]!.ack, 4001);
     assert.equal(acks[0]!.window, 16_384, 'the window the reader reopened');
     assert.equal(Buffer.concat(got).length, 3000);
+  } finally {
+    ph.close();
+  }
+});
+
+test('TUN lending: only non-SYN TCP segments that are no IP fragment may be handed over as views of the read buffer', () => {
+  const tcp = (src: string, dst: string, flags: number, extra: Partial<Parameters<typeof buildIpPacket>[0]> = {}): Uint8Array =>
+    buildIpPacket({ src, dst, ...extra, tcp: { srcPort: 1, dstPort: 2, seq: 1, ack: 1, flags, window: 9, payload: new Uint8Array(100) } });
+  const at = (p: Uint8Array): boolean => {
+    const b = new Uint8Array(p.length + 30);
+    b.set(p, 30);
+    return lendableTcp(b, 30, 30 + p.length);
+  };
+  assert.equal(at(tcp('10.0.0.1', '10.0.0.2', 0x18)), true, 'IPv4 data segment');
+  assert.equal(at(tcp('fd00::1', 'fd00::2', 0x10)), true, 'IPv6 ACK');
+  assert.equal(at(tcp('10.0.0.1', '10.0.0.2', 0x02)), false, 'SYN (options and text may be kept)');
+  assert.equal(at(tcp('10.0.0.1', '10.0.0.2', 0x10, { moreFragments: true })), false, 'first fragment');
+  assert.equal(at(tcp('10.0.0.1', '10.0.0.2', 0x10, { fragmentOffset: 8 })), false, 'later fragment');
+  assert.equal(at(buildIpPacket({ src: '10.0.0.1', dst: '10.0.0.2', udp: { srcPort: 1, dstPort: 2, payload: new Uint8Array(9) } })), false, 'UDP');
+  assert.equal(at(tcp('10.0.0.1', '10.0.0.2', 0x10).subarray(0, 30)), false, 'truncated');
+});
+
+test('port driver: connectPort lets a port that offers it lend TCP segments (transientTcp), a capture still gets copies', () => {
+  const port = new FakePort(false);
+  port.transientTcp = false;
+  const ph = createPortHost(port, { address: '10.77.1.2/24', peer: '10.77.1.1/24' });
+  try {
+    assert.equal(port.transientTcp, true);
+    const seen: Uint8Array[] = [];
+    ph.net.segment.onArrive.push((p) => seen.push(p));
+    const req = buildIpPacket({ src: '10.77.1.1', dst: '10.77.1.2', icmp: { kind: 'echoRequest', id: 1, seq: 1, data: new Uint8Array(4) } });
+    port.handler!([req]);
+    assert.equal(seen.length, 1);
+    assert.notEqual(seen[0], req, 'a copy, not the lent bytes');
+    assert.deepEqual(seen[0], req);
   } finally {
     ph.close();
   }

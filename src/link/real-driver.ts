@@ -7,7 +7,9 @@
 // goes to Stack.receiveBatch (GRO on: in-order data of a flow is taken as one segment) and the
 // host is serviced in the same turn, so its answer (ACKs, echo replies) is written before the
 // callback returns; everything one service emits is written with one port call, and TCP
-// super-segments reach a port that takes them whole (sendOutbound: a TUN with TSO) uncut.
+// super-segments reach a port that takes them whole (sendOutbound: a TUN with TSO) uncut. Being
+// done with each batch when the callback returns, it lets a port lend TCP segments from a reused
+// read buffer (transientTcp) instead of copying each into fresh memory.
 // attachPort() is the general form: the port as one more node on the network's segment, owning the
 // peer's addresses (packets to them are switched through a path, one scheduler event each).
 
@@ -27,6 +29,12 @@ export interface PacketPort {
    * returns the wire packets taken. Without it super-segments are cut into wire segments for send().
    */
   sendOutbound?(out: readonly OutboundPacket[]): number;
+  /**
+   * Optional: a port that can hand TCP segments over as views of a reused buffer declares this
+   * (false); connectPort() sets it true, since it is done with every packet when the handler
+   * returns (TunDevice.transientTcp).
+   */
+  transientTcp?: boolean;
   close(): void;
 }
 
@@ -153,10 +161,12 @@ export function connectPort(net: Network, host: Host, port: PacketPort): PortCou
     }
     port.send(packets);
   };
+  if (port.transientTcp !== undefined) port.transientTcp = true;
   port.onPackets((packets) => {
     counters.batches++;
     const now = net.now();
-    for (const f of seg.onArrive) for (const p of packets) f(p, now);
+    // Observers (captures) may keep what they see: they get copies of borrowed packets.
+    for (const f of seg.onArrive) for (const p of packets) f(port.transientTcp === true ? p.slice() : p, now);
     node.deliverBatchNow(packets, now);
   });
   net.onClose(() => port.close());

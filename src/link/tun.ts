@@ -40,6 +40,26 @@ export type PacketsHandler = (packets: Uint8Array[]) => void;
  */
 export const RX_ARENA_BYTES = 256 * 1024;
 
+/**
+ * Whether buf[start, end) is a TCP segment without SYN that is no IP fragment (IPv4 with MF clear
+ * and offset 0; IPv6 with TCP as the first next header): what a consumer that is done with its
+ * packets when the handler returns may get as a view of the read buffer (TunDevice.transientTcp).
+ */
+export function lendableTcp(b: Uint8Array, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 20) return false;
+  const v = b[start]! >>> 4;
+  let l4: number;
+  if (v === 4) {
+    l4 = (b[start]! & 0x0f) << 2;
+    if (l4 < 20 || b[start + 9] !== 6 || ((b[start + 6]! << 8) | b[start + 7]!) & 0x3fff) return false;
+  } else if (v === 6) {
+    l4 = 40;
+    if (b[start + 6] !== 6) return false;
+  } else return false;
+  return len >= l4 + 20 && (b[start + l4 + 13]! & 0x02) === 0;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -53,9 +73,18 @@ export class TunDevice {
   private readonly slot: number;
   private closed = false;
   /** Counters for the driver and the bench. */
-  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxBad: 0, txGso: 0, txGsoSegments: 0 };
+  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxBad: 0, rxLent: 0, txGso: 0, txGsoSegments: 0 };
   /** Write runs of one flow's segments as GSO super-segments (offload and tso on). */
   tso = false;
+  /**
+   * Set by a consumer that is done with every packet when its handler returns (connectPort does):
+   * TCP segments without SYN that are not fragments (lendableTcp) are then handed over as views of
+   * the reused read buffer, valid only during the handler call — TCP copies whatever it keeps (the
+   * receive and reassembly queues copy; GRO merges into a buffer of its own) — instead of being
+   * copied into fresh memory, which costs more than the rest of their processing. Everything else
+   * (UDP, ICMP, fragments, SYNs) is still copied out, as the stack may keep views of those.
+   */
+  transientTcp = false;
   private readonly txHeader: Uint8Array | undefined;
   private arena = new Uint8Array(0);
   private arenaAt = 0;
@@ -115,7 +144,7 @@ export class TunDevice {
         const len = this.lens[i]!;
         const base = i * this.slot;
         if (!this.offload) {
-          out.push(this.carve(base, base + len));
+          out.push(this.take(base, base + len));
           this.stats.rxBytes += len;
           continue;
         }
@@ -124,7 +153,7 @@ export class TunDevice {
           continue;
         }
         const h = parseVnetHeader(this.buf, base);
-        const packet = this.carve(base + VNET_HDR_LEN, base + len);
+        const packet = this.take(base + VNET_HDR_LEN, base + len);
         if (h.flags & 1) this.stats.rxCsumFinished++;
         const r = completePacket(h, packet);
         if (!r.ok) {
@@ -138,6 +167,15 @@ export class TunDevice {
       this.stats.rxPackets += out.length;
       if (out.length > 0) handler(out);
     });
+  }
+
+  /** buf[start, end) for the handler: a view when transientTcp allows it, else a copy. */
+  private take(start: number, end: number): Uint8Array {
+    if (this.transientTcp && lendableTcp(this.buf, start, end)) {
+      this.stats.rxLent++;
+      return this.buf.subarray(start, end);
+    }
+    return this.carve(start, end);
   }
 
   /** A copy of buf[start, end) in the current arena (a new arena when it is full). */
