@@ -92,6 +92,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   pushRule: ['rfc9293', 'linux'],
   cwndGrowth: ['rfc5681', 'linux'],
   orphanDataRst: ['abort', 'reply'],
+  ackOfUnsentData: ['ack', 'drop'],
   windowRule: ['rfc9293', 'bsd'],
   timeWaitRule: ['rfc9293', 'bsd'],
   icmpHardErrors: ['rfc1122', 'bsd', 'none'],

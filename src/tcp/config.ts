@@ -187,6 +187,12 @@ export interface TcpConfig {
    * Default 'abort'; the 'linux' profile selects 'reply'.
    */
   orphanDataRst: 'abort' | 'reply';
+  /**
+   * A segment acknowledging data never sent (SEG.ACK > SND.NXT): 'ack', RFC 9293 §3.10.7.4 /
+   * RFC 5961 §5.2 — send an ACK and drop it; 'drop', drop it unanswered in ESTABLISHED (Linux).
+   * Default 'ack'; the 'linux' profile selects 'drop'.
+   */
+  ackOfUnsentData: 'ack' | 'drop';
   /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
   pushBurstMinSegments: number;
   /**
@@ -385,6 +391,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   pushRule: 'rfc9293',
   cwndGrowth: 'rfc5681',
   orphanDataRst: 'abort',
+  ackOfUnsentData: 'ack',
   pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,

@@ -248,7 +248,10 @@ function synchronized(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.lastRecv = now;
   c.keepProbes = 0;
   if (c.keepAlive) c.armKeepAlive();
-  updateTsRecent(c, seg, now); // RFC 7323 §4.3 R3
+  // RFC 7323 §4.3 R3 — but not from a segment the fifth step will drop for acknowledging data never
+  // sent (RFC 9293 §3.10.7.4): a dropped segment changes nothing, and a forged TSval must not
+  // make PAWS reject the peer's genuine segments.
+  if (!(hasAck && seqGt(seg.ack, c.sndMax))) updateTsRecent(c, seg, now);
 
   // Trim the segment to the window: drop what lies before RCV.NXT and beyond the right edge.
   if (syn && seqLt(seq, c.rcvNxt)) {
@@ -411,6 +414,8 @@ function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
   const ack = seg.ack;
   // RFC 5961 §5.2 (in RFC 9293): acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
   if (seqGt(ack, c.sndMax) || seqLt(ack, seqAdd(c.sndUna, -c.maxSndWnd))) {
+    // TcpConfig.ackOfUnsentData 'drop' (Linux): in ESTABLISHED an ACK of unsent data is dropped unanswered.
+    if (seqGt(ack, c.sndMax) && c.state === 'ESTABLISHED' && c.host.config.ackOfUnsentData === 'drop') return false;
     c.challengeAck(now);
     return false;
   }

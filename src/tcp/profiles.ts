@@ -91,6 +91,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
   cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
   orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
+  ackOfUnsentData: 'drop', // tcp_ack(): SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
