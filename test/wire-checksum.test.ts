@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  checksumAdjust, checksumOk, fold, internetChecksum, naiveChecksum16, pseudoHeaderSumV4, pseudoHeaderSumV6, sumWords, writeChecksum,
+  checksumAdjust, checksumOk, copyAndSum, fold, internetChecksum, naiveChecksum16, pseudoHeaderSumV4, pseudoHeaderSumV6, sumWords, writeChecksum,
 } from '../src/wire/index.js';
 
 /** Independent reference: RFC 1071 §4.1 loop over 16-bit words, end-around carry each step. */
@@ -64,6 +64,23 @@ test('RFC 1071: sums over views into shared buffers (aligned word path and unali
     }),
     { numRuns: 200 },
   );
+});
+
+test('RFC 1071: copyAndSum copies exactly the range and returns the sum of the copy, at every alignment and length', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 1600 }), fc.nat(9), fc.nat(9), fc.nat(1600), fc.nat(0x3ffff), (data, so0, do0, len0, init) => {
+      const srcOff = Math.min(so0, data.length);
+      const len = Math.min(len0, data.length - srcOff);
+      const dst = new Uint8Array(len + 24).fill(0xee);
+      const dstOff = Math.min(do0, 12);
+      const got = copyAndSum(data, srcOff, dst, dstOff, len, init);
+      assert.deepEqual(dst.subarray(dstOff, dstOff + len), data.subarray(srcOff, srcOff + len));
+      assert.ok(dst.subarray(0, dstOff).every((b) => b === 0xee) && dst.subarray(dstOff + len).every((b) => b === 0xee), 'nothing outside the range written');
+      assert.equal(~fold(got) & 0xffff, reference(data, srcOff, len, init));
+    }),
+    { numRuns: 300 },
+  );
+  assert.throws(() => copyAndSum(new Uint8Array(8), 4, new Uint8Array(8), 0, 8), RangeError);
 });
 
 test('sumWords partial sums over even-length pieces add up to the whole', () => {

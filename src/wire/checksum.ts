@@ -37,11 +37,27 @@ function sumBytes(buf: Uint8Array, off: number, len: number): number {
 /** Whether this platform stores a Uint32Array element little-endian (then word sums need the swap below). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-// One-entry cache of a 32-bit word view over the ArrayBuffer last summed: packets cut from one slab
-// (and the pieces of one split super-segment) share a buffer, so consecutive sums reuse the view
-// instead of allocating a DataView per call.
-let wordsOf: ArrayBufferLike | undefined;
-let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+/**
+ * One-entry cache of a 32-bit word view over the ArrayBuffer last used: packets cut from one slab
+ * (and the pieces of one split super-segment) share a buffer, so consecutive sums reuse the view
+ * instead of allocating one per call. Holds that one buffer until another one is used.
+ */
+class WordView {
+  #of: ArrayBufferLike | undefined;
+  #words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+  of(ab: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
+    if (ab !== this.#of) {
+      this.#words = new Uint32Array(ab, 0, ab.byteLength >>> 2);
+      this.#of = ab;
+    }
+    return this.#words;
+  }
+}
+
+const sumView = new WordView();
+const srcView = new WordView();
+const dstView = new WordView();
 
 /**
  * Byte-swapped sum of 32-bit words (little-endian reads); `len` is a multiple of 16. Aligned ranges
@@ -50,12 +66,7 @@ let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 function sumDataView(buf: Uint8Array, off: number, len: number): number {
   const at = buf.byteOffset + off;
   if (LITTLE_ENDIAN && (at & 3) === 0) {
-    const ab = buf.buffer;
-    if (ab !== wordsOf) {
-      words = new Uint32Array(ab, 0, ab.byteLength >>> 2);
-      wordsOf = ab;
-    }
-    const u = words;
+    const u = sumView.of(buf.buffer);
     let a = 0;
     let b = 0;
     const end = (at + len) >>> 2;
@@ -102,6 +113,50 @@ function sumWordsChunk(buf: Uint8Array, off: number, len: number): number {
   const even = len & ~1;
   acc += sumBytes(buf, off, even);
   if (len !== even) acc += buf[off + even]! << 8;
+  return acc;
+}
+
+/**
+ * Copies `src[srcOff .. srcOff+len)` to `dst[dstOff ..]` and returns what
+ * `sumWords(dst, dstOff, len, acc)` would return afterwards, reading every word once: one pass
+ * instead of a copy and a checksum pass (the loop moves and adds aligned 32-bit words; unaligned
+ * or overlapping ranges fall back to set() then sumWords). RangeError when a range lies outside
+ * its buffer (a caller bug).
+ */
+export function copyAndSum(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, len: number, acc = 0): number {
+  if (srcOff < 0 || dstOff < 0 || len < 0 || srcOff + len > src.length || dstOff + len > dst.length) {
+    throw new RangeError(`copyAndSum: ranges ${srcOff}+${len} of ${src.length}, ${dstOff}+${len} of ${dst.length}`);
+  }
+  const s = src.byteOffset + srcOff;
+  const d = dst.byteOffset + dstOff;
+  if (!LITTLE_ENDIAN || ((s | d) & 3) !== 0 || len < SMALL || len > CHUNK || src.buffer === dst.buffer) {
+    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+    return sumWords(dst, dstOff, len, acc);
+  }
+  const su = srcView.of(src.buffer);
+  const du = dstView.of(dst.buffer);
+  const body = len & ~15;
+  let a = 0;
+  let b = 0;
+  const end = (s + body) >>> 2;
+  for (let i = s >>> 2, j = d >>> 2; i < end; i += 4, j += 4) {
+    const w = su[i]!;
+    const x = su[i + 1]!;
+    const y = su[i + 2]!;
+    const z = su[i + 3]!;
+    du[j] = w;
+    du[j + 1] = x;
+    du[j + 2] = y;
+    du[j + 3] = z;
+    a += w + x;
+    b += y + z;
+  }
+  acc += swap16(fold(a + b));
+  for (let k = body; k < len; k++) dst[dstOff + k] = src[srcOff + k]!;
+  const rest = len - body;
+  const even = rest & ~1;
+  acc += sumBytes(dst, dstOff + body, even);
+  if (rest !== even) acc += dst[dstOff + body + even]! << 8;
   return acc;
 }
 

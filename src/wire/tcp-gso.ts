@@ -14,7 +14,7 @@
 // unchanged as the only piece.
 
 import { put16, put32, u16, u32 } from './bytes.js';
-import { fold, pseudoHeaderSumV4, pseudoHeaderSumV6, sumWords } from './checksum.js';
+import { copyAndSum, fold, pseudoHeaderSumV4, pseudoHeaderSumV6, sumWords } from './checksum.js';
 import { IpProto } from './ip-proto.js';
 
 const FIN = 0x01;
@@ -81,7 +81,6 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
     const n = Math.min(mss, data - off);
     const at = i * hdr + off;
     if (i > 0) all.copyWithin(at, 0, hdr);
-    all.set(packet.subarray(hdr + off, hdr + off + n), at + hdr);
     const buf = all.subarray(at, at + hdr + n);
     if (v4) {
       const pid = (id + i) & 0xffff;
@@ -95,7 +94,8 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
     if (i < pieces - 1) f &= ~(FIN | PSH);
     if (i > 0) f &= ~CWR;
     buf[l4 + 13] = f;
-    const sum = sumWords(buf, hdr, n, hdrSum + thl + n + (s >>> 16) + (s & 0xffff) + (offFlagsHigh | f));
+    // The payload is copied and summed in one pass.
+    const sum = copyAndSum(packet, hdr + off, all, at + hdr, n, hdrSum + thl + n + (s >>> 16) + (s & 0xffff) + (offFlagsHigh | f));
     put16(buf, l4 + 16, ~fold(sum) & 0xffff);
     out.push(buf);
   }
