@@ -38,8 +38,8 @@ export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partia
   const a = new Stack({ rng: xorshift32(1), tcp: opts.tcp });
   const b = new Stack({ rng: xorshift32(2), tcp: opts.tcp });
   const off = opts.offload === true;
-  a.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.1/${opts.prefixLength}`], gso: off, gro: off });
-  b.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.2/${opts.prefixLength}`], gso: off, gro: off });
+  a.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.1/${opts.prefixLength}`], gso: off, gsoSoftware: off, gro: off });
+  b.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.2/${opts.prefixLength}`], gso: off, gsoSoftware: off, gro: off });
   return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer, now: 0 };
 }
 

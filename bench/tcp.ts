@@ -21,8 +21,8 @@ export interface BulkResult {
   wallMs: number;
 }
 
-/** Sends `bytes` from a to b through the two stacks; wall-clock Gbit/s. */
-export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> = {}, offload = false): BulkResult {
+/** Sends `bytes` from a to b through the two stacks; wall-clock Gbit/s. The receiver reads with recvInto (default) or recv. */
+export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> = {}, offload = false, read: 'into' | 'recv' = 'into'): BulkResult {
   const h = twoStacks({ mtu, prefixLength: 24, tcp: { sendBufferSize: 4 << 20, recvBufferSize: 4 << 20, ...tcp }, offload });
   const l = h.tb.listen({ address: '10.0.0.2', port: 9 }, 16, 0);
   if (!l.ok) throw new Error('listen');
@@ -31,6 +31,9 @@ export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> =
   const c = cr.value;
   let srv: TcpConnection | undefined;
   const chunk = new Uint8Array(256 * 1024).fill(0x42);
+  // The reader reuses one buffer (recvInto), as a C program reuses its recv() buffer; 'recv' takes
+  // a fresh buffer per read instead.
+  const into = read === 'into' ? new Uint8Array(256 * 1024) : undefined;
   let sent = 0;
   let received = 0;
   let packets = 0;
@@ -49,7 +52,10 @@ export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> =
       h.tb.pollEvents();
       srv = (l.value as TcpListener).accept();
     } else h.tb.pollEvents().length = 0;
-    if (srv !== undefined) for (let d = srv.recv(); d !== undefined; d = srv.recv()) received += d.length;
+    if (srv !== undefined) {
+      if (into !== undefined) for (let n = srv.recvInto(into); n > 0; n = srv.recvInto(into)) received += n;
+      else for (let d = srv.recv(); d !== undefined; d = srv.recv()) received += d.length;
+    }
   }
   const wallMs = performance.now() - t0;
   c.close(h.now);

@@ -27,6 +27,10 @@ export interface GsoRunOptions {
   tcp?: Partial<TcpConfig>;
   /** Largest write size (random sizes 1..maxWrite). */
   maxWrite?: number;
+  /** With offload: the stacks cut large segments into wire segments themselves (InterfaceConfig.gsoSoftware). */
+  gsoSoftware?: boolean;
+  /** Read with recvInto() into one reused buffer of this many bytes instead of recv(). */
+  readInto?: number;
 }
 
 export interface WireRecord {
@@ -52,8 +56,9 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
   const b = new Stack({ rng: seededRng(o.seed * 2 + 2), tcp });
   const off = o.offload;
   const [aAddr, bAddr, plen] = o.v6 ? ['2001:db8::1', '2001:db8::2', 64] : ['10.0.0.1', '10.0.0.2', 24];
-  a.addInterface({ mtu, addresses: [`${aAddr}/${plen}`], gso: off, gro: off, groAcks: o.groAcks === true });
-  b.addInterface({ mtu, addresses: [`${bAddr}/${plen}`], gso: off, gro: off, groAcks: o.groAcks === true });
+  const soft = off && o.gsoSoftware === true;
+  a.addInterface({ mtu, addresses: [`${aAddr}/${plen}`], gso: off, gsoSoftware: soft, gro: off, groAcks: o.groAcks === true });
+  b.addInterface({ mtu, addresses: [`${bAddr}/${plen}`], gso: off, gsoSoftware: soft, gro: off, groAcks: o.groAcks === true });
   const ta = a.tcp as TcpLayer;
   const tb = b.tcp as TcpLayer;
   const l = tb.listen({ address: bAddr, port: 9 }, 4, 0);
@@ -71,6 +76,7 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
   let srv: TcpConnection | undefined;
   const wire: WireRecord[] = [];
   let superSegments = 0;
+  const into = o.readInto !== undefined ? new Uint8Array(o.readInto) : undefined;
   let now = 0;
   let closed = false;
   const carry = (out: OutboundPacket[], dir: 'a>b' | 'b>a'): Uint8Array[] => {
@@ -107,9 +113,16 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
     tb.pollEvents();
     if (srv === undefined) srv = (l.value as TcpListener).accept();
     if (srv !== undefined) {
-      for (let d = srv.recv(); d !== undefined; d = srv.recv()) {
-        chunks.push(d.slice());
-        got += d.length;
+      if (into !== undefined) {
+        for (let n = srv.recvInto(into); n > 0; n = srv.recvInto(into)) {
+          chunks.push(into.slice(0, n));
+          got += n;
+        }
+      } else {
+        for (let d = srv.recv(); d !== undefined; d = srv.recv()) {
+          chunks.push(d.slice());
+          got += d.length;
+        }
       }
       if (srv.eof) break;
     }

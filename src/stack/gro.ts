@@ -25,7 +25,6 @@
 // SEG.ACK) are never collapsed, so fast retransmit (RFC 5681 §3.2) counts them all; but a slow-start
 // sender growing cwnd by one SMSS per ACK (RFC 5681 §3.1) grows more slowly, hence opt-in.
 
-import { giveBuffer } from '../tcp/byte-queue.js';
 import { u16, u32 } from '../wire/bytes.js';
 import { parseTcp } from '../wire/tcp.js';
 import type { TcpRepr } from '../wire/tcp-types.js';
@@ -34,13 +33,16 @@ import type { IpAddress } from './types.js';
 const ACK = 0x10;
 const PSH = 0x08;
 const FIN = 0x01;
+const EMPTY = new Uint8Array(0);
 /**
- * Most payload bytes one merged segment may carry. Larger than any wire segment: TCP input works
- * in sequence space and takes a long in-order run as one, and the merged buffer (given to the
- * receive buffer without a copy) then holds a whole batch's data for the flow.
+ * Most payload bytes one merged segment may carry. Larger than any wire segment (TCP input works
+ * in sequence space and takes a long in-order run as one) and the size of the merge buffer, which
+ * is reused from one merge to the next: TCP input copies what it keeps (into the receive buffer or
+ * the out-of-order queue) before the next merge, so merging allocates nothing after the first.
  */
-const MERGE_LIMIT = 1 << 24;
+const MERGE_LIMIT = 256 * 1024;
 
+/** Hands one (possibly merged) segment to TCP. A merged payload is valid only during the call. */
 export type GroDeliver = (src: IpAddress, dst: IpAddress, seg: TcpRepr, ecn: number) => void;
 
 export interface GroCounters {
@@ -70,6 +72,7 @@ export class Gro {
   #nextSeq = 0;
   #lastFlags = 0;
   #short = false;
+  #merge = EMPTY; // the reused merge buffer (MERGE_LIMIT bytes once a merge happened)
 
   constructor(private readonly deliver: GroDeliver) {}
 
@@ -116,13 +119,14 @@ export class Gro {
     if (!r.ok) return; // cannot happen: the stack parsed the header's length already
     const seg = r.value;
     if (this.#kind === 'data' && parts.length > 1) {
-      const merged = new Uint8Array(this.#total);
+      if (this.#merge.length < this.#total) this.#merge = new Uint8Array(MERGE_LIMIT);
+      const merged = this.#merge;
       let off = 0;
       for (const p of parts) {
         merged.set(p, off);
         off += p.length;
       }
-      seg.payload = giveBuffer(merged);
+      seg.payload = merged.subarray(0, off);
       seg.flags |= this.#lastFlags & (PSH | FIN);
       this.counters.merges++;
       this.counters.segmentsMerged += parts.length;

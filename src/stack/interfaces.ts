@@ -19,6 +19,14 @@ export interface InterfaceConfig {
    * handed out with OutboundPacket.gsoSize. Default false.
    */
   gso?: boolean;
+  /**
+   * With `gso`: the stack cuts each large TCP segment into wire segments itself as it writes it
+   * (software GSO: the payload is copied and checksummed once, straight from the send buffer, and
+   * no super-segment is built); the driver gets wire segments, never OutboundPacket.gsoSize.
+   * For drivers that would split every super-segment anyway (the simulated NIC, memory links).
+   * Default false.
+   */
+  gsoSoftware?: boolean;
   /** Coalesce in-order TCP data of a batch given to Stack.receiveBatch (GRO). Default false. */
   gro?: boolean;
   /** With `gro`: also collapse runs of advancing pure ACKs (see stack/gro.ts). Default false. */
@@ -43,6 +51,7 @@ export interface NetInterface {
   loopback: boolean;
   addresses: InterfaceAddress[];
   gso: boolean;
+  gsoSoftware: boolean;
   gro: boolean;
   groAcks: boolean;
 }
@@ -77,7 +86,7 @@ export class InterfaceTable {
 
   constructor() {
     const lo = ['127.0.0.1/8', '::1/128'].map((a) => interfaceAddress(a)!);
-    this.insert({ index: LOOPBACK_INDEX, name: 'lo', mtu: LOOPBACK_MTU, loopback: true, addresses: lo, gso: false, gro: false, groAcks: false });
+    this.insert({ index: LOOPBACK_INDEX, name: 'lo', mtu: LOOPBACK_MTU, loopback: true, addresses: lo, gso: false, gsoSoftware: false, gro: false, groAcks: false });
   }
 
   /** Adds an interface; returns its index, or an error for a bad MTU or address. */
@@ -93,15 +102,16 @@ export class InterfaceTable {
       return { ok: false, code: 'EINVAL', message: `MTU ${cfg.mtu} is out of range (68.., IPv6 needs 1280..)` };
     }
     const index = this.list.length;
-    this.insert({ index, name: cfg.name ?? `eth${index - 1}`, mtu: cfg.mtu, loopback: false, addresses, gso: cfg.gso === true, gro: cfg.gro === true, groAcks: cfg.groAcks === true });
+    this.insert({ index, name: cfg.name ?? `eth${index - 1}`, mtu: cfg.mtu, loopback: false, addresses, gso: cfg.gso === true, gsoSoftware: cfg.gsoSoftware === true, gro: cfg.gro === true, groAcks: cfg.groAcks === true });
     return { ok: true, index };
   }
 
   /** Turns the offloads of an interface on or off (the driver's capabilities, see InterfaceConfig). */
-  setOffloads(index: number, o: { gso?: boolean; gro?: boolean; groAcks?: boolean }): void {
+  setOffloads(index: number, o: { gso?: boolean; gsoSoftware?: boolean; gro?: boolean; groAcks?: boolean }): void {
     const ifc = this.list[index];
     if (ifc === undefined || ifc.loopback) return;
     if (o.gso !== undefined) ifc.gso = o.gso;
+    if (o.gsoSoftware !== undefined) ifc.gsoSoftware = o.gsoSoftware;
     if (o.gro !== undefined) ifc.gro = o.gro;
     if (o.groAcks !== undefined) ifc.groAcks = o.groAcks;
   }

@@ -19,7 +19,7 @@ import { canonicalIp, parseIp } from '../wire/address.js';
 import { IpProto } from '../wire/ip-proto.js';
 import { invalidArgType } from '../wire/arg-errors.js';
 import { parseTcp, tcpChecksumValid } from '../wire/tcp.js';
-import { splitTcpSegments } from '../wire/tcp-gso.js';
+import { segmentTcp, splitTcpSegments } from '../wire/tcp-gso.js';
 import { IcmpLayer, type PingOptions } from '../icmp/icmp-layer.js';
 import { UdpLayer } from '../udp/udp-layer.js';
 import { resolveConfig, type ResolvedConfig, type StackOptions, type TcpFactory } from './config.js';
@@ -294,6 +294,10 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const needsFragments = hl + spec.payload.length > route.mtu && !dontFragment;
     // RFC 6864: one Identification per datagram (a 16-bit counter); IPv6 draws one only to fragment.
     const id = spec.family === 4 ? this.nextId4++ & 0xffff : needsFragments ? this.rng() >>> 0 : 0;
+    // Software GSO (InterfaceConfig.gsoSoftware): only the headers are built here; segmentTcp
+    // writes the wire segments from the payload (a send-buffer view) below.
+    const soft = gsoSize !== undefined && spec.payload instanceof TcpSegmentWriter && route.ifIndex !== LOOPBACK_INDEX && this.interfaces.get(route.ifIndex)?.gsoSoftware === true;
+    const softPayload = soft ? (spec.payload as TcpSegmentWriter).headerOnly() : undefined;
     const built = this.builder.build(
       { family: spec.family, src: spec.src, dst: spec.dst, protocol: spec.protocol, payload: spec.payload, ttl: spec.ttl ?? this.config.defaultTtl, ecn: spec.ecn ?? 0, dscp: 0, dontFragment: dontFragment && spec.family === 4 ? true : dontFragment },
       gsoSize !== undefined ? hl + spec.payload.length : route.mtu,
@@ -324,7 +328,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     }
     if (gsoSize !== undefined) {
       const p = built.packets[0]!;
-      if (this.interfaces.get(route.ifIndex)?.gso) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: p, gsoSize });
+      if (softPayload !== undefined) {
+        for (const w of segmentTcp(p, softPayload, gsoSize) ?? []) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
+      } else if (this.interfaces.get(route.ifIndex)?.gso) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: p, gsoSize });
       else for (const w of splitTcpSegments(p, gsoSize)) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
       stats.ip.outPackets++;
       return { ok: true };

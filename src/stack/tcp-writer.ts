@@ -60,6 +60,19 @@ export class TcpSegmentWriter implements PayloadWriter {
     } else emitTcp(seg, buf, off, this.#src, this.#dst);
   }
 
+  /**
+   * Re-aims the writer at the TCP header alone (software GSO, wire/tcp-gso.ts segmentTcp): the
+   * payload, returned, is written per wire segment by the segmenter.
+   */
+  headerOnly(): Uint8Array {
+    const seg = this.#seg!;
+    const payload = seg.payload;
+    this.#seg = { ...seg, payload: EMPTY };
+    this.#partial = true;
+    this.length = tcpSegmentLength(this.#seg);
+    return payload;
+  }
+
   /** Drops the segment reference (its payload may be a view into a send buffer). */
   release(): void {
     this.#seg = undefined;

@@ -173,6 +173,22 @@ export class ByteQueue {
   }
 
   /**
+   * Copies up to `dst.length - off` bytes from the head into `dst` at `off` and drops them; returns
+   * the number copied. The queue keeps its memory (no allocation on either side): for a reader that
+   * reuses one buffer (TcpConnection.recvInto).
+   */
+  readInto(dst: Uint8Array, off = 0): number {
+    const n = Math.max(0, Math.min(this.#len, dst.length - off));
+    if (n === 0) return 0;
+    const cap = this.#buf.length;
+    const first = Math.min(n, cap - this.#head);
+    dst.set(this.#buf.subarray(this.#head, this.#head + first), off);
+    if (first < n) dst.set(this.#buf.subarray(0, n - first), off + first);
+    this.consume(n);
+    return n;
+  }
+
+  /**
    * Releases the memory of an empty queue whose capacity is above `floor` bytes (it is allocated
    * again on the next push). Cheap when there is nothing to do: callers may use it on every drain.
    */

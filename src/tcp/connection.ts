@@ -287,15 +287,35 @@ export class TcpConnection extends Tcb {
       return undefined;
     }
     const out = this.recvBuf.shift(n);
-    this.readOffset += out.length;
-    if (this.autoTune) recvAutoTune(this, out.length);
-    if (this.recvBuf.length === 0) this.readableArmed = true;
+    this.#read(out.length);
     if (this.ooo.isEmpty) this.recvBuf.trim(4096); // DESIGN memory: drained, it gives back what a burst grew
+    return out;
+  }
+
+  /**
+   * §3.10.3 RECEIVE into the caller's memory: copies up to `buf.length - off` in-order bytes into
+   * `buf` at `off` and returns how many (0 when none are buffered; check `eof`). Unlike recv() the
+   * receive buffer keeps its memory when drained, so a reader that reuses one buffer allocates
+   * nothing per read; close (or a later recv()) releases it.
+   */
+  recvInto(buf: Uint8Array, off = 0): number {
+    const n = this.recvBuf.readInto(buf, off);
+    if (n === 0) {
+      if (this.recvBuf.length === 0) this.readableArmed = true;
+      return 0;
+    }
+    this.#read(n);
+    return n;
+  }
+
+  #read(n: number): void {
+    this.readOffset += n;
+    if (this.autoTune) recvAutoTune(this, n);
+    if (this.recvBuf.length === 0) this.readableArmed = true;
     if (this.#state !== 'CLOSED' && this.#state !== 'TIME-WAIT' && wantWindowUpdate(this)) {
       this.ackNow = true;
       this.host.wake(this);
     }
-    return out;
   }
 
   /**

@@ -60,6 +60,34 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
     out.push(packet);
     return out;
   }
+  return cut(packet, l4, thl, packet, hdr, data, mss, out);
+}
+
+/**
+ * Software GSO from separate headers and payload: `headers` is an IPv4/IPv6 packet holding only the
+ * IP and TCP headers (its length fields and checksums are ignored), `payload` the super-segment's
+ * data (e.g. a view into a send buffer). The wire segments are written as splitTcpSegments would
+ * cut the whole super-segment, copying and checksumming each byte of payload once, without the
+ * super-segment ever being built. Returns undefined when `headers` is not an IP/TCP header pair.
+ */
+export function segmentTcp(headers: Uint8Array, payload: Uint8Array, mss: number, out: Uint8Array[] = []): Uint8Array[] | undefined {
+  if (headers.length < 20 || !(mss >= 1) || payload.length === 0) return undefined;
+  const version = headers[0]! >>> 4;
+  let l4: number;
+  if (version === 4) {
+    l4 = (headers[0]! & 0x0f) << 2;
+    if (l4 < 20 || headers[9] !== IpProto.TCP) return undefined;
+  } else if (version === 6 && headers.length >= 40 && headers[6] === IpProto.TCP) l4 = 40;
+  else return undefined;
+  if (l4 + 20 > headers.length) return undefined;
+  const thl = (headers[l4 + 12]! >>> 4) << 2;
+  if (thl < 20 || l4 + thl > headers.length) return undefined;
+  return cut(headers, l4, thl, payload, 0, payload.length, mss, out);
+}
+
+/** The wire segments of headers `h` (IP at 0, TCP at l4) and `data` payload bytes at `src[from]`. */
+function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from: number, data: number, mss: number, out: Uint8Array[]): Uint8Array[] {
+  const hdr = l4 + thl;
   const v4 = packet[0]! >>> 4 === 4;
   const seq = u32(packet, l4 + 4);
   const id = v4 ? u16(packet, 4) : 0;
@@ -95,7 +123,7 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
     if (i > 0) f &= ~CWR;
     buf[l4 + 13] = f;
     // The payload is copied and summed in one pass.
-    const sum = copyAndSum(packet, hdr + off, all, at + hdr, n, hdrSum + thl + n + (s >>> 16) + (s & 0xffff) + (offFlagsHigh | f));
+    const sum = copyAndSum(src, from + off, all, at + hdr, n, hdrSum + thl + n + (s >>> 16) + (s & 0xffff) + (offFlagsHigh | f));
     put16(buf, l4 + 16, ~fold(sum) & 0xffff);
     out.push(buf);
   }
