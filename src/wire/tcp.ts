@@ -13,7 +13,7 @@
 // address bytes (4 or 16). Repr payloads and unknown-option data are views into the parsed buffer.
 
 import { placeBytes, put16, put32, u16, u32 } from './bytes.js';
-import { checksumOk, pseudoHeaderSum, writeChecksum } from './checksum.js';
+import { checksumOk, copyAndSum, fold, pseudoHeaderSum, sumWords, writeChecksum } from './checksum.js';
 import { IpProto } from './ip-proto.js';
 import { wireError, wireOk, type WireError, type WireResult } from './result.js';
 import { emitTcpOptions, parseTcpOptions, tcpHeaderLength } from './tcp-options.js';
@@ -123,8 +123,16 @@ export function emitTcp(repr: TcpRepr, buf: Uint8Array, off: number, src?: Uint8
   buf[off + 16] = 0;
   buf[off + 17] = 0;
   put16(buf, off + 18, repr.urgent);
-  placeBytes(repr.payload, buf, off + hl);
-  const len = hl + repr.payload.length;
+  const pl = repr.payload;
+  const len = hl + pl.length;
+  if (src && dst && pl.length > 0 && !(pl.buffer === buf.buffer && pl.byteOffset === buf.byteOffset + off + hl)) {
+    // Copy and checksum the payload in one pass (the header, checksum field 0, is summed first;
+    // its length is a multiple of 4, so the payload's words line up).
+    const sum = copyAndSum(pl, 0, buf, off + hl, pl.length, sumWords(buf, off, hl, pseudoHeaderSum(src, dst, IpProto.TCP, len)));
+    put16(buf, off + 16, ~fold(sum) & 0xffff);
+    return len;
+  }
+  placeBytes(pl, buf, off + hl);
   if (src && dst) writeChecksum(buf, off, len, off + 16, pseudoHeaderSum(src, dst, IpProto.TCP, len));
   return len;
 }
