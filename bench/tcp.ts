@@ -6,6 +6,7 @@
 //   node /tmp/<out>/bench/tcp.js            prints the figures
 //   node --cpu-prof /tmp/<out>/bench/tcp.js bulk   profiles only the MTU 1500 bulk transfer
 //   npm run bench -- tcp                    through bench/index.ts
+//   node /tmp/<out>/bench/tcp.js runs 3 256 three rounds of every bulk row with load, ratios, per CPU-second
 import * as nodeNet from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchOptions } from './index.js';
@@ -162,8 +163,38 @@ export async function benchTcp(opts: BenchOptions = {}): Promise<BenchFigure[]> 
   return out;
 }
 
+/**
+ * `node dist/bench/tcp.js runs [N] [MiB]`: N rounds of node:net then the three bulk rows, each
+ * with the 1-minute load average, Gbit/s of wall time, the ratio to the round's node:net figure and
+ * Gbit/s per CPU-second (process.cpuUsage: user + system, GC threads included), which other
+ * processes on a shared machine disturb less than wall time.
+ */
+async function runs(n: number, mib: number): Promise<void> {
+  const bytes = mib << 20;
+  bulkStacks(1500, 16 << 20, {}, true);
+  bulkStacks(1500, 16 << 20);
+  bulkStacks(65535, 16 << 20);
+  const perCpu = (c: NodeJS.CpuUsage): string => ((bytes * 8) / 1e9 / ((c.user + c.system) / 1e6)).toFixed(2);
+  for (let i = 0; i < n; i++) {
+    const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
+    let c0 = process.cpuUsage();
+    const k = await bulkKernel(bytes);
+    let line = `load ${load} | node:net ${k.toFixed(2)} (${perCpu(process.cpuUsage(c0))}/cpu-s)`;
+    for (const [name, mtu, off] of [['gso+gro', 1500, true], ['mtu1500', 1500, false], ['mtu65535', 65535, false]] as const) {
+      c0 = process.cpuUsage();
+      const r = bulkStacks(mtu, bytes, {}, off);
+      line += ` | ${name} ${r.gbps.toFixed(2)} (${(r.gbps / k).toFixed(2)}x, ${perCpu(process.cpuUsage(c0))}/cpu-s)`;
+    }
+    console.log(line);
+  }
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const only = process.argv[2];
+  if (only === 'runs') {
+    await runs(Number(process.argv[3] ?? 3), Number(process.argv[4] ?? 256));
+    process.exit(0);
+  }
   if (only === 'bulk' || only === 'bulk64k' || only === 'bulkgso') {
     const r = bulkStacks(only === 'bulk64k' ? 65535 : 1500, BULK_BYTES, {}, only === 'bulkgso');
     console.log(`${only} MTU ${only === 'bulk64k' ? 65535 : 1500}: ${r.gbps.toFixed(2)} Gbit/s, ${r.packets} packets, ${r.wallMs.toFixed(0)} ms`);

@@ -267,14 +267,6 @@ function cpuPerSegment(quick: boolean): BenchFigure[] {
       baseline: '1 flow (target ≤ 1.5×)',
       ratio: lots.cpuNs / one.cpuNs,
     },
-    { name: `wall ns per data segment through two Stacks, 1 flow (${segs}-segment writes)`, value: one.ns, unit: 'ns/segment' },
-    {
-      name: `wall ns per data segment, ${many.toLocaleString('en-US')} concurrent flows (round-robin ${segs}-segment writes)`,
-      value: lots.ns,
-      unit: 'ns/segment',
-      baseline: '1 flow, wall',
-      ratio: lots.ns / one.ns,
-    },
   ];
 }
 
