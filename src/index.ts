@@ -21,5 +21,5 @@ export type { TunOptions } from './link/tun.js';
 export type { TunHostOptions, TunHost } from './link/tun-setup.js';
 export { createUdpTunnel, createUdpTunnelHost, UdpTunnel } from './link/udp-tunnel.js';
 export type { UdpTunnelOptions, UdpTunnelHostOptions } from './link/udp-tunnel.js';
-export { createPortHost, attachPort } from './link/real-driver.js';
-export type { PacketPort, PortHost, PortHostOptions } from './link/real-driver.js';
+export { createPortHost, attachPort, connectPort } from './link/real-driver.js';
+export type { PacketPort, PortHost, PortHostOptions, PortCounters } from './link/real-driver.js';

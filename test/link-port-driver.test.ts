@@ -47,6 +47,12 @@ function echoRequest(seq: number): Uint8Array {
   return buildIpPacket({ src: '10.77.0.1', dst: '10.77.0.2', icmp: { kind: 'echoRequest', id: 7, seq, data: new Uint8Array(8).fill(seq) } });
 }
 
+test('port driver: connectPort and createPortHost are part of the package entry point', async () => {
+  const api = await import('../src/index.js');
+  assert.equal(typeof api.connectPort, 'function');
+  assert.equal(api.createPortHost, createPortHost);
+});
+
 test('port driver: echo requests read in one wake-up are answered before the read callback returns, in one port write', () => {
   const port = new FakePort(false);
   const ph = createPortHost(port, { address: '10.77.0.2/24', peer: '10.77.0.1/24' });
