@@ -58,8 +58,21 @@ export interface TcpInfo {
   /** Bytes above SND.UNA the peer has selectively acknowledged (RFC 2018). */
   sackedBytes: number;
   sackedSegments: number;
-  /** Duplicate-ACK threshold in use (RFC 5681 §3.2; Linux's `reordering`). */
+  /** Duplicate-ACK threshold in use (RFC 5681 §3.2). */
   reordering: number;
+  /**
+   * Largest reordering extent seen (RFC 4737 §4.2, from SACKs: how far below the highest delivered
+   * sequence number data never retransmitted arrived), in segments, and never below `reordering`
+   * (Linux's `reordering`); and how many ACKs showed reordering (Linux's `reord_seen`).
+   */
+  reorderExtentSegments: number;
+  reorderEvents: number;
+  /** Segments deemed lost (RFC 8985 / RFC 6675) and not yet SACKed or acknowledged, retransmitted or not (Linux's `lost`). */
+  lostSegments: number;
+  /** Retransmitted segments not yet SACKed, acknowledged or deemed lost again (Linux's `retrans`). */
+  retransOutSegments: number;
+  /** When payload last arrived, in the stack's clock (ms; the time of the handshake until then). */
+  lastDataInAt: number;
   /** Segments retransmitted over the connection's life, and their payload bytes. */
   totalRetransSegments: number;
   totalRetransBytes: number;
@@ -134,6 +147,18 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
   if (c.finQueued && c.handshakeDone && seqDiff(c.sndUna, c.finSeq) >= 1 && seqDiff(c.sndUna, c.finSeq) < 0x8000_0000) acked -= 1;
   const s = c.stats;
   const rate = c.lossIfAny?.rate.latest;
+  let lost = 0;
+  let retransOut = 0;
+  const recs = c.lossIfAny?.records;
+  if (recs !== undefined) {
+    for (let i = 0; i < recs.size; i++) {
+      const r = recs.at(i)!;
+      if (r.sacked) continue;
+      const segs = Math.max(1, Math.ceil(r.len / mss));
+      if (r.markedLost) lost += segs;
+      if (r.retrans && !r.lost) retransOut += segs;
+    }
+  }
   return {
     state: c.state,
     caState,
@@ -160,6 +185,11 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     sackedBytes: sacked,
     sackedSegments: Math.ceil(sacked / mss),
     reordering: recovery.opts.dupAckThreshold,
+    reorderExtentSegments: Math.max(recovery.opts.dupAckThreshold, c.lossIfAny?.reorder.segments ?? 0),
+    reorderEvents: c.lossIfAny?.reorder.events ?? 0,
+    lostSegments: lost,
+    retransOutSegments: retransOut,
+    lastDataInAt: s.lastDataInAt,
     totalRetransSegments: s.retransmittedSegments,
     totalRetransBytes: s.retransmittedBytes,
     fastRetransmits: s.fastRetransmits,

@@ -241,7 +241,7 @@ class Run implements SyscallContext {
     const sut = this.sut;
     const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
     const info = c === undefined ? undefined : tcpInfo(c);
-    const get = tcpiLookup(info, { pmtu: this.host.mtu, dialect: this.dialect }, sut?.kind === 'listening' ? 'LISTEN' : 'CLOSED');
+    const get = tcpiLookup(info, { pmtu: this.host.mtu, dialect: this.dialect, now: this.host.nowMs }, sut?.kind === 'listening' ? 'LISTEN' : 'CLOSED');
     const r = runPyBlock(p.stmts, get, this.pyVars);
     if (r.ok) return;
     if (r.kind === 'error') {

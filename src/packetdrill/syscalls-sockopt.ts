@@ -90,11 +90,15 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
       set('recvBufferSize', n);
       if (c !== undefined) c.recvBufferSize = n;
       return ret(0);
-    case 'SO_SNDBUF':
+    case 'SO_SNDBUF': {
       if (n <= 0) return fail('EINVAL');
-      set('sendBufferSize', n);
-      if (c !== undefined) c.sendBufferSize = n;
+      // Linux's sock_setsockopt() keeps twice the value asked for (sk_sndbuf = 2 × val, room for its
+      // bookkeeping), and a write may fill all of it: the send buffer is the doubled size.
+      const bytes = ctx.profile.doublesSockBuf ? 2 * n : n;
+      set('sendBufferSize', bytes);
+      if (c !== undefined) c.sendBufferSize = bytes;
       return ret(0);
+    }
     case 'TCP_NODELAY':
       set('noDelay', n !== 0);
       c?.setNoDelay(n !== 0);
@@ -164,7 +168,8 @@ function getOption(ctx: SyscallContext, s: Sock, name: string): number | Syscall
     case 'SO_RCVBUF':
       return dbl * (c?.recvBufferSize ?? s.opts.recvBufferSize ?? cfg.recvBufferSize);
     case 'SO_SNDBUF':
-      return dbl * (c?.sendBufferSize ?? s.opts.sendBufferSize ?? cfg.sendBufferSize);
+      // set by SO_SNDBUF: already the doubled value; else the default, reported doubled.
+      return s.opts.sendBufferSize !== undefined ? (c?.sendBufferSize ?? s.opts.sendBufferSize) : dbl * (c?.sendBufferSize ?? cfg.sendBufferSize);
     case 'TCP_NODELAY':
       return (c?.noDelay ?? s.opts.noDelay ?? cfg.noDelay) ? 1 : 0;
     case 'TCP_MAXSEG':

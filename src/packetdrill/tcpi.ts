@@ -88,6 +88,8 @@ export interface TcpiExtra {
   pmtu: number;
   /** Whose tcp_info numbering: Linux's TCP_* or FreeBSD's TCPS_* states. */
   dialect: 'linux' | 'freebsd';
+  /** The stack's clock when the block runs (ms). */
+  now: number;
 }
 
 const us = (ms: number | undefined): number => Math.round((ms ?? 0) * 1000);
@@ -113,7 +115,11 @@ export const TCPI_FIELDS: Readonly<Record<string, Field>> = {
   tcpi_rttvar: (i) => us(i.rttVarMs),
   tcpi_snd_ssthresh: (i) => (Number.isFinite(i.ssthreshSegments) ? i.ssthreshSegments : INFINITE_SSTHRESH),
   tcpi_snd_cwnd: (i) => i.cwndSegments,
-  tcpi_reordering: (i) => i.reordering,
+  tcpi_reordering: (i) => i.reorderExtentSegments,
+  tcpi_reord_seen: (i) => i.reorderEvents,
+  tcpi_lost: (i) => i.lostSegments,
+  tcpi_retrans: (i) => i.retransOutSegments,
+  tcpi_last_data_recv: (i, x) => Math.round(x.now - i.lastDataInAt), // ms, as Linux reports it
   tcpi_total_retrans: (i) => i.totalRetransSegments,
   tcpi_bytes_acked: (i) => i.bytesAcked,
   tcpi_bytes_received: (i) => i.bytesReceived,

@@ -44,4 +44,6 @@ export interface TcpConnectionStats {
   tlpProbes: number;
   /** Congestion responses undone as spurious (RFC 3522 / RFC 3708 detection, RFC 4015 response). */
   spuriousUndos: number;
+  /** When payload last arrived (ms, the stack's clock); the time the connection was established until then. */
+  lastDataInAt: number;
 }

@@ -136,6 +136,7 @@ export class TcpConnection extends Tcb {
     pawsDrops: 0,
     tlpProbes: 0,
     spuriousUndos: 0,
+    lastDataInAt: 0,
   };
 
   constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {

@@ -151,6 +151,7 @@ function established(c: TcpConnection, now: number): void {
   c.retries = 0;
   c.quickAcks = c.host.config.quickAckSegments;
   c.lastProgress = now;
+  c.stats.lastDataInAt = now;
   c.armKeepAlive();
   if (c.passive) c.listener?.childEstablished(c, now);
   else c.notify('connected', now);
@@ -573,6 +574,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
   let total = advance(c, payload);
   if (hadHoles) total += advanceHeld(c);
   c.stats.bytesIn += total;
+  c.stats.lastDataInAt = now;
   c.unackedBytes += total;
   if (payload.length <= c.advMss && payload.length > c.rcvMss) c.rcvMss = payload.length;
   if (c.readableArmed && c.recvBuf.length > 0) {

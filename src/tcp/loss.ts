@@ -10,6 +10,7 @@ import type { TcpRepr } from '../wire/tcp-types.js';
 import type { TcpConnection } from './connection.js';
 import { Prr } from './prr.js';
 import { Rack } from './rack.js';
+import { ReorderExtent } from './reorder-extent.js';
 import { DeliveryRate, type RateSample } from './rate-sample.js';
 import { rtoDeadline } from './input.js';
 import { tsNow } from './rfc7323.js';
@@ -26,6 +27,7 @@ export class LossState {
   readonly records = new TxRecords();
   readonly rate = new DeliveryRate();
   readonly rack = new Rack();
+  readonly reorder = new ReorderExtent();
   readonly prr: Prr;
   readonly undo = new SpuriousUndo();
   /** What the current ACK delivered (reused: no allocation per ACK). */
@@ -194,6 +196,7 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
   if (d.records.length > 0) {
     const ecr = c.tsOk ? c.segTsEcr : undefined;
     const before = (r: TxRecord): boolean => ecr !== undefined && ecr !== 0 && ((ecr - tsNow(c, r.sentAt)) | 0) < 0;
+    l.reorder.onDelivered(d.records, l.rack.fackSet && seqGt(l.rack.fack, l.priorUna) ? l.rack.fack : l.priorUna, c.sndMss);
     l.rack.onDelivered(d.records, now, before, d.cumulative);
     for (const r of d.records) l.rate.onDelivered(r, now);
     l.sample = l.rate.sample(now, l.rack.minRtt);

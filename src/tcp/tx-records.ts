@@ -23,6 +23,8 @@ export class TxRecord {
   sacked = false;
   /** Deemed lost and not retransmitted since (RFC 8985 Segment.lost). */
   lost = false;
+  /** Deemed lost at some point and neither SACKed nor undone since — retransmitted or not (RFC 4898 lost-segment count). */
+  markedLost = false;
   // Delivery-rate snapshot at the last transmission (draft-cheng-iccrg-delivery-rate-estimation §3.2).
   delivered = 0;
   deliveredTime = 0;
@@ -186,6 +188,7 @@ export class TxRecords {
   markLost(r: TxRecord): void {
     if (r.lost || r.sacked) return;
     r.lost = true;
+    r.markedLost = true;
     this.lostBytes += r.len;
     this.#unlink(r);
   }
@@ -194,7 +197,7 @@ export class TxRecords {
   unmarkLost(): void {
     if (this.lostBytes === 0) return;
     this.#relinkAll((r) => {
-      if (r.lost) r.lost = false;
+      r.lost = r.markedLost = false;
     });
     this.lostBytes = 0;
   }
@@ -203,7 +206,7 @@ export class TxRecords {
   forgetSacks(): void {
     this.#relinkAll((r) => {
       r.sacked = false;
-      r.lost = false;
+      r.lost = r.markedLost = false;
     });
     this.sackedBytes = this.lostBytes = this.sackedCount = 0;
   }
