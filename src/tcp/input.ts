@@ -18,6 +18,7 @@ import { acceptWindow, receiveWindow } from './window.js';
 import { ecnOnAck, ecnOnSyn } from './ecn.js';
 import { timeWaitBsd } from './time-wait-bsd.js';
 import { afterAck as lossAfterAck, onAckArrival, rackOn } from './loss.js';
+import { countDelivered } from './cwnd-growth.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -516,6 +517,7 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
     if (limited !== undefined) s.cwndLimited = limited;
     const rate = c.lossIfAny?.sample;
     if (rate !== undefined) s.rate = rate;
+    if (c.host.config.cwndGrowth === 'linux') countDelivered(c, s); // cwnd-growth.ts
     const r = c.recovery.onNewAck(ack, s, c.cc);
     if (r.action === 'retransmit') c.retransmitHead = true;
     restart = r.restartTimer;

@@ -5,7 +5,7 @@
 // Slow start is RFC 5681's, with HyStart++ (RFC 9406, ./hystart.ts) for the initial one when configured.
 
 import { HyStart, L_NON_PACED, slowStartAck } from './hystart.js';
-import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+import { growthBytes, initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 /** §5.1: C = 0.4 (segments / s³). */
 const C = 0.4;
@@ -70,14 +70,14 @@ export class Cubic implements CongestionControl {
     const t = (s.now - this.#epoch) / 1000;
     const rtt = (s.srtt ?? 100) / 1000;
     // §4.3: the Reno-friendly estimate grows by α_cubic segments per window of ACKed data.
-    this.#wEst += (ALPHA * (s.ackedBytes / this.#mss)) / cwndSeg;
+    this.#wEst += (ALPHA * (growthBytes(s) / this.#mss)) / cwndSeg;
     if (this.#wCubic(t) < this.#wEst) {
       this.cwnd = Math.max(this.cwnd, this.#wEst * this.#mss);
       return;
     }
     // §4.4/§4.5: aim at W_cubic one RTT ahead, the target bounded to [cwnd, 1.5·cwnd].
     const target = Math.min(1.5 * cwndSeg, Math.max(cwndSeg, this.#wCubic(t + rtt)));
-    this.cwnd += ((target - cwndSeg) / cwndSeg) * s.ackedBytes;
+    this.cwnd += ((target - cwndSeg) / cwndSeg) * growthBytes(s);
   }
 
   /** §4.6 multiplicative decrease and §4.7 fast convergence. */

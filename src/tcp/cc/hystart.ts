@@ -8,7 +8,7 @@
 // carries `delivered` (all sequence space acknowledged so far) and `flightSize` (outstanding before
 // this ACK), so windowEnd is kept in that count: delivered before the ACK + flightSize = SND.NXT.
 
-import type { AckSample } from './types.js';
+import { growthBytes, type AckSample } from './types.js';
 
 /** §4.3 constants (the RFC's recommended values). */
 export const MIN_RTT_THRESH = 4;
@@ -43,7 +43,7 @@ export class HyStart {
    * avoidance with ssthresh = cwnd.
    */
   onAck(s: AckSample): number {
-    if (this.phase === 'done') return Math.min(s.ackedBytes, this.limit);
+    if (this.phase === 'done') return Math.min(growthBytes(s), this.limit);
     const before = s.delivered - s.ackedBytes;
     if (this.#windowEnd === undefined) this.#startRound(before + s.flightSize);
     else if (s.delivered >= this.#windowEnd) {
@@ -59,7 +59,7 @@ export class HyStart {
       if (s.rtt < this.#currentRoundMinRtt) this.#currentRoundMinRtt = s.rtt;
       this.#rttSampleCount++;
     }
-    const inc = Math.min(s.ackedBytes, this.limit);
+    const inc = Math.min(growthBytes(s), this.limit);
     if (this.phase === 'slow-start') {
       // §4.2: with enough samples in this round and a previous round to compare, an RTT increase
       // beyond RttThresh ends slow start.
@@ -101,7 +101,7 @@ export class HyStart {
  * runs. 0 with `hs.phase === 'done'` afterwards means CSS has just ended: ssthresh = cwnd.
  */
 export function slowStartIncrease(hs: HyStart | undefined, s: AckSample, mss: number, unlimited = false): number {
-  if (hs === undefined || hs.phase === 'done') return unlimited ? s.ackedBytes : Math.min(s.ackedBytes, mss);
+  if (hs === undefined || hs.phase === 'done') return unlimited ? growthBytes(s) : Math.min(growthBytes(s), mss);
   return hs.onAck(s);
 }
 

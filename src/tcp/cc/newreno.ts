@@ -2,7 +2,7 @@
 // RFC 6582 partial-ACK rules. Loss detection itself is the caller's (../recovery.ts).
 
 import { HyStart, L_NON_PACED, slowStartAck } from './hystart.js';
-import { initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
+import { growthBytes, initialWindow, undoneWindow, type AckSample, type CongestionControl, type CongestionControlInit } from './types.js';
 
 export class NewReno implements CongestionControl {
   readonly name = 'newreno';
@@ -35,7 +35,7 @@ export class NewReno implements CongestionControl {
     // RFC 7661 §4.3 (cwnd validation): in congestion avoidance grow only a window that is full.
     if (!(s.cwndLimited ?? s.flightSize + this.#mss >= this.cwnd)) return;
     // RFC 5681 §3.1 eq. 3 with appropriate byte counting (RFC 3465 §2.1): one SMSS per cwnd acked.
-    this.#caAcked += s.ackedBytes;
+    this.#caAcked += growthBytes(s);
     if (this.#caAcked >= this.cwnd) {
       this.#caAcked -= this.cwnd;
       this.cwnd += this.#mss;

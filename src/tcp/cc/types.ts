@@ -10,6 +10,12 @@ export type { RateSample } from '../rate-sample.js';
 export interface AckSample {
   /** Sequence space newly acknowledged by this ACK. */
   ackedBytes: number;
+  /**
+   * What window growth counts for this ACK when it is not ackedBytes: with
+   * TcpConfig.cwndGrowth 'linux', the data this ACK newly delivered (RFC 6937 DeliveredData:
+   * acknowledged bytes not SACKed before, plus bytes newly SACKed). See growthBytes().
+   */
+  growthBytes?: number;
   /** RTT measured from this ACK (Karn-valid; from the timestamp echo on every ACK when RFC 7323 is on), if any. */
   rtt: number | undefined;
   /** Smoothed RTT of the connection, if known. */
@@ -31,6 +37,11 @@ export interface AckSample {
    */
   cwndLimited?: boolean;
   now: number;
+}
+
+/** The bytes an ACK grows the window by (RFC 5681 §3.1 N): AckSample.growthBytes when set, else ackedBytes. */
+export function growthBytes(s: AckSample): number {
+  return s.growthBytes ?? s.ackedBytes;
 }
 
 export interface CongestionControl {

@@ -1,0 +1,15 @@
+// TcpConfig.cwndGrowth 'linux' (with cwnd-use.ts): an ACK grows the window by the data it newly delivered
+// (RFC 6937 §3 DeliveredData: the change in SND.UNA less what was SACKed before, plus what it newly
+// SACKs) rather than by the sequence space it newly acknowledges. RFC 5681 §3.1's N, "the number of
+// previously unacknowledged bytes acknowledged in the incoming ACK", counts bytes SACKed earlier a
+// second time; Linux counts each byte once, when it is first delivered (tcp_ack's acked_sacked).
+
+import type { AckSample } from './cc/types.js';
+import type { TcpConnection } from './connection.js';
+
+/** Sets `s.growthBytes` from the transmit records' view of this ACK (SACK connections only). */
+export function countDelivered(c: TcpConnection, s: AckSample): void {
+  const l = c.lossIfAny;
+  if (l === undefined || !c.sackOk) return;
+  s.growthBytes = l.delivery.bytes;
+}
