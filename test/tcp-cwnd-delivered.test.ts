@@ -37,3 +37,11 @@ test('RFC 5681 §3.1: by default the growth counts the sequence space newly ackn
   const d = runScript(SCRIPT.replace('CWND', '11'), { profile: 'linux', config: { ...config, hystart: true, cwndGrowth: 'linux' } });
   assert.equal(d.status, 'pass', JSON.stringify(d));
 });
+
+test('RFC 5681 §3.2: without SACK each duplicate ACK stands for a segment delivered; the cumulative ACK after two grows cwnd by the rest (cwndGrowth linux)', () => {
+  const noSack = SCRIPT.replace('sackOK,nop,nop,nop,wscale 7', 'nop,wscale 7').split('<sack 1001:2001,nop,nop>').join('').split('<sack 1001:3001,nop,nop>').join('');
+  const r = runScript(noSack.replace('CWND', '11'), { profile: 'linux', config: { ...config, hystart: true, cwndGrowth: 'linux' } });
+  assert.equal(r.status, 'pass', JSON.stringify(r));
+  const acked = runScript(noSack.replace('CWND', '13'), { profile: 'linux', config: { ...config, hystart: true, cwndGrowth: 'rfc5681' } });
+  assert.equal(acked.status, 'pass', JSON.stringify(acked));
+});

@@ -73,6 +73,13 @@ export interface TcpInfo {
   retransOutSegments: number;
   /** When payload last arrived, in the stack's clock (ms; the time of the handshake until then). */
   lastDataInAt: number;
+  /**
+   * Time with data to deliver (queued or unacknowledged), and the parts of it spent waiting on the
+   * peer's receive window or with the send buffer full (RFC 4898 SndLimTimeRwin / SndLimTimeSnd).
+   */
+  busyMs: number;
+  rwndLimitedMs: number;
+  sndbufLimitedMs: number;
   /** Segments retransmitted over the connection's life, and their payload bytes. */
   totalRetransSegments: number;
   totalRetransBytes: number;
@@ -121,8 +128,8 @@ function seqDiff(a: number, b: number): number {
   return (a - b) >>> 0;
 }
 
-/** Snapshot of `c` now. Never throws. */
-export function tcpInfo(c: TcpConnection): TcpInfo {
+/** Snapshot of `c` at `now` (default: the connection's last event). Never throws. */
+export function tcpInfo(c: TcpConnection, now: number = c.clock): TcpInfo {
   const mss = Math.max(1, c.sndMss);
   const cc = c.cc;
   const connected = c.state !== 'CLOSED' && c.state !== 'LISTEN' && c.state !== 'SYN-SENT';
@@ -190,6 +197,7 @@ export function tcpInfo(c: TcpConnection): TcpInfo {
     lostSegments: lost,
     retransOutSegments: retransOut,
     lastDataInAt: s.lastDataInAt,
+    ...(c.chrono?.totals(now) ?? { busyMs: 0, rwndLimitedMs: 0, sndbufLimitedMs: 0 }),
     totalRetransSegments: s.retransmittedSegments,
     totalRetransBytes: s.retransmittedBytes,
     fastRetransmits: s.fastRetransmits,

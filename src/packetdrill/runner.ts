@@ -240,7 +240,7 @@ class Run implements SyscallContext {
     if (!p.ok) throw new Skipped(ev.line, `python: ${p.reason}`);
     const sut = this.sut;
     const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
-    const info = c === undefined ? undefined : tcpInfo(c);
+    const info = c === undefined ? undefined : tcpInfo(c, this.host.nowMs);
     const get = tcpiLookup(info, { pmtu: this.host.mtu, dialect: this.dialect, now: this.host.nowMs }, sut?.kind === 'listening' ? 'LISTEN' : 'CLOSED');
     const r = runPyBlock(p.stmts, get, this.pyVars);
     if (r.ok) return;

@@ -72,6 +72,7 @@ const CONSTANTS: Table = {
   SOL_IPV6: [41, 41],
   // SOL_SOCKET options
   SO_DEBUG: [1, 0x1],
+  SO_ZEROCOPY: [60, -1],
   SO_REUSEADDR: [2, 0x4],
   SO_TYPE: [3, 0x1008],
   SO_ERROR: [4, 0x1007],

@@ -148,7 +148,10 @@ function dataCall(send: boolean): (ctx: SyscallContext, spec: SyscallSpec) => Sy
     if (!len.ok) return once(skip(`${spec.name} length: ${len.reason}`));
     const fl = flagsOf(shape.flags === undefined ? undefined : args[shape.flags], ctx.dialect);
     if (!fl.ok) return once(skip(`${spec.name} flags: ${fl.reason}`));
-    const f = msgFlags(fl.value, ctx.dialect, send);
+    // MSG_ZEROCOPY on a socket with SO_ZEROCOPY: the same bytes go out (only page pinning and the
+    // completion notices on the error queue differ, and those are not read here).
+    const zc = send && s.zerocopy ? (constantValue('MSG_ZEROCOPY', ctx.dialect) ?? 0) : 0;
+    const f = msgFlags(fl.value & ~zc, ctx.dialect, send);
     if (typeof f === 'string') return once(skip(f));
     if (s.listener !== undefined) return once(fail(send ? 'EPIPE' : 'ENOTCONN'));
     const buf = args[1];

@@ -32,6 +32,8 @@ export class Sock {
   shutRd = false;
   shutWr = false;
   errorReported = false;
+  /** SO_ZEROCOPY set (Linux): sends with MSG_ZEROCOPY are accepted; their completion notices are not modelled. */
+  zerocopy = false;
 
   constructor(fd: number) {
     this.fd = fd;

@@ -10,7 +10,7 @@ import { intOf, structField, timevalUs } from './syscalls-args.js';
 import { constantName, constantValue, errnoNumber, type Dialect } from './syscalls-constants.js';
 import { fail, isSock, once, ret, scriptError, skip, sockArg, type Sock, type SyscallCall, type SyscallContext, type SyscallResult } from './syscalls-socket.js';
 
-const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG'];
+const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG', 'SO_ZEROCOPY'];
 const TCP_OPTS = ['TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_NOOPT', 'TCP_KEEPINIT'];
 const OTHER_TCP_OPTS = ['TCP_CORK', 'TCP_NOPUSH', 'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_FASTOPEN', 'TCP_NOTSENT_LOWAT', 'TCP_DEFER_ACCEPT'];
 
@@ -80,6 +80,12 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
       return ret(0);
     case 'SO_REUSEPORT':
     case 'SO_DEBUG':
+      return ret(0);
+    case 'SO_ZEROCOPY':
+      // Linux: 0 or 1 on a TCP socket, before it connects (sock_setsockopt); what it changes is
+      // how pages are pinned, not the segments sent.
+      if (n !== 0 && n !== 1) return fail('EINVAL');
+      s.zerocopy = n === 1;
       return ret(0);
     case 'SO_KEEPALIVE':
       set('keepAlive', n !== 0);
@@ -153,6 +159,8 @@ function getOption(ctx: SyscallContext, s: Sock, name: string): number | Syscall
   const cfg = ctx.host.layer.config;
   const dbl = ctx.profile.doublesSockBuf ? 2 : 1;
   switch (name) {
+    case 'SO_ZEROCOPY':
+      return s.zerocopy ? 1 : 0;
     case 'SO_ERROR': {
       const e = s.takeError();
       return e === undefined ? 0 : (errnoNumber(e, ctx.dialect) ?? 0);

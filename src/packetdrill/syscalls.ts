@@ -95,6 +95,7 @@ function acceptCall(ctx: SyscallContext, spec: SyscallSpec): SyscallCall {
       child.bound = c.local;
       Object.assign(child.opts, s.opts);
       child.linger = { ...s.linger };
+      child.zerocopy = s.zerocopy;
       ctx.sockets.set(fd, child);
       return ret(fd);
     },

@@ -215,6 +215,13 @@ export interface TcpConfig {
    */
   hystart: boolean;
   /**
+   * RACK's transmit records take a SACK block segment by segment: a segment the block covers only
+   * in part stays un-SACKed (as Linux's tcp_sacktag_walk(), which SACKs whole MSS units); false
+   * splits the segment at the block's edge (RFC 6675 §2 keeps the SACKed octets). Default false;
+   * the linux profile turns it on.
+   */
+  sackWholeSegments: boolean;
+  /**
    * RFC 3168 ECN, as Linux's tcp_ecn 1/2/0: 'on' requests it in our SYN and accepts it in a peer's;
    * 'passive' only accepts a peer's request (SYN-ACK with ECE); 'off' never uses it. Default 'passive'.
    */
@@ -398,6 +405,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   sack: true,
   congestionControl: 'cubic',
   hystart: true,
+  sackWholeSegments: false,
   ecn: 'passive',
   ecnSynRetries: 0,
   pacing: false,

@@ -30,6 +30,7 @@ import { ecnOutFlags, type EcnState } from './ecn.js';
 import type { Pacer } from './pacing.js';
 import { pushMarksOnWrite, type PushMarks } from './push-marks.js';
 import type { CwndUse } from './cwnd-use.js';
+import type { SendChrono } from './send-chrono.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -95,6 +96,8 @@ export class TcpConnection extends Tcb {
   pushMarks: PushMarks | undefined = undefined;
   /** Window-use verdict of TcpConfig.cwndGrowth 'linux' (cwnd-use.ts), created by the first output pass. */
   cwndUse: CwndUse | undefined = undefined;
+  /** Busy / window-limited / buffer-limited time (send-chrono.ts), created when data is first queued. */
+  chrono: SendChrono | undefined = undefined;
 
   // ---- timers and retransmission state
   readonly timers = new TimerTable();

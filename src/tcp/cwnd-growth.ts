@@ -7,9 +7,17 @@
 import type { AckSample } from './cc/types.js';
 import type { TcpConnection } from './connection.js';
 
-/** Sets `s.growthBytes` from the transmit records' view of this ACK (SACK connections only). */
+/**
+ * Sets `s.growthBytes`: from the transmit records' view of this ACK on a SACK connection; without
+ * SACK each duplicate ACK stands for one segment delivered (RFC 5681 §3.2: it "was caused by" a
+ * segment arriving), so the cumulative ACK that follows counts the rest — at least one segment.
+ */
 export function countDelivered(c: TcpConnection, s: AckSample): void {
+  if (!c.sackOk) {
+    const dups = c.recovery.dupAcks;
+    if (dups > 0) s.growthBytes = Math.max(Math.min(c.sndMss, s.ackedBytes), s.ackedBytes - dups * c.sndMss);
+    return;
+  }
   const l = c.lossIfAny;
-  if (l === undefined || !c.sackOk) return;
-  s.growthBytes = l.delivery.bytes;
+  if (l !== undefined) s.growthBytes = l.delivery.bytes;
 }

@@ -190,7 +190,7 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
       let [s, e] = blocks[i]!;
       if (seqLt(s, ack)) s = ack;
       if (seqGt(e, top)) e = top;
-      if (seqLt(s, e)) l.records.sack(s, e, d);
+      if (seqLt(s, e)) l.records.sack(s, e, d, c.host.config.sackWholeSegments);
     }
   }
   if (d.records.length > 0) {

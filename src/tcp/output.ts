@@ -16,6 +16,7 @@ import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
 import { sendLost, sendTlpProbe } from './loss-output.js';
 import { pushBurstAdd, pushBurstEnd, pushFlag } from './push-marks.js';
 import { cwndUseAfterOutput } from './cwnd-use.js';
+import { chronoTick } from './send-chrono.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -52,6 +53,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     out.push(fin ? c.segment(c.finSeq, ACK | FIN, EMPTY) : c.segment(c.sndMax, ACK, EMPTY));
   }
   armPersist(c, now);
+  chronoTick(c, now); // send-chrono.ts: busy / rwnd- / sndbuf-limited time
 }
 
 /** SYN (SYN-SENT) or SYN,ACK (otherwise), <SEQ=ISS>, with our MSS option (§3.7.1) and RFC 7323 options. */

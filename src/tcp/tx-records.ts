@@ -162,15 +162,19 @@ export class TxRecords {
     into.cumulative++;
   }
 
-  /** SACK block [l, r): records inside it not SACKed before become SACKed (pushed to `into`). */
-  sack(l: number, r: number, into: Delivery): void {
+  /**
+   * SACK block [l, r): records inside it not SACKed before become SACKed (pushed to `into`).
+   * `whole`: only records the block covers entirely (a block that ends or starts inside a segment
+   * leaves that segment as it was); else records are split at the block's edges.
+   */
+  sack(l: number, r: number, into: Delivery, whole = false): void {
     if (!seqLt(l, r)) return;
-    let i = this.#split(l);
-    this.#split(r);
+    let i = whole ? this.#split(l, true) : this.#split(l);
+    if (!whole) this.#split(r);
     for (; i < this.#recs.length; i++) {
       const x = this.#recs[i]!;
       if (!seqLt(x.seq, r)) break;
-      if (x.sacked || seqLt(x.seq, l)) continue;
+      if (x.sacked || seqLt(x.seq, l) || seqGt(x.end, r)) continue;
       x.sacked = true;
       this.sackedBytes += x.len;
       this.sackedCount++;
@@ -237,8 +241,11 @@ export class TxRecords {
     for (const r of live) this.#append(r);
   }
 
-  /** Index of the record starting at `seq` after splitting the one containing it (or the next one). */
-  #split(seq: number): number {
+  /**
+   * Index of the record starting at `seq` after splitting the one containing it (or the next one);
+   * with `find`, the index of the first record ending after `seq`, nothing split.
+   */
+  #split(seq: number, find = false): number {
     let lo = this.#head;
     let hi = this.#recs.length;
     while (lo < hi) {
@@ -247,7 +254,7 @@ export class TxRecords {
       else hi = mid;
     }
     const r = this.#recs[lo];
-    if (r === undefined || !seqLt(r.seq, seq)) return lo;
+    if (find || r === undefined || !seqLt(r.seq, seq)) return lo;
     const tail = new TxRecord();
     Object.assign(tail, r);
     tail.seq = seq;
