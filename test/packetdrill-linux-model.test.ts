@@ -35,3 +35,47 @@ test('tcp_info: tcpi_last_data_recv counts milliseconds since payload last arriv
   );
   assert.equal(r.status, 'pass', JSON.stringify(r));
 });
+
+test('RFC 4898 SndLimTimeRwin / busy time: time with data waiting on a closed receive window, and time with data to deliver at all', () => {
+  const r = runScript(
+    `
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  bind(3, ..., ...) = 0
++0  listen(3, 1) = 0
++0  < S 0:0(0) win 0 <mss 1000,nop,nop,sackOK>
++0  > S. 0:0(0) ack 1 <...>
++.05 < . 1:1(0) ack 1 win 0
++0  accept(3, ..., ...) = 4
++0  %{ assert tcpi_busy_time == 0 and tcpi_rwnd_limited == 0 }%
++0  write(4, ..., 1000) = 1000
++.05 %{ assert tcpi_rwnd_limited == 50000, tcpi_rwnd_limited }%
++0  < . 1:1(0) ack 1 win 2000
++0  > P. 1:1001(1000) ack 1
++.02 < . 1:1(0) ack 1001 win 2000
++.1 %{ assert tcpi_rwnd_limited == 50000 and tcpi_busy_time == 70000 and tcpi_sndbuf_limited == 0, tcpi_busy_time }%
+`,
+    { profile: 'linux', config: { pushRule: 'rfc9293' } },
+  );
+  assert.equal(r.status, 'pass', JSON.stringify(r));
+});
+
+test('linux profile: SO_ZEROCOPY is accepted (0 or 1), inherited by accepted sockets, and MSG_ZEROCOPY then sends the same bytes', () => {
+  const r = runScript(
+    `
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  setsockopt(3, SOL_SOCKET, SO_ZEROCOPY, [2], 4) = -1 EINVAL (Invalid argument)
++0  setsockopt(3, SOL_SOCKET, SO_ZEROCOPY, [1], 4) = 0
++0  bind(3, ..., ...) = 0
++0  listen(3, 1) = 0
++0  < S 0:0(0) win 32792 <mss 1000,nop,wscale 7>
++0  > S. 0:0(0) ack 1 <...>
++.01 < . 1:1(0) ack 1 win 257
++0  accept(3, ..., ...) = 4
++0  getsockopt(4, SOL_SOCKET, SO_ZEROCOPY, [1], [4]) = 0
++0  send(4, ..., 100, MSG_ZEROCOPY) = 100
++0  > P. 1:101(100) ack 1
+`,
+    { profile: 'linux' },
+  );
+  assert.equal(r.status, 'pass', JSON.stringify(r));
+});

@@ -101,7 +101,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
 /** TcpConfig switches: booleans only (a string such as 'false' would otherwise read as on). */
 const TCP_BOOLEANS = [
   'recvBufferAutoTune', 'sendBufferAutoTune', 'windowScaleFromMax', 'roundBuffersToMss', 'ackEverySecondSegment', 'keepAlive',
-  'noDelay', 'windowScaling', 'timestamps', 'sack', 'hystart', 'sackWholeSegments', 'pacing', 'limitedTransmit', 'rfc5961Rst', 'rfc5961Syn', 'tlp',
+  'noDelay', 'windowScaling', 'timestamps', 'sack', 'hystart', 'sackWholeSegments', 'rtoVarianceFloor', 'pacing', 'limitedTransmit', 'rfc5961Rst', 'rfc5961Syn', 'tlp',
   'spuriousUndo', 'synCookies', 'finRepeat', 'listenerSynAckRst', 'duplicateFinAck', 'dropSynFin', 'rfc1337',
 ] as const;
 

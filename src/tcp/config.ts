@@ -93,6 +93,12 @@ export interface TcpConfig {
    * delayed ACK. Default 0.
    */
   rtoSlop: number;
+  /**
+   * RTO = SRTT + max(rtoMin, K·RTTVAR): the minimum bounds the variance term rather than the whole
+   * RTO (RFC 6298 §2.4 bounds the RTO), so a short path's timer stays rtoMin above its RTT, as
+   * Linux's tcp_rtt_estimator() / tcp_set_rto() keep it. Default false; the linux profile turns it on.
+   */
+  rtoVarianceFloor: boolean;
   /** RFC 6298 §2 clock granularity G. The core's clock is exact, default 1 ms. */
   clockGranularity: number;
   /**
@@ -376,6 +382,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   windowRule: 'rfc9293',
   rtoInitial: 1000,
   rtoMin: 200,
+  rtoVarianceFloor: false,
   rtoMax: 60_000,
   rtoSlop: 0,
   clockGranularity: 1,

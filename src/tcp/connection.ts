@@ -574,7 +574,7 @@ export class TcpConnection extends Tcb {
 
   #newCc(synLost: boolean): CongestionControl {
     const cfg = this.host.config;
-    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux' };
+    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux' };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
   }
 

@@ -59,6 +59,7 @@ export const RFC_TCP: Partial<TcpConfig> = {
 export const LINUX_TCP: Partial<TcpConfig> = {
   rtoInitial: 1000, // TCP_TIMEOUT_INIT
   rtoMin: 200, // TCP_RTO_MIN
+  rtoVarianceFloor: true, // tcp_rtt_estimator(): mdev_max is at least tcp_rto_min
   rtoMax: 120_000, // TCP_RTO_MAX
   delayedAckTimeout: 40, // TCP_DELACK_MIN
   quickAckSegments: 16, // TCP_MAX_QUICKACKS

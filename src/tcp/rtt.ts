@@ -11,6 +11,11 @@ export interface RtoParams {
    * one (BSD's rexmit_slop: with a small minimum RTO it keeps timers above delayed-ACK delays).
    */
   slop?: number;
+  /**
+   * A floor for the variance term K·RTTVAR (TcpConfig.rtoVarianceFloor: rtoMin), so that the RTO
+   * stays at least that far above SRTT (Linux's tcp_rtt_estimator()); 0 or absent: RFC 6298 §2.3.
+   */
+  varianceFloor?: number;
 }
 
 /** RFC 6298 §2: K = 4. */
@@ -60,7 +65,7 @@ export class RttEstimator {
       this.rttvar = (1 - BETA) * this.rttvar + BETA * Math.abs(this.srtt - r);
       this.srtt = (1 - ALPHA) * this.srtt + ALPHA * r;
     }
-    this.#base = this.srtt + Math.max(this.params.granularity, K * this.rttvar);
+    this.#base = this.srtt + Math.max(this.params.granularity, this.params.varianceFloor ?? 0, K * this.rttvar);
     this.backoffs = 0;
   }
 

@@ -271,7 +271,7 @@ export function sharedParams(cfg: TcpConfig): { rto: RtoParams; recovery: Recove
   let p = shared.get(cfg);
   if (p === undefined) {
     p = {
-      rto: Object.freeze({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity, slop: cfg.rtoSlop }),
+      rto: Object.freeze({ initial: cfg.rtoInitial, min: cfg.rtoMin, max: cfg.rtoMax, granularity: cfg.clockGranularity, slop: cfg.rtoSlop, varianceFloor: cfg.rtoVarianceFloor ? cfg.rtoMin : 0 }),
       recovery: Object.freeze({ dupAckThreshold: cfg.dupAckThreshold, limitedTransmit: cfg.limitedTransmit }),
     };
     shared.set(cfg, p);

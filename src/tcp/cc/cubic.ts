@@ -35,12 +35,15 @@ export class Cubic implements CongestionControl {
 
   /** Slow start without a per-ACK bound (CongestionControlInit.unlimitedSlowStart). */
   readonly #unlimited: boolean;
+  /** §4.6 with cwnd in place of flight_size (CongestionControlInit.reduceFromCwnd). */
+  readonly #fromCwnd: boolean;
 
   constructor(init: CongestionControlInit) {
     this.#mss = init.mss;
     this.#iw = initialWindow(init);
     this.cwnd = this.#iw;
     this.#unlimited = init.unlimitedSlowStart === true;
+    this.#fromCwnd = init.reduceFromCwnd === true;
     if (init.hystart === true) this.#hystart = new HyStart(init.pacing === true || this.#unlimited ? Infinity : L_NON_PACED * init.mss);
   }
 
@@ -86,7 +89,8 @@ export class Cubic implements CongestionControl {
     this.#beforeReduce = { wMax: this.#wMax, k: this.#k };
     const cwndSeg = this.cwnd / this.#mss;
     this.#wMax = cwndSeg < this.#wMax ? (cwndSeg * (1 + BETA)) / 2 : cwndSeg;
-    this.ssthresh = Math.max(2 * this.#mss, Math.min(this.cwnd, Math.max(flightSize, this.#mss)) * BETA);
+    const base = this.#fromCwnd ? this.cwnd : Math.min(this.cwnd, Math.max(flightSize, this.#mss));
+    this.ssthresh = Math.max(2 * this.#mss, base * BETA);
     this.#epoch = undefined;
   }
 

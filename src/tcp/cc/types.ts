@@ -119,6 +119,11 @@ export interface CongestionControlInit {
   pacing?: boolean;
   /** Slow start grows by every byte an ACK covers, with no per-ACK limit (TcpConfig.cwndGrowth 'linux'). */
   unlimitedSlowStart?: boolean;
+  /**
+   * Reduce from cwnd rather than FlightSize (RFC 9438 §4.6's note: allowed when other measures keep
+   * an unused cwnd from growing — TcpConfig.cwndGrowth 'linux' does); CUBIC only.
+   */
+  reduceFromCwnd?: boolean;
 }
 
 /** RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)), generalised to n segments. */
