@@ -79,3 +79,22 @@ test('linux profile: SO_ZEROCOPY is accepted (0 or 1), inherited by accepted soc
   );
   assert.equal(r.status, 'pass', JSON.stringify(r));
 });
+
+test('RFC 4898 SndLimTimeCwnd before SndLimTimeRwin: a sender that both windows stop counts as congestion-limited (busy), not receive-window-limited', () => {
+  const r = runScript(
+    `
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  bind(3, ..., ...) = 0
++0  listen(3, 1) = 0
++0  < S 0:0(0) win 10000 <mss 1000,nop,nop,sackOK>
++0  > S. 0:0(0) ack 1 <...>
++.1 < . 1:1(0) ack 1 win 10000
++0  accept(3, ..., ...) = 4
++0  write(4, ..., 20000) = 20000
++0  > . 1:10001(10000) ack 1
++.05 %{ assert tcpi_rwnd_limited == 0 and tcpi_busy_time == 50000, tcpi_busy_time }%
+`,
+    { profile: 'linux', config: { pushRule: 'rfc9293' } },
+  );
+  assert.equal(r.status, 'pass', JSON.stringify(r));
+});

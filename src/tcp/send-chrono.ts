@@ -9,6 +9,7 @@
 // time since the previous pass is charged to the state it left, so a snapshot taken between passes
 // adds the time spent so far in the current state.
 
+import { congestionRoom } from './loss.js';
 import { seqDiff } from './seq.js';
 import type { TcpConnection } from './connection.js';
 
@@ -36,11 +37,16 @@ export class SendChrono {
 export function sendLimit(c: TcpConnection): SendLimit {
   const unsent = c.unsentBytes();
   if (unsent === 0 && c.sndUna === c.sndMax) return 'idle';
-  if (c.sendBlocked) return 'sndbuf';
+  // The application waits for buffer space while everything it queued is out: the buffer, not the
+  // network, limits the sender (with data still unsent the window limits it first).
+  if (c.sendBlocked && unsent === 0) return 'sndbuf';
   if (unsent > 0) {
-    // RFC 9293 §3.8.6.2.1: the usable window SND.UNA + SND.WND − SND.NXT has no room for the next segment.
+    // The congestion window is asked first (a sender both cwnd- and rwnd-limited counts as busy);
+    // then RFC 9293 §3.8.6.2.1: the usable window SND.UNA + SND.WND − SND.NXT has no room for the next segment.
+    const next = Math.min(unsent, c.sndMss);
+    if (congestionRoom(c) < next) return 'busy';
     const usable = c.sndWnd - seqDiff(c.sndNxt, c.sndUna);
-    if (usable < Math.min(unsent, c.sndMss)) return 'rwnd';
+    if (usable < next) return 'rwnd';
   }
   return 'busy';
 }
