@@ -32,7 +32,10 @@ test('RFC 9293 §3.5.2 / §3.10.7.1 host crashes under chaos (net.crash/net.rest
   const unknown: string[] = [];
   const ends: Record<string, number> = {};
   let ran = 0;
-  for (let s = SEEDS + 1; ran < 40; s++) {
+  // 40 seeds with crashes, more (up to 80) until five peers have seen an error: how many crashes
+  // find a connection still open depends on how fast the transfers go (buffer auto-tuning).
+  const errors = (): number => (ends.ECONNRESET ?? 0) + (ends.ETIMEDOUT ?? 0);
+  for (let s = SEEDS + 1; ran < 40 || (errors() < 5 && ran < 80); s++) {
     if (makeScenario(s, limits).crashes.length === 0) continue;
     ran++;
     const r = await runNetSeed(s, limits);
@@ -42,7 +45,7 @@ test('RFC 9293 §3.5.2 / §3.10.7.1 host crashes under chaos (net.crash/net.rest
   assert.deepEqual(unknown, [], 'reproduce with: npm run chaos -- --net --start <seed> --seeds 1 --verbose');
   // The crashes hit live connections, and their peers learnt of it with an error.
   assert.ok((ends.lost ?? 0) >= 5, `sockets lost with their host: ${JSON.stringify(ends)}`);
-  assert.ok((ends.ECONNRESET ?? 0) + (ends.ETIMEDOUT ?? 0) >= 5, JSON.stringify(ends));
+  assert.ok(errors() >= 5, JSON.stringify(ends));
   assert.equal(ends.open ?? 0, 0);
 });
 

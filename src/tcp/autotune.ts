@@ -3,19 +3,28 @@
 
 import type { TcpConnection } from './connection.js';
 import { mayGrow } from './pressure.js';
+import { tsNow } from './rfc7323.js';
+
+/** The application read `n` bytes: counted for the next measurement (recvAutoTuneOnData). */
+export function recvAutoTune(c: TcpConnection, n: number): void {
+  c.atCopied += n;
+}
 
 /**
- * Receive side (dynamic right-sizing): count what the application read over one RTT; when that is
- * more than half the buffer, the window limited the sender, so the buffer grows to twice that
- * (bounded by recvBufferMax). It never shrinks (RFC 9293 §3.8.6.2.2: no window withdrawal), and
- * a reader that does not keep up never makes it grow.
+ * Receive side (dynamic right-sizing), evaluated when in-order data of `len` bytes arrives at `now`:
+ * once a receiver RTT has passed since the last measurement, what the application read in that time
+ * is compared with the buffer. More than half the buffer means the window limited the sender, so
+ * the buffer grows to twice that (bounded by recvBufferMax). It never shrinks (RFC 9293
+ * §3.8.6.2.2: no window withdrawal), and a reader that does not keep up never makes it grow.
+ *
+ * The measurement runs on arrivals, whose time is exact, not on reads: recv() takes no time, and
+ * the connection's clock stands still while a closed window keeps segments away, so reads spread
+ * over seconds of a slow reader would otherwise count as one RTT's worth.
  */
-export function recvAutoTune(c: TcpConnection, n: number): void {
+export function recvAutoTuneOnData(c: TcpConnection, len: number, now: number): void {
+  recvRttSample(c, len, now);
   const rtt = c.rcvRtt ?? c.rtt.srtt;
-  c.atCopied += n;
-  if (rtt === undefined) return;
-  const now = c.clock;
-  if (now - c.atStart < Math.max(1, rtt)) return;
+  if (rtt === undefined || now - c.atStart < Math.max(1, rtt)) return;
   const want = Math.floor(Math.min(c.host.config.recvBufferMax, 2 * c.atCopied));
   if (want > c.recvBuf.limit && mayGrow(c)) {
     c.recvBuf.limit = want;
@@ -23,6 +32,17 @@ export function recvAutoTune(c: TcpConnection, n: number): void {
   }
   c.atStart = now;
   c.atCopied = 0;
+}
+
+/**
+ * Receiver RTT: the age of our own TSval a data segment echoes (RFC 7323 §4), smoothed. Only
+ * full-sized segments count: a zero-window probe (RFC 9293 §3.8.6.1) or another small segment
+ * sent after a silence echoes the TSval of an ACK sent long before, and that age is no RTT.
+ */
+function recvRttSample(c: TcpConnection, len: number, now: number): void {
+  if (c.segTsEcr === undefined || c.segTsEcr === 0 || len < c.rcvMss) return;
+  const r = (tsNow(c, now) - c.segTsEcr) >>> 0;
+  if (r < 0x7fffffff) c.rcvRtt = c.rcvRtt === undefined ? r : c.rcvRtt + (r - c.rcvRtt) / 8;
 }
 
 /** Send side: room for twice the window the sender may use (min of cwnd and the peer's window). */

@@ -27,10 +27,9 @@ export interface TcpConfig {
    * Receive-buffer auto-tuning (dynamic right-sizing, autotune.ts): while the application reads
    * more than half the buffer per RTT, the buffer (and so the window) grows to twice what was read
    * in that RTT, up to recvBufferMax. Off for connections whose buffer size was set explicitly
-   * (socket option or setter), and it grows nothing under memory pressure (`memory`). Default false:
-   * with the window-scale shift sized for recvBufferMax (9 for 16 MiB), windows rounded up to the
-   * scale unit (RFC 7323 §2.4) keep a full buffer from ever advertising a zero window; on by
-   * default once the receive path takes what such a rounded window promised.
+   * (socket option or setter), and it grows nothing under memory pressure (`memory`). The window
+   * scale is then sized for recvBufferMax (9 for 16 MiB); a full buffer still reaches a zero window
+   * (window-scale.ts, RFC 7323 §2.4). Default true (the rfc and freebsd profiles: false).
    */
   recvBufferAutoTune: boolean;
   /**
@@ -64,8 +63,8 @@ export interface TcpConfig {
   /**
    * Send-buffer auto-tuning: the send buffer grows to twice the usable window (min of cwnd and the
    * peer's window), up to sendBufferMax, so that it never limits a path with a large BDP. Off for
-   * connections whose buffer size was set explicitly, held under memory pressure. Default false (as
-   * the receive side).
+   * connections whose buffer size was set explicitly, held under memory pressure. Default true
+   * (the rfc and freebsd profiles: false).
    */
   sendBufferAutoTune: boolean;
   /**
@@ -372,8 +371,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   mss: undefined,
   sendBufferSize: 256 * 1024,
   recvBufferSize: 256 * 1024,
-  recvBufferAutoTune: false,
-  sendBufferAutoTune: false,
+  recvBufferAutoTune: true,
+  sendBufferAutoTune: true,
   sendBufferMax: 16 * 1024 * 1024,
   recvBufferMax: 16 * 1024 * 1024,
   memory: DEFAULT_TCP_MEMORY,

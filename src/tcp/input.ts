@@ -6,7 +6,7 @@ import { cwndLimited } from './cwnd-use.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
-import { alignToWindowScale, sendAutoTune } from './autotune.js';
+import { alignToWindowScale, recvAutoTuneOnData, sendAutoTune } from './autotune.js';
 import { admitInOrder, admitOutOfOrder } from './pressure.js';
 import { roundBuffersToMss } from './window-bsd.js';
 import { noteDuplicate, noteHeldDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
@@ -566,11 +566,7 @@ function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number
     payload = payload.subarray(0, take);
     c.ackNow = true;
   }
-  if (c.autoTune && c.segTsEcr !== undefined && c.segTsEcr !== 0) {
-    // Receiver RTT from the echo of our own TSval (RFC 7323 §4), smoothed, for auto-tuning.
-    const r = (tsNow(c, now) - c.segTsEcr) >>> 0;
-    if (r < 0x7fffffff) c.rcvRtt = c.rcvRtt === undefined ? r : c.rcvRtt + (r - c.rcvRtt) / 8;
-  }
+  if (c.autoTune) recvAutoTuneOnData(c, payload.length, now);
   const hadHoles = !c.ooo.isEmpty;
   noteHeldDuplicate(c, seq, c.rcvOff, payload.length);
   let total = advance(c, payload);

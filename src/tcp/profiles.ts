@@ -69,6 +69,10 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   recvBufferSize: 15 * 1024 * 1024,
   recvBufferMax: 15 * 1024 * 1024, // the same maximum: the window scale stays the one Linux announces
   sendBufferSize: 256 * 1024,
+  // tcp_moderate_rcvbuf = 1 and send-buffer growth: auto-tuned (the receive buffer starts at its
+  // maximum here, so only the send buffer grows).
+  recvBufferAutoTune: true,
+  sendBufferAutoTune: true,
   windowScaling: true, // tcp_window_scaling
   timestamps: true, // tcp_timestamps
   sack: true, // tcp_sack

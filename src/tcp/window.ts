@@ -4,6 +4,7 @@
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { pressureCapacity } from './pressure.js';
+import { scaledFieldKeepingEdge } from './window-scale.js';
 import { acceptWindowBsd, receiveWindowBsd, wantWindowUpdateBsd, windowFieldBsd } from './window-bsd.js';
 
 /**
@@ -46,9 +47,7 @@ export function windowField(c: TcpConnection): number {
   const unit = 2 ** c.rcvWscale;
   const wnd = receiveWindow(c);
   let field = Math.floor(wnd / unit);
-  // RFC 7323 §2.4: a scaled window loses its low bits; round up rather than let the right edge
-  // we already promised appear to move left (§3.8.6.2.2 of RFC 9293 forbids shrinking it).
-  if (unit > 1 && seqGt(c.rcvAdvEdge, seqAdd(c.rcvNxt, field * unit))) field = Math.ceil(wnd / unit);
+  if (unit > 1 && seqGt(c.rcvAdvEdge, seqAdd(c.rcvNxt, field * unit))) field = scaledFieldKeepingEdge(c, wnd, unit);
   return Math.min(0xffff, field);
 }
 
