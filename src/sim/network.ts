@@ -102,7 +102,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
 const TCP_BOOLEANS = [
   'recvBufferAutoTune', 'sendBufferAutoTune', 'windowScaleFromMax', 'roundBuffersToMss', 'ackEverySecondSegment', 'keepAlive',
   'noDelay', 'windowScaling', 'timestamps', 'sack', 'hystart', 'sackWholeSegments', 'rtoVarianceFloor', 'pacing', 'limitedTransmit', 'rfc5961Rst', 'rfc5961Syn', 'tlp',
-  'spuriousUndo', 'synCookies', 'finRepeat', 'listenerSynAckRst', 'duplicateFinAck', 'dropSynFin', 'rfc1337',
+  'spuriousUndo', 'frto', 'synCookies', 'finRepeat', 'listenerSynAckRst', 'duplicateFinAck', 'dropSynFin', 'rfc1337',
 ] as const;
 
 /** net.host({ tcp }): named choices, switches and the memory limits are checked before a stack is built. */

@@ -286,6 +286,14 @@ export interface TcpConfig {
    * by restoring cwnd/ssthresh as before the reduction (RFC 4015). Default true.
    */
   spuriousUndo: boolean;
+  /**
+   * RFC 5682 F-RTO: after a retransmission timeout, send new data instead of going back N once the
+   * retransmission is acknowledged; if the next ACK acknowledges data that was never retransmitted,
+   * the timeout was spurious and the window is restored (RFC 4015 response). SACK-enhanced (§3) on
+   * SACK connections, basic (§2) otherwise; needs no timestamps (frto.ts). Default true (linux
+   * profile too; rfc and freebsd profiles: false).
+   */
+  frto: boolean;
   /** RFC 5961 §7: challenge ACKs sent per second by this layer, all connections together. Default 1000. */
   challengeAckLimit: number;
   /** Half-open (SYN-RECEIVED) connections a listener holds before SYNs are dropped. Default 256. */
@@ -424,6 +432,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   tlp: true,
   prr: 'ssrb',
   spuriousUndo: true,
+  frto: true,
   challengeAckLimit: 1000,
   synBacklog: 256,
   synCookies: true,

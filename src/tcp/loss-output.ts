@@ -5,6 +5,7 @@
 import type { TcpDatagram } from '../stack/types.js';
 import type { TcpConnection } from './connection.js';
 import { congestionRoom, probeSent } from './loss.js';
+import { frtoHolds } from './frto.js';
 import { emit, payloadRoom, sendsData } from './output.js';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 
@@ -14,7 +15,7 @@ import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
  * go-back-N pass resends what lies above it anyway.
  */
 export function sendLost(c: TcpConnection, now: number, out: TcpDatagram[]): void {
-  if (!sendsData(c) || !seqGt(c.sndMax, c.sndUna)) return;
+  if (!sendsData(c) || !seqGt(c.sndMax, c.sndUna) || frtoHolds(c.loss.frto)) return; // RFC 5682 step 3 decides first
   const recs = c.loss.records;
   const head = c.dataHeadSeq();
   for (let guard = 0; guard < 4096; guard++) {

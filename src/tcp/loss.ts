@@ -18,6 +18,7 @@ import { sackBlocks } from './sack.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { TxRecords, type Delivery, type TxRecord } from './tx-records.js';
 import { SpuriousUndo } from './undo.js';
+import { Frto, frtoHolds, frtoOnAck, frtoOnRto, frtoRoom } from './frto.js';
 
 /**
  * Per-connection loss-recovery state. Allocated at the connection's first data transmission (a
@@ -30,6 +31,8 @@ export class LossState {
   readonly reorder = new ReorderExtent();
   readonly prr: Prr;
   readonly undo = new SpuriousUndo();
+  /** RFC 5682 F-RTO episode after a retransmission timeout (frto.ts). */
+  readonly frto = new Frto();
   /** What the current ACK delivered (reused: no allocation per ACK). */
   readonly delivery: Delivery = { records: [], bytes: 0, cumulative: 0 };
   /** The rate sample of the ACK being processed (for its AckSample). */
@@ -116,6 +119,8 @@ function scoreboardPipe(c: TcpConnection): number {
 export function congestionRoom(c: TcpConnection): number {
   const l = c.lossIfAny;
   const cwnd = Math.floor(c.cc.cwnd);
+  const frto = frtoRoom(c, l?.frto); // RFC 5682 step 2b: two new segments, whatever cwnd says
+  if (frto !== undefined) return frto;
   if (c.recovery.inRecovery && c.sackOk) {
     if (l !== undefined && l.prr.active) return l.prr.budget;
     return cwnd - (rackOn(c) ? rackPipe(c) : scoreboardPipe(c));
@@ -172,6 +177,10 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
   const blocks = c.sackOk ? sackBlocks(seg) : undefined;
   const dsack = dsackBlock(blocks, ack);
   l.dsackSeen = dsack !== undefined;
+  // RFC 5682 F-RTO steps 2 and 3 (frto.ts), on the ACK as it arrives.
+  const frto = frtoOnAck(c, l.frto, seg, blocks);
+  if (frto === 'spurious') undoNow(c, now, l.frto.prior);
+  else if (frto === 'genuine') c.sndNxt = c.sndUna; // §2/§3 step 3a: conventional recovery, go-back-N
   // RFC 8985 §7.4.2 TLP_process_ack.
   if (l.rack.tlpEndSeq !== undefined) {
     const dupNoSack = ack === c.sndUna && blocks === undefined && seg.payload.length === 0;
@@ -399,6 +408,8 @@ export function onRto(c: TcpConnection): void {
   c.timers.clear('loss');
   if (l === undefined) return;
   // (c.retries already counts this expiry.)
+  const sb = c.sb;
+  frtoOnRto(c, l.frto, seqAdd(c.sndUna, sb.isEmpty ? 0 : Math.max(...sb.ends))); // RFC 5682 step 1
   if (undoOn(c) && c.retries <= 1) l.undo.begin('rto', { cwnd: c.cc.cwnd, ssthresh: c.cc.ssthresh }, c.sndUna);
   else l.undo.reset(); // a further timeout: the episode's outcome is no longer one retransmission's
   if (l.recovering) leaveRecovery(l);
@@ -412,10 +423,19 @@ export function onRto(c: TcpConnection): void {
  * RFC 4015 §4: the retransmissions were spurious. The CC's window as before the reduction;
  * recovery ends; nothing stays deemed lost; after a timeout, go-back-N stops (SND.NXT ← SND.MAX).
  */
-function undoNow(c: TcpConnection, _now: number): void {
+function undoNow(c: TcpConnection, _now: number, frtoPrior?: { cwnd: number; ssthresh: number }): void {
   const l = c.loss;
-  const kind = l.undo.kind;
-  l.undo.restore(c.cc);
+  let kind = l.undo.kind;
+  if (frtoPrior !== undefined) {
+    // F-RTO (RFC 5682 §2/§3 step 3b) found the timeout spurious: the same RFC 4015 response.
+    kind = 'rto';
+    l.undo.reset();
+    l.undo.undos++;
+    c.cc.undo?.(frtoPrior);
+  } else {
+    l.undo.restore(c.cc);
+    if (kind === 'rto') l.frto.reset(); // timestamps or D-SACK decided first
+  }
   c.stats.spuriousUndos++;
   if (kind === 'recovery') l.rack.reorderingSeen = true; // the "loss" was reordering (RFC 8985 §6.2)
   if (c.recovery.inRecovery) {

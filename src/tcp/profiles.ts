@@ -53,6 +53,7 @@ export const RFC_TCP: Partial<TcpConfig> = {
   tlp: false,
   prr: 'off',
   spuriousUndo: false,
+  frto: false, // RFC 5682 is Experimental
 };
 
 /** Linux defaults (net.ipv4.tcp_* sysctls and the constants in include/net/tcp.h). */
@@ -98,6 +99,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
   ackOfUnsentData: 'drop', // tcp_ack(): SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
   sackWholeSegments: true, // tcp_match_skb_to_sack(): SACK in whole MSS units
+  frto: true, // tcp_frto = 2 (SACK-enhanced F-RTO)
 };
 
 /** FreeBSD defaults (net.inet.tcp.* sysctls). */
@@ -150,6 +152,7 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   tlp: false,
   prr: 'ssrb', // net.inet.tcp.do_prr = 1
   spuriousUndo: true, // bad-retransmit (Eifel) detection
+  frto: false, // no F-RTO in the default stack
 };
 
 const TABLES: Record<TcpProfileName, Partial<TcpConfig>> = { rfc: RFC_TCP, linux: LINUX_TCP, freebsd: FREEBSD_TCP };
