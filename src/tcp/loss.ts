@@ -19,6 +19,7 @@ import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { TxRecords, type Delivery, type TxRecord } from './tx-records.js';
 import { SpuriousUndo } from './undo.js';
 import { Frto, frtoHolds, frtoOnAck, frtoOnRto, frtoRoom } from './frto.js';
+import { probeOnlyLoss } from './plpmtud-loss.js';
 
 /**
  * Per-connection loss-recovery state. Allocated at the connection's first data transmission (a
@@ -31,6 +32,8 @@ export class LossState {
   readonly reorder = new ReorderExtent();
   readonly prr: Prr;
   readonly undo = new SpuriousUndo();
+  /** RFC 4821 §7.5: lost PLPMTUD probes that started no recovery (plpmtud-loss.ts). */
+  probeLossesSpared = 0;
   /** RFC 5682 F-RTO episode after a retransmission timeout (frto.ts). */
   readonly frto = new Frto();
   /** What the current ACK delivered (reused: no allocation per ACK). */
@@ -267,6 +270,13 @@ function everyAck(c: TcpConnection, now: number): void {
 
 /** Fast recovery begins because RACK deemed a segment lost (RFC 8985 §6.2, RFC 6675 §5 step 4). */
 function startRecovery(c: TcpConnection, now: number): void {
+  if (probeOnlyLoss(c)) {
+    // RFC 4821 §7.5: a lost PLPMTUD probe alone is not congestion — its bytes go again (sendLost)
+    // without a recovery episode or a window reduction (plpmtud-loss.ts).
+    c.loss.probeLossesSpared++;
+    c.host.wake(c);
+    return;
+  }
   const flight = seqDiff(c.sndMax, c.sndUna);
   if (c.recovery.enter(c.sndUna, seqAdd(c.sndMax, -1), flight, c.cc, now) === 'retransmit') c.stats.fastRetransmits++;
 }

@@ -19,8 +19,8 @@
 // Modes (TcpConfig.mtuProbing): 'off' — classic RFC 1191/8201 only; 'blackhole' — classic, plus
 // black-hole fallback and the search back up after one; 'on' — start at the base size and search
 // upward from the first data (RFC 4821 §7.2's conservative start, Linux tcp_mtu_probing=2).
-// A lost probe is repaired by ordinary loss recovery, which the congestion controller sees as a
-// loss (RFC 4821 §7.5 would spare cwnd; probes are rare: a few per search, one search per 10 min).
+// A lost probe alone is not congestion (RFC 4821 §7.5, plpmtud-loss.ts): its bytes are sent again
+// in ordinary segments without a recovery episode or a window reduction (RACK detection).
 //
 // Sans-IO: the connection calls the hooks below from output.ts (probe size, retransmissions),
 // timer-actions.ts (timeouts) and layer.ts (ICMP); nothing here reads a clock.
