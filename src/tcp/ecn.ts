@@ -8,7 +8,9 @@
 //    middlebox drops).
 //  - §6.1.2 sender: data segments are sent ECT(0); on an ACK with ECE, cwnd is reduced as for a loss
 //    (CongestionControl.onEcnCongestion) at most once per window of data, and the first new data
-//    segment after that carries CWR.
+//    segment after that carries CWR. On SACK connections with PRR the reduction is paced by PRR
+//    (RFC 6937 §1) until the window sent before it is acknowledged, as a loss recovery's is (loss.ts
+//    startCwr); without SACK or PRR cwnd drops to ssthresh at once.
 //  - §6.1.3 receiver: a CE-marked packet makes every following ACK carry ECE, until a segment with
 //    CWR arrives (a CE mark on that same segment starts the echo again).
 //  - §6.1.4 / §6.1.5 / §6.1.6: no ECT on SYNs and SYN-ACKs, pure ACKs, retransmissions, window
@@ -19,6 +21,7 @@ import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import type { TcpDatagram } from '../stack/types.js';
 import type { TcpConnection } from './connection.js';
 import { seqGt } from './seq.js';
+import { startCwr } from './loss.js';
 
 const { SYN, ACK, ECE, CWR, RST } = TcpFlag;
 
@@ -107,6 +110,7 @@ export function ecnOnAck(c: TcpConnection, seg: TcpRepr, now: number): void {
   const flight = (c.sndMax - c.sndUna) >>> 0;
   if (c.cc.onEcnCongestion !== undefined) c.cc.onEcnCongestion(flight, now);
   else c.cc.onRecoveryStart(flight, now, true);
+  startCwr(c); // RFC 6937 §1: PRR paces the reduction (loss.ts)
   e.recover = c.sndMax;
   e.cwrPending = true;
   e.reductions++;

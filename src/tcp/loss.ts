@@ -15,7 +15,7 @@ import { DeliveryRate, type RateSample } from './rate-sample.js';
 import { rtoDeadline } from './input.js';
 import { tsNow } from './rfc7323.js';
 import { sackBlocks } from './sack.js';
-import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { TxRecords, type Delivery, type TxRecord } from './tx-records.js';
 import { SpuriousUndo } from './undo.js';
 import { Frto, frtoHolds, frtoOnAck, frtoOnRto, frtoRoom } from './frto.js';
@@ -32,6 +32,12 @@ export class LossState {
   readonly reorder = new ReorderExtent();
   readonly prr: Prr;
   readonly undo = new SpuriousUndo();
+  /**
+   * RFC 3168 §6.1.2 window reduction for an ECE, paced by PRR (RFC 6937 §1) until SND.UNA passes
+   * `cwrEnd` (SND.MAX at the reduction), as a loss recovery's is.
+   */
+  cwr = false;
+  cwrEnd = 0;
   /** RFC 4821 §7.5: lost PLPMTUD probes that started no recovery (plpmtud-loss.ts). */
   probeLossesSpared = 0;
   /** RFC 5682 F-RTO episode after a retransmission timeout (frto.ts). */
@@ -128,6 +134,7 @@ export function congestionRoom(c: TcpConnection): number {
     if (l !== undefined && l.prr.active) return l.prr.budget;
     return cwnd - (rackOn(c) ? rackPipe(c) : scoreboardPipe(c));
   }
+  if (l !== undefined && l.cwr && l.prr.active) return l.prr.budget; // an ECE's reduction (RFC 6937 §1)
   if (rackOn(c) && c.sndNxt === c.sndMax) return cwnd - rackPipe(c);
   return cwnd + c.recovery.limitedTransmitSegments() * c.sndMss - seqDiff(c.sndNxt, c.sndUna);
 }
@@ -237,7 +244,8 @@ export function afterAck(c: TcpConnection, now: number): void {
     if (lost > 0 && !rec.inRecovery) startRecovery(c, now);
   }
   noteRecoveryChange(c);
-  if (l.prr.active && rec.inRecovery) {
+  if (l.cwr && (rec.inRecovery || seqGe(c.sndUna, l.cwrEnd))) endCwr(l, rec.inRecovery);
+  if (l.prr.active && (rec.inRecovery || l.cwr)) {
     // RFC 6937 §3 DeliveredData: the change in SND.UNA plus the change in SACKed bytes — the bytes
     // this ACK delivered for the first time.
     const delivered = l.delivery.bytes;
@@ -248,6 +256,26 @@ export function afterAck(c: TcpConnection, now: number): void {
   if (c.cc.onEveryAck !== undefined) everyAck(c, now);
   if (lost > 0 || l.prr.active) c.host.wake(c);
   armLossTimer(c, now, timeout, seqGt(c.sndUna, l.priorUna));
+}
+
+/**
+ * @internal ecn.ts, after the CC reduced its window for an ECE (RFC 3168 §6.1.2): instead of
+ * stopping until the flight has drained below the new cwnd, the sender goes on at PRR's rate
+ * (RFC 6937 §1: PRR applies to any reduction, ECN's included) until the window of data sent before
+ * the reduction is acknowledged. SACK connections with PRR on, as for loss recovery.
+ */
+export function startCwr(c: TcpConnection): void {
+  const l = c.lossIfAny;
+  if (l === undefined || !prrOn(c) || c.recovery.inRecovery) return;
+  l.prr.start(l.priorFlight);
+  l.cwr = true;
+  l.cwrEnd = c.sndMax;
+}
+
+/** The ECE's reduction is over (or a loss recovery takes over PRR from here). */
+function endCwr(l: LossState, recovering: boolean): void {
+  l.cwr = false;
+  if (!recovering) l.prr.end();
 }
 
 /** CongestionControl.onEveryAck: the ACK's delivery (records, rate sample) and what stays in flight. */
@@ -423,6 +451,7 @@ export function onRto(c: TcpConnection): void {
   if (undoOn(c) && c.retries <= 1) l.undo.begin('rto', { cwnd: c.cc.cwnd, ssthresh: c.cc.ssthresh }, c.sndUna);
   else l.undo.reset(); // a further timeout: the episode's outcome is no longer one retransmission's
   if (l.recovering) leaveRecovery(l);
+  if (l.cwr) endCwr(l, false);
   l.rack.tlpEndSeq = undefined;
   l.probeDue = false;
   l.records.forgetSacks();
