@@ -10,7 +10,7 @@ import { alignToWindowScale, recvAutoTuneOnData, sendAutoTune } from './autotune
 import { admitInOrder, admitOutOfOrder } from './pressure.js';
 import { roundBuffersToMss } from './window-bsd.js';
 import { noteDuplicate, noteHeldDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
-import { tsNow, tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
+import { tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
 import type { AckSample } from './cc/types.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
