@@ -148,3 +148,21 @@ test('writeChecksum then checksumOk; zeroAsOnes sends a computed 0 as 0xffff (RF
 test('sumWords rejects a range outside the buffer (a caller bug, not hostile bytes)', () => {
   assert.throws(() => sumWords(new Uint8Array(4), 2, 4), RangeError);
 });
+
+test('RFC 1071: copyAndSum and sumWords read a buffer that grew since the last call (resizable ArrayBuffer)', () => {
+  // Resizable buffers (ES2024) are typed by a later lib than this project targets.
+  type Resizable = ArrayBuffer & { resize(length: number): void };
+  const Ctor = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => Resizable;
+  const ab = new Ctor(64, { maxByteLength: 4096 });
+  const src = new Uint8Array(ab);
+  src.fill(1);
+  const dst = new Uint8Array(4096);
+  copyAndSum(src, 0, dst, 0, 64);
+  ab.resize(4096);
+  new Uint8Array(ab).fill(3);
+  const grown = new Uint8Array(ab, 0, 2048);
+  const got = copyAndSum(grown, 1024, dst, 0, 1024);
+  assert.deepEqual(dst.subarray(0, 1024), new Uint8Array(1024).fill(3));
+  assert.equal(got, sumWords(dst, 0, 1024, 0));
+  assert.equal(sumWords(grown, 1024, 1024, 0), got);
+});

@@ -40,14 +40,15 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * One-entry cache of a 32-bit word view over the ArrayBuffer last used: packets cut from one slab
  * (and the pieces of one split super-segment) share a buffer, so consecutive sums reuse the view
- * instead of allocating one per call. Holds that one buffer until another one is used.
+ * instead of allocating one per call. Holds that one buffer until another one is used; a buffer
+ * whose length changed (resizable, or detached) gets a fresh view.
  */
 class WordView {
   #of: ArrayBufferLike | undefined;
   #words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   of(ab: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
-    if (ab !== this.#of) {
+    if (ab !== this.#of || this.#words.length !== ab.byteLength >>> 2) {
       this.#words = new Uint32Array(ab, 0, ab.byteLength >>> 2);
       this.#of = ab;
     }
