@@ -2,23 +2,21 @@
 // the layer's and the listener's). The order of the checks is the RFC's: sequence number, RST,
 // security, SYN, ACK, URG, text, FIN. RFC 5961 hardens the RST, SYN and ACK checks.
 
-import { cwndLimited } from './cwnd-use.js';
 import { TcpFlag, type TcpRepr } from '../wire/tcp-types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { MIN_SND_MSS, effectiveSendMss, isV6, peerMssOption } from './mss.js';
-import { alignToWindowScale, recvAutoTuneOnData, sendAutoTune } from './autotune.js';
-import { admitInOrder, admitOutOfOrder } from './pressure.js';
+import { alignToWindowScale } from './autotune.js';
 import { roundBuffersToMss } from './window-bsd.js';
-import { noteDuplicate, noteHeldDuplicate, noteOutOfOrder, sackBlocks } from './sack.js';
-import { tsOffsetFor, negotiate, pawsCheck, tsRtt, tsRttSample, updateTsRecent } from './rfc7323.js';
-import type { AckSample } from './cc/types.js';
+import { noteDuplicate } from './sack.js';
+import { tsOffsetFor, negotiate, pawsCheck, updateTsRecent } from './rfc7323.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { acceptsText } from './states.js';
 import { acceptWindow, receiveWindow } from './window.js';
-import { ecnOnAck, ecnOnSyn } from './ecn.js';
+import { ecnOnSyn } from './ecn.js';
 import { timeWaitBsd } from './time-wait-bsd.js';
-import { afterAck as lossAfterAck, onAckArrival, rackOn } from './loss.js';
-import { countDelivered } from './cwnd-growth.js';
+import { established } from './established.js';
+import { processAck } from './ack.js';
+import { deliver, processFin } from './receive-text.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
@@ -140,41 +138,6 @@ function ackOfSyn(c: TcpConnection, ack: number, now: number): void {
   c.delivered += 1;
   c.retries = 0;
   c.timers.clear('rto');
-}
-
-/** Actions on reaching ESTABLISHED (or on our SYN being acked after a CLOSE from SYN-RECEIVED). */
-function established(c: TcpConnection, now: number): void {
-  if (c.handshakeDone) return;
-  c.handshakeDone = true;
-  c.resetCongestionControl();
-  // RFC 6298 §5.7: after a retransmitted SYN, RTO is at least 3 s once data transfer begins.
-  if (c.synRetransmitted) c.rtt.atLeast(3000);
-  c.retries = 0;
-  c.quickAcks = c.host.config.quickAckSegments;
-  c.lastProgress = now;
-  c.stats.lastDataInAt = now;
-  c.armKeepAlive();
-  if (c.passive) c.listener?.childEstablished(c, now);
-  else c.notify('connected', now);
-  if (!c.ooo.isEmpty) releaseQueuedText(c, now);
-  if (c.closePending && c.state === 'ESTABLISHED') {
-    c.queueFin();
-    c.setState('close', now);
-  }
-}
-
-/** Text queued in SYN-RECEIVED (simultaneous open) becomes readable; its ACK may be delayed (§3.8.6.3). */
-function releaseQueuedText(c: TcpConnection, now: number): void {
-  let n = 0;
-  for (const chunk of c.ooo.takeFrom(c.rcvOff)) n += advance(c, chunk);
-  if (n === 0) return;
-  c.stats.bytesIn += n;
-  c.unackedBytes += n;
-  if (!c.timers.isSet('delack')) c.timers.set('delack', now + c.host.config.delayedAckTimeout);
-  if (c.readableArmed) {
-    c.readableArmed = false;
-    c.notify('readable', now);
-  }
 }
 
 /** §3.10.7.4: all synchronized states, and SYN-RECEIVED. */
@@ -406,240 +369,6 @@ function afterAck(c: TcpConnection, seg: TcpRepr, seq: number, payload: Uint8Arr
       if (payload.length === 0) c.sendAckNow();
     }
   }
-}
-
-/**
- * §3.10.7.4 fifth step for ESTABLISHED and the states that share it. Returns false when the
- * segment is to be dropped.
- */
-function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean {
-  const ack = seg.ack;
-  // RFC 5961 §5.2 (in RFC 9293): acceptable iff SND.UNA − MAX.SND.WND ≤ SEG.ACK ≤ SND.NXT.
-  if (seqGt(ack, c.sndMax) || seqLt(ack, seqAdd(c.sndUna, -c.maxSndWnd))) {
-    // TcpConfig.ackOfUnsentData 'drop' (Linux): in ESTABLISHED an ACK of unsent data is dropped unanswered.
-    if (seqGt(ack, c.sndMax) && c.state === 'ESTABLISHED' && c.host.config.ackOfUnsentData === 'drop') return false;
-    c.challengeAck(now);
-    return false;
-  }
-  const oldWnd = c.sndWnd;
-  const segWnd = seg.window * 2 ** c.sndWscale;
-  const rack = rackOn(c);
-  if (c.handshakeDone) onAckArrival(c, seg, now); // transmit records, RACK, TLP, undo (loss.ts)
-  // RFC 6675 §5: the scoreboard takes the SACK blocks first (rebased past the cumulative ACK).
-  let sacked = false;
-  if (c.sackOk) {
-    if (seqGt(ack, c.sndUna)) c.sb.advance(seqDiff(ack, c.sndUna));
-    const blocks = sackBlocks(seg);
-    if (blocks !== undefined) sacked = c.sb.update(blocks, seqGt(ack, c.sndUna) ? ack : c.sndUna, c.sndMax);
-  }
-  ecnOnAck(c, seg, now); // RFC 3168 §6.1.2
-  if (seqGt(ack, c.sndUna)) {
-    newAck(c, ack, now);
-  } else if (ack === c.sndUna) {
-    // RFC 5681 §2 duplicate ACK: outstanding data, no data, no SYN/FIN, same ack, same window.
-    const isDup =
-      seg.payload.length === 0 && (seg.flags & (SYN | FIN)) === 0 && seqGt(c.sndMax, c.sndUna) && segWnd === oldWnd && c.sndWnd > 0;
-    if (isDup) {
-      c.stats.dupAcksIn++;
-      // With RACK (RFC 8985) time, not the duplicate-ACK count, starts recovery (loss.ts afterAck).
-      const action = rack ? (c.recovery.dupAcks++, 'none') : c.recovery.onDupAck(ack, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now);
-      if (action === 'retransmit') {
-        c.retransmitHead = true;
-        c.stats.fastRetransmits++;
-      }
-      c.host.wake(c);
-    }
-  }
-  // RFC 6675 §5 step 4: recovery also begins when the scoreboard shows the first segment lost.
-  if (sacked && !rack && !c.recovery.inRecovery && c.sb.isLost(0, c.sndMss, c.host.config.dupAckThreshold)) {
-    if (c.recovery.enter(c.sndUna, seqAdd(c.sndMax, -1), seqDiff(c.sndMax, c.sndUna), c.cc, now) === 'retransmit') {
-      c.retransmitHead = true;
-      c.stats.fastRetransmits++;
-    }
-  }
-  if (sacked) c.host.wake(c);
-  if (c.handshakeDone) lossAfterAck(c, now);
-  // Window update: if SND.UNA ≤ SEG.ACK ≤ SND.NXT and (WL1 < SEG.SEQ or (WL1 = SEG.SEQ and WL2 ≤ SEG.ACK)).
-  if (seqLe(c.sndUna, ack) && (seqLt(c.sndWl1, seg.seq) || (c.sndWl1 === seg.seq && seqLe(c.sndWl2, ack)))) {
-    c.sndWnd = segWnd;
-    c.sndWl1 = seg.seq;
-    c.sndWl2 = ack;
-    if (segWnd > c.maxSndWnd) c.maxSndWnd = segWnd;
-    if (segWnd !== oldWnd) {
-      c.persistBackoff = 0;
-      c.host.wake(c);
-    }
-  }
-  c.persistProbes = 0;
-  return true;
-}
-
-/** SND.UNA < SEG.ACK ≤ SND.MAX: new data (or our SYN/FIN) acknowledged. */
-function newAck(c: TcpConnection, ack: number, now: number): void {
-  const acked = seqDiff(ack, c.sndUna);
-  const synAcked = seqLe(c.sndUna, c.iss);
-  const finWasAcked = c.finAcked();
-  const flight = seqDiff(c.sndMax, c.sndUna);
-  c.sndUna = ack;
-  if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
-  let dataAcked = acked - (synAcked ? 1 : 0);
-  if (!finWasAcked && c.finAcked()) dataAcked--;
-  c.sendBuf.consume(dataAcked);
-  c.delivered += acked;
-  let rttSample: number | undefined;
-  if (c.rttTiming && seqGe(ack, c.rttSeq)) {
-    rttSample = now - c.rttTime;
-    c.rttTiming = false;
-    c.rtt.sample(rttSample);
-  } else {
-    // RFC 7323 §4.1: the echoed timestamp times the ACK even when Karn's rule stopped the timing.
-    rttSample = tsRttSample(c, now);
-    if (rttSample !== undefined) c.rtt.sample(rttSample);
-  }
-  c.retries = 0;
-  c.lastProgress = now;
-  c.persistBackoff = 0;
-  // Our SYN acknowledged after CLOSE in SYN-RECEIVED (FIN-WAIT-1 without passing ESTABLISHED).
-  if (synAcked) established(c, now);
-  const sampleBytes = acked - (synAcked ? 1 : 0);
-  let restart = true;
-  if (sampleBytes > 0) {
-    const s: AckSample = {
-      ackedBytes: sampleBytes,
-      rtt: rttSample ?? tsRtt(c, now),
-      srtt: c.rtt.srtt,
-      flightSize: flight,
-      delivered: c.delivered,
-      appLimited: c.unsentBytes() === 0 && flight < c.cc.cwnd,
-      now,
-    };
-    const limited = cwndLimited(c); // cwnd-use.ts (TcpConfig.cwndGrowth 'linux')
-    if (limited !== undefined) s.cwndLimited = limited;
-    const rate = c.lossIfAny?.sample;
-    if (rate !== undefined) s.rate = rate;
-    if (c.host.config.cwndGrowth === 'linux') countDelivered(c, s); // cwnd-growth.ts
-    const r = c.recovery.onNewAck(ack, s, c.cc);
-    if (r.action === 'retransmit') c.retransmitHead = true;
-    restart = r.restartTimer;
-  }
-  // RFC 6298 §5.2 / §5.3.
-  if (c.sndUna === c.sndMax) c.timers.clear('rto');
-  else if (restart) c.timers.set('rto', rtoDeadline(c, now));
-  if (c.sendAutoTune) sendAutoTune(c);
-  if (c.sendBlocked && c.sendBuf.free > 0 && !c.finQueued) {
-    c.sendBlocked = false;
-    c.notify('writable', now);
-  }
-  c.host.wake(c);
-}
-
-/** When the retransmission timer armed at `now` expires (RFC 6298, bounded by the user timeout). */
-export function rtoDeadline(c: TcpConnection, now: number): number {
-  let at = now + c.rtt.rto;
-  // TcpConfig.connectTimeout: the opening phase ends at openedAt + connectTimeout at the latest.
-  if (c.connectTimeout !== undefined && !c.handshakeDone) at = Math.max(now, Math.min(at, c.openedAt + c.connectTimeout));
-  return c.userTimeout === undefined ? at : Math.max(now, Math.min(at, c.lastProgress + c.userTimeout));
-}
-
-/** Seventh step: in-order text goes to the receive buffer, out-of-order text to reassembly. */
-function deliver(c: TcpConnection, seq: number, payload: Uint8Array, now: number): void {
-  const cfg = c.host.config;
-  if (seq !== c.rcvNxt) {
-    // Out of order: hold it and send an immediate duplicate ACK (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
-    const off = c.rcvOff + seqDiff(seq, c.rcvNxt);
-    if (!admitOutOfOrder(c, payload.length)) {
-      c.sendAckNow(); // the stack-wide memory limit (pressure.ts): dropped, the peer retransmits
-      return;
-    }
-    noteHeldDuplicate(c, seq, off, payload.length); // RFC 2883 §4: a partly duplicate segment
-    const fresh = c.ooo.insert(off, payload);
-    noteOutOfOrder(c, seq, off, payload.length, !fresh); // RFC 2018 §4 / RFC 2883 §4
-    c.sendAckNow();
-    return;
-  }
-  const take = admitInOrder(c, payload.length); // the stack-wide memory limit (pressure.ts)
-  if (take < payload.length) {
-    if (take === 0) {
-      c.sendAckNow();
-      return;
-    }
-    payload = payload.subarray(0, take);
-    c.ackNow = true;
-  }
-  if (c.autoTune) recvAutoTuneOnData(c, payload.length, now);
-  const hadHoles = !c.ooo.isEmpty;
-  noteHeldDuplicate(c, seq, c.rcvOff, payload.length);
-  let total = advance(c, payload);
-  if (hadHoles) total += advanceHeld(c);
-  c.stats.bytesIn += total;
-  c.stats.lastDataInAt = now;
-  c.unackedBytes += total;
-  if (payload.length <= c.advMss && payload.length > c.rcvMss) c.rcvMss = payload.length;
-  if (c.readableArmed && c.recvBuf.length > 0) {
-    c.readableArmed = false;
-    c.notify('readable', now);
-  }
-  if (c.ooo.finOffset !== undefined && c.ooo.finOffset === c.rcvOff) processFin(c, now);
-  // ACK policy: RFC 5681 §4.2 (immediately when a gap is (partly) filled), RFC 9293 §3.8.6.3 /
-  // RFC 1122 §4.2.3.2 (at least every second full-sized segment, otherwise within the delay).
-  if (hadHoles) c.ackNow = true;
-  else if (c.quickAcks > 0) {
-    c.quickAcks--;
-    c.ackNow = true;
-  } else if (cfg.ackEverySecondSegment ? c.timers.isSet('delack') : c.unackedBytes >= 2 * c.rcvMss) c.ackNow = true;
-  else if (!c.timers.isSet('delack')) c.timers.set('delack', now + cfg.delayedAckTimeout);
-  c.host.wake(c);
-}
-
-/**
- * Moves held out-of-order data that now continues the stream into the receive buffer. What does not
- * fit (a window promised before the buffer was made smaller) is held again, never dropped: a byte
- * skipped here would shift every later one.
- */
-function advanceHeld(c: TcpConnection): number {
-  const chunks = c.ooo.takeFrom(c.rcvOff);
-  let total = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i]!;
-    const n = advance(c, chunk);
-    total += n;
-    if (n < chunk.length) {
-      let off = c.rcvOff;
-      for (const rest of [chunk.subarray(n), ...chunks.slice(i + 1)]) {
-        c.ooo.insert(off, rest);
-        off += rest.length;
-      }
-      break;
-    }
-  }
-  return total;
-}
-
-function advance(c: TcpConnection, data: Uint8Array): number {
-  const n = c.recvBuf.push(data);
-  c.rcvNxt = seqAdd(c.rcvNxt, n);
-  c.rcvOff += n;
-  return n;
-}
-
-/** Eighth step: the peer's FIN, in sequence. */
-function processFin(c: TcpConnection, now: number): void {
-  if (c.peerFin) return;
-  c.peerFin = true;
-  c.rcvNxt = seqAdd(c.rcvNxt, 1);
-  c.ooo.finOffset = undefined;
-  c.ackNow = true;
-  c.notify('peer-fin', now);
-  switch (c.state) {
-    case 'ESTABLISHED':
-    case 'FIN-WAIT-1':
-    case 'FIN-WAIT-2':
-      c.setState('rcv-fin', now);
-      break;
-    default:
-      break;
-  }
-  c.host.wake(c);
 }
 
 /** RFC 793 §3.9 (RFC 5961 off): a SYN in the window resets the connection — RST, then CLOSED (ECONNRESET). */

@@ -12,7 +12,7 @@ import { Prr } from './prr.js';
 import { Rack } from './rack.js';
 import { ReorderExtent } from './reorder-extent.js';
 import { DeliveryRate, type RateSample } from './rate-sample.js';
-import { rtoDeadline } from './input.js';
+import { rtoDeadline } from './ack.js';
 import { tsNow } from './rfc7323.js';
 import { sackBlocks } from './sack.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';

@@ -6,7 +6,7 @@ import { TcpFlag } from '../wire/tcp-types.js';
 import type { TcpDatagram } from '../stack/types.js';
 import { EMPTY, type TcpConnection } from './connection.js';
 import { gsoLength } from './gso.js';
-import { rtoDeadline } from './input.js';
+import { rtoDeadline } from './ack.js';
 import { synOptions } from './rfc7323.js';
 import { ecnDataSegment } from './ecn.js';
 import { paceAllows, paceBudget, paceSent } from './pacing.js';

@@ -1,7 +1,8 @@
 // What a connection does when one of its timers expires. The layer calls onTimers() for a
 // connection whose earliest deadline has passed; each expired timer is handled in turn.
 
-import { resetFor, rtoDeadline } from './input.js';
+import { resetFor } from './input.js';
+import { rtoDeadline } from './ack.js';
 import { onLossTimer, onRto } from './loss.js';
 import type { TcpConnection } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
