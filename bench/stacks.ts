@@ -8,17 +8,9 @@ import { splitTcpSegments } from '../src/wire/tcp-gso.js';
 import type { TcpConfig } from '../src/tcp/config.js';
 import type { TcpLayer } from '../src/tcp/layer.js';
 
-/** xorshift32: deterministic randomness for the stacks (never 0). */
-export function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
+import { xorshift32 } from '../src/stack/xorshift32.js';
+
+export { xorshift32 };
 
 export interface StackPair {
   a: Stack;

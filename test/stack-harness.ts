@@ -12,18 +12,11 @@ import { emitIcmp } from '../src/wire/icmp.js';
 import { emitIcmpv6 } from '../src/wire/icmpv6.js';
 import { emitIpv4Header } from '../src/wire/ipv4.js';
 import { emitIpv6Header } from '../src/wire/ipv6.js';
+import { xorshift32 } from '../src/stack/xorshift32.js';
 
 /** Deterministic xorshift32 Rng. */
 export function seededRng(seed = 1): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  return xorshift32(seed);
 }
 
 export function makeStack(extra: Partial<StackOptions> = {}, seed = 1): Stack {

@@ -9,15 +9,7 @@ import type { TcpDatagram } from '../src/stack/types.js';
 export const { FIN, SYN, RST, PSH, ACK, URG } = TcpFlag;
 
 export function rng(seed = 7): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  return xorshift32(seed);
 }
 
 export function mkLayer(address = '10.0.0.1', config: Partial<TcpConfig> = {}, mtu = 1500): TcpLayer {
@@ -75,17 +67,7 @@ export function view(d: TcpDatagram): { seq: number; ack: number; flags: string;
 }
 
 export function bytes(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(n, seed);
 }
 
 export interface Passive {
@@ -122,6 +104,7 @@ export function out(layer: TcpLayer, now: number): TcpDatagram[] {
 import { createHash } from 'node:crypto';
 import { Pair, type PairOptions } from '../src/tcp/pair.js';
 import { isTcpError } from '../src/tcp/errors.js';
+import { xorshift32, xorshiftBytes } from '../src/stack/xorshift32.js';
 
 export function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { tunAvailability } from '../src/link/tun-addon.js';
+import { xorshiftBytes } from '../src/stack/xorshift32.js';
 
 let counter = 0;
 
@@ -124,15 +125,6 @@ export function sha256(b: Uint8Array): string {
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
 export function testBytes(n: number, seed = 0x9e3779b9): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
+  const b = xorshiftBytes(n, seed);
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
 }

@@ -10,6 +10,7 @@ import { TcpLayer } from '../tcp/layer.js';
 import { Pair, type PairNode, type Verdict } from '../tcp/pair.js';
 import { tcpSegmentLength } from '../wire/tcp.js';
 import { ChaosRandom } from './random.js';
+import { xorshift32 } from '../stack/xorshift32.js';
 
 export interface PathSpec {
   loss: number;
@@ -122,14 +123,7 @@ export class ChaosWorld {
   #freshLayer(address: string): TcpLayer {
     const mtu = this.#mtu;
     const spec = this.#specs.get(address);
-    let x = (this.rand.u32() ^ ++this.#incarnation) >>> 0 || 1;
-    const rng = (): number => {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>>= 0);
-    };
+    const rng = xorshift32(this.rand.u32() ^ ++this.#incarnation);
     return new TcpLayer({
       services: { sourceFor: () => address, isLocal: (a) => a === address, mtuFor: () => mtu },
       rng,

@@ -6,6 +6,7 @@
 import type { TcpConfig } from '../tcp/config.js';
 import { TcpLayer } from '../tcp/layer.js';
 import type { TcpDatagram, TcpServices } from '../stack/types.js';
+import { xorshift32 } from '../stack/xorshift32.js';
 
 /** packetdrill's address conventions (its config.c): RFC 1918 / RFC 5737 for IPv4, ULA / RFC 3849 for IPv6. */
 export const ADDRESSES = {
@@ -28,18 +29,6 @@ export interface HostOptions {
   seed: number;
 }
 
-/** xorshift32 (Marsaglia 2003), seeded: ISNs and port choices are the same on every run. */
-function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 export class VirtualHost {
   readonly layer: TcpLayer;
@@ -68,7 +57,7 @@ export class VirtualHost {
       isLocal: (a) => a === local,
       mtuFor: () => mtu,
     };
-    this.layer = new TcpLayer({ services, rng: xorshift32(opts.seed), config: opts.config });
+    this.layer = new TcpLayer({ services, rng: xorshift32(opts.seed, 0x9e3779b9), config: opts.config });
   }
 
   get nowMs(): number {

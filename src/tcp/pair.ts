@@ -10,6 +10,7 @@ import type { TcpConfig } from './config.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
 import { TcpLayer } from './layer.js';
+import { xorshift32 } from '../stack/xorshift32.js';
 
 export interface PairNode {
   name: string;
@@ -85,18 +86,6 @@ export interface DriveOptions {
   maxSteps?: number;
 }
 
-/** xorshift32 (Marsaglia 2003): small, seeded, deterministic. */
-function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 interface InFlight {
   to: PairNode;
@@ -119,7 +108,7 @@ export class Pair {
 
   constructor(opts: PairOptions = {}) {
     this.opts = opts;
-    this.#rng = xorshift32(opts.seed ?? 1);
+    this.#rng = xorshift32(opts.seed ?? 1, 0x9e3779b9);
     this.addNode('a', opts.a?.address ?? '10.0.0.1', opts.a?.config);
     this.addNode('b', opts.b?.address ?? '10.0.0.2', opts.b?.config);
   }
@@ -146,7 +135,7 @@ export class Pair {
       mtuFor: () => mtu,
     };
     const seed = this.#rng();
-    const layer = new TcpLayer({ services, rng: xorshift32(seed), config: { ...this.opts.config, ...config } });
+    const layer = new TcpLayer({ services, rng: xorshift32(seed, 0x9e3779b9), config: { ...this.opts.config, ...config } });
     const node: PairNode = { name, address, layer, events: [] };
     this.nodes.push(node);
     return node;
