@@ -34,3 +34,11 @@ export function corpusDefines(c: Corpus, ipVersion: string | undefined): Record<
     CMSG_TYPE_RECVERR: mapped ? 'IPV6_RECVERR' : 'IP_RECVERR',
   };
 }
+
+/**
+ * A script outside the Fast Open folders that still drives the Fast Open API (RFC 7413, not
+ * implemented): TCP_FASTOPEN* socket options, MSG_FASTOPEN, or a TFO option in a segment.
+ */
+export function usesFastOpen(text: string): boolean {
+  return /\b(TCP_FASTOPEN\w*|MSG_FASTOPEN)\b|<[^>\n]*\bFO(EXP)?\b[^>\n]*>/.test(text);
+}
