@@ -5,6 +5,7 @@ import type { TcpConnection } from '../src/tcp/connection.js';
 import type { TcpEvent } from '../src/tcp/events.js';
 import { TcpFlag, type TcpRepr } from '../src/wire/tcp-types.js';
 import type { TcpDatagram } from '../src/stack/types.js';
+import { xorshift32, xorshiftBytes } from '../src/stack/xorshift32.js';
 
 export const { FIN, SYN, RST, PSH, ACK, URG } = TcpFlag;
 
@@ -104,7 +105,6 @@ export function out(layer: TcpLayer, now: number): TcpDatagram[] {
 import { createHash } from 'node:crypto';
 import { Pair, type PairOptions } from '../src/tcp/pair.js';
 import { isTcpError } from '../src/tcp/errors.js';
-import { xorshift32, xorshiftBytes } from '../src/stack/xorshift32.js';
 
 export function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');

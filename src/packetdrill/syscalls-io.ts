@@ -19,15 +19,23 @@ interface MsgFlags {
   peek: boolean;
   waitAll: boolean;
   dontWait: boolean;
+  /** MSG_MORE (send): more data follows; the tail waits (tcp/cork.ts). */
+  more: boolean;
 }
 
 /** Splits recv/send flags into what the runner understands, or a reason to skip. */
 function msgFlags(n: number, dialect: Dialect, send: boolean): MsgFlags | string {
   const bit = (name: string): number => constantValue(name, dialect) ?? 0;
-  const known = bit('MSG_PEEK') | bit('MSG_WAITALL') | bit('MSG_DONTWAIT') | bit('MSG_NOSIGNAL');
+  const more = send ? bit('MSG_MORE') : 0;
+  const known = bit('MSG_PEEK') | bit('MSG_WAITALL') | bit('MSG_DONTWAIT') | bit('MSG_NOSIGNAL') | more;
   if ((n & bit('MSG_OOB')) !== 0) return 'MSG_OOB (sending or reading urgent data) is not supported';
   if ((n & ~known) !== 0) return `unsupported ${send ? 'send' : 'recv'} flags 0x${n.toString(16)}`;
-  return { peek: (n & bit('MSG_PEEK')) !== 0, waitAll: (n & bit('MSG_WAITALL')) !== 0, dontWait: (n & bit('MSG_DONTWAIT')) !== 0 };
+  return {
+    peek: (n & bit('MSG_PEEK')) !== 0,
+    waitAll: (n & bit('MSG_WAITALL')) !== 0,
+    dontWait: (n & bit('MSG_DONTWAIT')) !== 0,
+    more: (n & more) !== 0,
+  };
 }
 
 function timedOut(ctx: SyscallContext, deadline: number | undefined): boolean {
@@ -81,7 +89,7 @@ function sendCall(ctx: SyscallContext, s: Sock, len: number, f: MsgFlags): Sysca
       const nonblock = s.nonblock || f.dontWait || timedOut(ctx, deadline);
       if (s.handshaking) return nonblock ? fail('EAGAIN') : BLOCK;
       if (len === 0) return ret(0);
-      const r = c.send(new Uint8Array(len - sent), ctx.host.nowMs);
+      const r = c.send(new Uint8Array(len - sent), ctx.host.nowMs, f.more);
       if (typeof r !== 'number') return sent > 0 ? ret(sent) : fail(r.code);
       sent += r;
       if (sent === len) return ret(sent);

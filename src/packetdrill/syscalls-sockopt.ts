@@ -11,8 +11,8 @@ import { constantName, constantValue, errnoNumber, type Dialect } from './syscal
 import { fail, isSock, once, ret, scriptError, skip, sockArg, type Sock, type SyscallCall, type SyscallContext, type SyscallResult } from './syscalls-socket.js';
 
 const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG', 'SO_ZEROCOPY'];
-const TCP_OPTS = ['TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_NOOPT', 'TCP_KEEPINIT'];
-const OTHER_TCP_OPTS = ['TCP_CORK', 'TCP_NOPUSH', 'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_FASTOPEN', 'TCP_NOTSENT_LOWAT', 'TCP_DEFER_ACCEPT'];
+const TCP_OPTS = ['TCP_NODELAY', 'TCP_CORK', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_NOOPT', 'TCP_KEEPINIT'];
+const OTHER_TCP_OPTS = ['TCP_NOPUSH', 'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_FASTOPEN', 'TCP_NOTSENT_LOWAT', 'TCP_DEFER_ACCEPT'];
 
 /** The option's name (`SO_RCVBUF`), or a reason the runner cannot handle it. */
 function optionName(ctx: SyscallContext, spec: SyscallSpec): string | { skip: string } {
@@ -109,6 +109,10 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
       set('noDelay', n !== 0);
       c?.setNoDelay(n !== 0);
       return ret(0);
+    case 'TCP_CORK':
+      set('cork', n !== 0);
+      c?.setCork(n !== 0);
+      return ret(0);
     case 'TCP_MAXSEG':
       // Linux accepts 88..65535 and uses it for the MSS announced in the SYN.
       if (n < 88 || n > 65535) return fail('EINVAL');
@@ -180,6 +184,8 @@ function getOption(ctx: SyscallContext, s: Sock, name: string): number | Syscall
       return s.opts.sendBufferSize !== undefined ? (c?.sendBufferSize ?? s.opts.sendBufferSize) : dbl * (c?.sendBufferSize ?? cfg.sendBufferSize);
     case 'TCP_NODELAY':
       return (c?.noDelay ?? s.opts.noDelay ?? cfg.noDelay) ? 1 : 0;
+    case 'TCP_CORK':
+      return (c?.cork ?? s.opts.cork ?? false) ? 1 : 0;
     case 'TCP_MAXSEG':
       if (c !== undefined && c.state !== 'CLOSED' && c.state !== 'SYN-SENT') return c.sndMss;
       return s.opts.mss ?? 536;

@@ -170,6 +170,7 @@ export class TcpConnection extends Tcb {
     this.cc = this.#newCc(false);
     this.recovery = new LossRecovery(0, params.recovery);
     this.noDelay = opts.noDelay ?? cfg.noDelay;
+    if (opts.cork === true) this.cork = true;
     this.keepAlive = opts.keepAlive ?? cfg.keepAlive;
     this.keepAliveIdle = opts.keepAliveIdle ?? cfg.keepAliveIdle;
     const ut = opts.userTimeout ?? cfg.userTimeout;
@@ -251,8 +252,10 @@ export class TcpConnection extends Tcb {
   /**
    * §3.10.2 SEND: queues up to the free send-buffer space (copying) and returns the bytes taken.
    * Before ESTABLISHED the data waits for the handshake. After shutdown/close: EPIPE.
+   * `more` (MSG_MORE): more data follows at once — full segments go, the sub-MSS tail waits for the
+   * next write, an arriving segment or the persist timer (cork.ts), and the write sets no push mark.
    */
-  send(data: Uint8Array, _now: number): number | TcpError {
+  send(data: Uint8Array, _now: number, more = false): number | TcpError {
     switch (this.#state) {
       case 'SYN-SENT':
       case 'SYN-RECEIVED':
@@ -266,7 +269,8 @@ export class TcpConnection extends Tcb {
           if (n === room) sendRefused(this);
         }
         if (n > 0) {
-          pushMarksOnWrite(this, n);
+          pushMarksOnWrite(this, n, more);
+          this.moreHold = more;
           this.host.wake(this);
         }
         return n;
@@ -405,10 +409,27 @@ export class TcpConnection extends Tcb {
     this.setState('abort', now);
   }
 
-  /** RFC 896 Nagle off (true) or on (false). */
+  /** RFC 896 Nagle off (true) or on (false). Turning it off sends what is queued at once, corked or not. */
   setNoDelay(noDelay = true): void {
     this.noDelay = noDelay;
-    if (noDelay) this.host.wake(this);
+    if (noDelay) {
+      this.naglePush = true;
+      this.host.wake(this);
+    }
+  }
+
+  /**
+   * TCP_CORK: while corked, sub-MSS segments wait (full segments and a FIN still go); a tail held
+   * with nothing in flight leaves when the persist timer fires (about one RTO: the "200 ms
+   * ceiling"). Uncorking sends what is queued, under Nagle unless noDelay is set (cork.ts).
+   */
+  setCork(cork: boolean): void {
+    if (this.cork === cork) return;
+    this.cork = cork;
+    if (!cork) {
+      if (this.noDelay) this.naglePush = true;
+      this.host.wake(this);
+    }
   }
 
   /** RFC 1122 §4.2.3.6 keep-alive; `idleMs` (default from config) before the first probe. */

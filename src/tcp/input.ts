@@ -17,12 +17,14 @@ import { timeWaitBsd } from './time-wait-bsd.js';
 import { established } from './established.js';
 import { processAck } from './ack.js';
 import { deliver, processFin } from './receive-text.js';
+import { corkOnArrival } from './cork.js';
 
 const { FIN, SYN, RST, ACK, URG } = TcpFlag;
 
 export function segmentArrives(c: TcpConnection, seg: TcpRepr, now: number): void {
   c.stats.segmentsIn++;
   c.clock = now;
+  corkOnArrival(c);
   if (c.state === 'SYN-SENT') synSent(c, seg, now);
   else if (c.state === 'TIME-WAIT' && c.host.config.timeWaitRule === 'bsd') timeWaitBsd(c, seg, now);
   else if (c.state !== 'CLOSED' && c.state !== 'LISTEN') synchronized(c, seg, now);

@@ -5,6 +5,8 @@ import type { Endpoint } from '../stack/types.js';
 export interface TcpSocketOptions {
   /** Disable Nagle's algorithm (RFC 896). */
   noDelay?: boolean;
+  /** Hold sub-MSS segments until uncorked (TCP_CORK; see TcpConnection.setCork). */
+  cork?: boolean;
   /** RFC 1122 §4.2.3.6 keep-alive. */
   keepAlive?: boolean;
   /** Idle time before the first keep-alive probe (ms). */

@@ -14,7 +14,8 @@ import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { plpmtudOnRetransmit, plpmtudProbeBytes, plpmtudProbeSent } from './plpmtud.js';
 import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
 import { sendLost, sendTlpProbe } from './loss-output.js';
-import { pushBurstAdd, pushBurstEnd, pushFlag } from './push-marks.js';
+import { pushBurstAdd, pushBurstDrop, pushBurstEnd, pushFlag, pushOnWakeup } from './push-marks.js';
+import { corkAfterOutput, corkHolds } from './cork.js';
 import { cwndUseAfterOutput } from './cwnd-use.js';
 import { chronoTick } from './send-chrono.js';
 
@@ -38,6 +39,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
     if (loss !== undefined) sendLost(c, now, out); // RFC 8985: what RACK deemed lost goes before new data
   } else if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
+  corkAfterOutput(c); // cork.ts: an uncork / TCP_NODELAY push lasts one pass
   pushBurstEnd(c); // push-marks.ts: a burst of several segments ends with PSH (pushRule 'linux')
   cwndUseAfterOutput(c, c.stats.bytesOut !== bytesOut); // cwnd-use.ts (cwndGrowth 'linux')
   if (!rack && sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
@@ -182,19 +184,28 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
         c.host.config.nagle === 'classic'
           ? unackedAtStart
           : c.smallSegEnd !== undefined && seqGt(c.smallSegEnd, c.sndUna);
-      const nagleOk = c.noDelay || !held;
+      const nagleOk = c.noDelay || c.naglePush || !held;
+      // TCP_CORK / MSG_MORE (cork.ts): a sub-MSS tail waits, unless it carries the FIN.
+      const corked = corkHolds(c) && !fin;
       // §3.8.6.2.1 sender SWS avoidance: a full segment; or all queued data (pushed: every write
       // is); or at least half the largest window the peer has offered; or the override timeout.
       // Retransmissions (SND.NXT rewound by an RTO) are not held back.
       const rexmit = seqLt(c.sndNxt, c.sndMax);
-      const ok = probe > 0 || len === full || (last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2) || rexmit || c.forceSend;
-      if (!ok || !paceAllows(c, now)) return;
+      const ok =
+        probe > 0 || len === full || (!corked && ((last && (nagleOk || fin)) || (nagleOk && len >= c.maxSndWnd / 2))) || rexmit || c.forceSend;
+      if (!ok) {
+        if (corked) pushBurstDrop(c); // the sent part of a corked write is not a push
+        return;
+      }
+      if (!paceAllows(c, now)) return;
+      const wakeup = c.forceSend;
       c.forceSend = false;
       // GSO (gso.ts): a full segment may take the full segments after it along, as one (never a probe).
       const seq = c.sndNxt;
       const n = len === full ? gsoLength(c, full, Math.min(unsent, room, paceBudget(c, now, full))) : len;
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
       pushBurstAdd(c, out[out.length - 1]!, seq, n);
+      if (wakeup) pushOnWakeup(c, out[out.length - 1]!); // push-marks.ts (pushRule 'linux')
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
       else if (n > full) out[out.length - 1]!.gsoSize = full;
       paceSent(c, now, n);

@@ -176,6 +176,22 @@ export function pushBurstEnd(c: TcpConnection): void {
   m.burstLast = undefined;
 }
 
+/**
+ * The output pass stopped at a tail held by TCP_CORK / MSG_MORE (cork.ts): the segments sent are
+ * the front of one write, split off it, and carry no PSH for being a burst.
+ */
+export function pushBurstDrop(c: TcpConnection): void {
+  const m = c.pushMarks;
+  if (m === undefined) return;
+  m.burstClosed = true;
+  m.burstLast = undefined;
+}
+
+/** A segment the persist timer released with the window open (a Linux "window probe" with data) carries PSH. */
+export function pushOnWakeup(c: TcpConnection, d: TcpDatagram): void {
+  if (c.host.config.pushRule === 'linux') d.seg.flags |= TcpFlag.PSH;
+}
+
 /** PSH for a segment [seq, seq+len) at send-buffer offset `off`, by the connection's rule. */
 export function pushFlag(c: TcpConnection, seq: number, off: number, len: number): boolean {
   if (len <= 0) return false;

@@ -47,6 +47,9 @@ const enum F {
   closedEmitted = 1 << 23,
   noOptions = 1 << 24,
   synOptionsDropped = 1 << 25,
+  cork = 1 << 26,
+  moreHold = 1 << 27,
+  naglePush = 1 << 28,
 }
 
 /** Slot of each time or wide counter in `Tcb.#wide`. */
@@ -262,6 +265,15 @@ export abstract class Tcb {
   /** TcpConfig.synDropOptionsAfter reached: our SYN offers only the MSS. */
   get synOptionsDropped(): boolean { return (this.#bits & F.synOptionsDropped) !== 0; }
   set synOptionsDropped(v: boolean) { this.#flag(F.synOptionsDropped, v); }
+  /** TCP_CORK: sub-MSS segments wait (cork.ts). */
+  get cork(): boolean { return (this.#bits & F.cork) !== 0; }
+  set cork(v: boolean) { this.#flag(F.cork, v); }
+  /** The last write said more follows (MSG_MORE): its sub-MSS tail waits until the next event (cork.ts). */
+  get moreHold(): boolean { return (this.#bits & F.moreHold) !== 0; }
+  set moreHold(v: boolean) { this.#flag(F.moreHold, v); }
+  /** The next output pass sends what is queued past Nagle and cork (uncork, TCP_NODELAY set; cork.ts). */
+  get naglePush(): boolean { return (this.#bits & F.naglePush) !== 0; }
+  set naglePush(v: boolean) { this.#flag(F.naglePush, v); }
 }
 
 const shared = new WeakMap<TcpConfig, { rto: RtoParams; recovery: RecoveryOptions }>();
