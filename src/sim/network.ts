@@ -88,6 +88,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   ecn: ['on', 'passive', 'off'],
   lossDetection: ['rack', 'dupack'],
   prr: ['ssrb', 'crb', 'off'],
+  ptoRule: ['rfc8985', 'linux'],
   nagle: ['classic', 'minshall'],
   pushRule: ['rfc9293', 'linux'],
   cwndGrowth: ['rfc5681', 'linux'],

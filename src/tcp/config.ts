@@ -275,6 +275,14 @@ export interface TcpConfig {
    */
   tlp: boolean;
   /**
+   * The TLP probe timeout (RFC 8985 §7.2 computes 2·SRTT, plus TLP.max_ack_delay with one segment
+   * in flight, and leaves the floor to the implementation):
+   * - 'rfc8985': max(10 ms, 2·SRTT) (+ 200 ms with one segment in flight);
+   * - 'linux': 2·SRTT + 2 ms, or 2·SRTT + rtoMin with one segment in flight (tcp_schedule_loss_probe).
+   * Either way never later than the retransmission timer. Default 'rfc8985'.
+   */
+  ptoRule: 'rfc8985' | 'linux';
+  /**
    * How much is sent per ACK during SACK fast recovery: RFC 6937 Proportional Rate Reduction with
    * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
    * 'off' keeps RFC 6675's cwnd − pipe. Default 'ssrb'.
@@ -430,6 +438,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   rfc5961Syn: true,
   lossDetection: 'rack',
   tlp: true,
+  ptoRule: 'rfc8985',
   prr: 'ssrb',
   spuriousUndo: true,
   frto: true,

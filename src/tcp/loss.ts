@@ -387,7 +387,8 @@ function armTlp(c: TcpConnection, now: number, flight = seqDiff(c.sndMax, c.sndU
     }
     return;
   }
-  const pto = l.rack.pto(c.rtt.srtt, flight, c.sndMss);
+  const cfg = c.host.config;
+  const pto = l.rack.pto(c.rtt.srtt, flight, c.sndMss, cfg.ptoRule === 'linux' ? cfg.rtoMin : undefined);
   // The first transmission arms the retransmission timer just after this (output.ts emit()).
   const rto = c.timers.isSet('rto') ? c.timers.rto : rtoDeadline(c, now);
   c.timers.set('loss', Math.min(now + pto, rto));

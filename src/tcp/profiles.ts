@@ -92,6 +92,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   duplicateFinAck: true, // tcp_sequence(): a segment ending at rcv_nxt is acceptable
   lossDetection: 'rack', // tcp_recovery = 1 (RACK)
   tlp: true, // tcp_early_retrans = 3 (TLP)
+  ptoRule: 'linux', // tcp_schedule_loss_probe(): 2·srtt + TCP_TIMEOUT_MIN, or + rto_min for one packet
   prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet

@@ -17,6 +17,8 @@ export const TLP_MAX_ACK_DELAY = 200;
  * like the RTO's clock-granularity term (RFC 6298 §2), the timer gets a floor — 10 ms, Linux's.
  */
 export const TLP_MIN_PTO = 10;
+/** Linux's TCP_TIMEOUT_MIN: what its PTO adds to 2·SRTT when more than one segment is in flight. */
+export const LINUX_PTO_EXTRA = 2;
 /** §6.2 step 4: recoveries without D-SACK after which the reordering window multiplier resets. */
 const REO_WND_PERSIST = 16;
 
@@ -157,9 +159,13 @@ export class Rack {
     }
   }
 
-  /** §7.2: the probe timeout for a flight of `flight` bytes (one segment: delayed-ACK allowance). */
-  pto(srtt: number | undefined, flight: number, mss: number): number {
+  /**
+   * §7.2: the probe timeout for a flight of `flight` bytes (one segment: delayed-ACK allowance).
+   * `linuxRtoMin`: TcpConfig.ptoRule 'linux' — 2·SRTT + 2 ms, or + rtoMin for one segment.
+   */
+  pto(srtt: number | undefined, flight: number, mss: number, linuxRtoMin?: number): number {
     if (srtt === undefined) return 1000;
+    if (linuxRtoMin !== undefined) return 2 * srtt + (flight <= mss ? linuxRtoMin : LINUX_PTO_EXTRA);
     return Math.max(TLP_MIN_PTO, 2 * srtt) + (flight <= mss ? TLP_MAX_ACK_DELAY : 0);
   }
 
