@@ -187,3 +187,51 @@ test('slow reader with loss: zero-window probing and lost window updates do not 
   assert.equal(sha256(r.received), sha256(data));
   assert.equal(r.server?.state, 'CLOSED');
 });
+
+test("RFC 9293 §3.8.6.1 zeroWindowProbe 'old-seq' (Linux): the probe is an empty segment at SND.UNA−1; data waits for the window", () => {
+  const { layer, conn } = passiveEstablished({ zeroWindowProbe: 'old-seq' }, 1000, 5000, 0);
+  conn.send(new Uint8Array(2000), 10);
+  assert.deepEqual(layer.poll(10), []);
+  const at = layer.pollAt()!;
+  const probe = layer.poll(at);
+  assert.equal(probe.length, 1);
+  assert.deepEqual(view(probe[0]!), { seq: 5000, ack: 1001, flags: 'ACK', len: 0, window: 65535 });
+  assert.equal(conn.stats.zeroWindowProbes, 1);
+  assert.equal(conn.sndMax, 5001, 'no octet was sent beyond the window');
+  layer.receive(dg({ seq: 1001, ack: 5001, flags: ACK, window: 65535 }), at + 1);
+  const out = layer.poll(at + 1);
+  assert.equal(out.reduce((n, d) => n + d.seg.payload.length, 0), 2000);
+  assert.equal(out[0]!.seg.seq, 5001);
+});
+
+test('RFC 5681 §4.1 the restart window applies when transmission begins — not while a closed window holds the data', () => {
+  const { layer, conn } = passiveEstablished({ zeroWindowProbe: 'old-seq' }, 1000, 5000, 65535);
+  // Grow cwnd past the initial window: 30 full segments, acknowledged as they go.
+  conn.send(new Uint8Array(30 * 1460), 10);
+  let t = 10;
+  for (let i = 0; i < 6; i++) {
+    const sent = layer.poll(t);
+    t += 10;
+    for (const d of sent) layer.receive(dg({ seq: 1001, ack: (d.seg.seq + d.seg.payload.length) >>> 0, flags: ACK, window: 65535 }), t);
+  }
+  // The peer's window closes with everything acknowledged; more data waits through probes.
+  layer.receive(dg({ seq: 1001, ack: conn.sndMax, flags: ACK, window: 0 }), t + 1);
+  assert.equal(conn.sndUna, conn.sndMax);
+  const grown = conn.cc.cwnd;
+  assert.ok(grown > 10 * 1460, `cwnd grew (${grown})`);
+  conn.send(new Uint8Array(20 * 1460), t + 1);
+  layer.poll(t + 1);
+  let now = t + 1;
+  for (let i = 0; i < 3; i++) {
+    now = layer.pollAt()!;
+    layer.poll(now);
+    layer.receive(dg({ seq: 1001, ack: conn.sndMax, flags: ACK, window: 0 }), now + 1);
+    layer.poll(now + 1);
+  }
+  assert.ok(now - t > 3 * conn.rtt.rto, 'idle (no data sent) for several RTOs');
+  assert.equal(conn.cc.cwnd, grown, 'cwnd kept while nothing can be transmitted');
+  layer.receive(dg({ seq: 1001, ack: conn.sndMax, flags: ACK, window: 65535 }), now + 2);
+  const burst = layer.poll(now + 2).reduce((n, d) => n + d.seg.payload.length, 0);
+  assert.ok(conn.cc.cwnd < grown, `restarted when transmission began (${conn.cc.cwnd})`);
+  assert.ok(burst <= conn.cc.cwnd, `the burst (${burst}) fits the restart window`);
+});

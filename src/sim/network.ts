@@ -89,6 +89,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   lossDetection: ['rack', 'dupack'],
   prr: ['ssrb', 'crb', 'off'],
   ptoRule: ['rfc8985', 'linux'],
+  zeroWindowProbe: ['data', 'old-seq'],
   nagle: ['classic', 'minshall'],
   pushRule: ['rfc9293', 'linux'],
   cwndGrowth: ['rfc5681', 'linux'],

@@ -283,6 +283,15 @@ export interface TcpConfig {
    */
   ptoRule: 'rfc8985' | 'linux';
   /**
+   * What a zero-window probe carries (RFC 9293 §3.8.6.1 asks for "at least one octet of new data
+   * (if available)"; RFC 1122 §4.2.2.17 only that probing go on):
+   * - 'data': the octet at SND.UNA, beyond the closed window (a receiver that has room takes it);
+   * - 'old-seq': an empty segment at SND.UNA − 1, which the receiver answers with an ACK carrying
+   *   its window (Linux's tcp_xmit_probe_skb; no data is sent until the window opens).
+   * Default 'data'.
+   */
+  zeroWindowProbe: 'data' | 'old-seq';
+  /**
    * How much is sent per ACK during SACK fast recovery: RFC 6937 Proportional Rate Reduction with
    * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
    * 'off' keeps RFC 6675's cwnd − pipe. Default 'ssrb'.
@@ -439,6 +448,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   lossDetection: 'rack',
   tlp: true,
   ptoRule: 'rfc8985',
+  zeroWindowProbe: 'data',
   prr: 'ssrb',
   spuriousUndo: true,
   frto: true,

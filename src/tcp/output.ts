@@ -46,8 +46,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   if (c.handshakeDone) afterOutput(c);
   if (c.probePending) {
     c.probePending = false;
-    sendProbe(c, out);
-    c.lastSend = now;
+    if (sendProbe(c, out)) c.lastSend = now;
   }
   if (c.ackNow) {
     // TcpConfig.finRepeat (BSD): while our FIN is unacknowledged, the ACK carries it again.
@@ -79,20 +78,25 @@ function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
  * the probe carries the octet at SND.UNA, beyond the closed window; SND.MAX covers it so an ACK
  * that takes it is acceptable, while SND.NXT stays put: the persist timer (not the retransmission
  * timer) keeps probing with its own backoff, and the octet is not timed (Karn, RFC 6298 §3).
- * Otherwise an empty segment at SND.UNA−1: an old sequence number makes the peer answer with an
- * ACK carrying its current window.
+ * Otherwise (and always under TcpConfig.zeroWindowProbe 'old-seq') an empty segment at SND.UNA−1:
+ * an old sequence number makes the peer answer with an ACK carrying its current window.
+ * Returns whether the probe counts as a transmission for the idle and keep-alive clocks.
  */
-function sendProbe(c: TcpConnection, out: TcpDatagram[]): void {
+function sendProbe(c: TcpConnection, out: TcpDatagram[]): boolean {
   const off = seqDiff(c.sndUna, c.dataHeadSeq());
-  if (sendsData(c) && c.sndNxt === c.sndUna && seqGt(c.sndUna, c.iss) && c.sendBuf.length - off > 0) {
+  const withData = c.host.config.zeroWindowProbe === 'data';
+  if (withData && sendsData(c) && c.sndNxt === c.sndUna && seqGt(c.sndUna, c.iss) && c.sendBuf.length - off > 0) {
     out.push(c.segment(c.sndUna, ACK, c.sendBuf.view(off, 1)));
     const end = seqAdd(c.sndUna, 1);
     if (seqGt(end, c.sndMax)) c.sndMax = end;
     c.stats.bytesOut++;
     c.rttTiming = false;
-    return;
+    return true;
   }
   out.push(c.segment(seqAdd(c.sndUna, -1), ACK, EMPTY));
+  // A keep-alive counts as a send (its interval runs from it); an empty zero-window probe is no
+  // data sent (RFC 5681 §4.1's idle time goes on).
+  return c.unsentBytes() === 0;
 }
 
 /** States in which data and FIN may be (re)transmitted. */
@@ -163,10 +167,11 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
     const off = seqDiff(c.sndNxt, head);
     const unsent = c.sendBuf.length - off;
     if (unsent > 0) {
-      // RFC 5681 §4.1: restart from the restart window after an idle period longer than the RTO.
-      if (first && c.sndUna === c.sndMax && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
-      first = false;
       const wndRoom = seqDiff(seqAdd(c.sndUna, c.sndWnd), c.sndNxt);
+      // RFC 5681 §4.1: restart from the restart window "before beginning transmission" after an
+      // idle period longer than the RTO — when the peer's window lets a transmission begin.
+      if (first && wndRoom > 0 && c.sndUna === c.sndMax && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
+      first = false;
       // cwnd − FlightSize (+ RFC 3042 limited transmit), cwnd − pipe on SACK connections
       // (RFC 6675 §5 (C), RFC 8985), PRR's budget during recovery (RFC 6937): loss.ts.
       const room = Math.min(wndRoom, congestionRoom(c));
