@@ -2,6 +2,7 @@
 // a tiny seeded generator for the stacks' injected randomness, two stacks on one prefix, and one
 // exchange step of a virtual clock.
 
+import { PacketPool } from '../src/stack/packet-pool.js';
 import { Stack } from '../src/stack/stack.js';
 import type { OutboundPacket } from '../src/stack/types.js';
 import { splitTcpSegments } from '../src/wire/tcp-gso.js';
@@ -19,6 +20,9 @@ export interface StackPair {
   tb: TcpLayer;
   /** Virtual time in ms. */
   now: number;
+  /** Each stack's recycled packet memory (when built with `pool`): exchange() releases delivered packets. */
+  poolA: PacketPool | undefined;
+  poolB: PacketPool | undefined;
 }
 
 /**
@@ -26,13 +30,15 @@ export interface StackPair {
  * interfaces send TCP super-segments (exchange() splits them as a TSO device would) and coalesce
  * what arrives in one exchange (GRO).
  */
-export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partial<TcpConfig>; offload?: boolean }): StackPair {
-  const a = new Stack({ rng: xorshift32(1), tcp: opts.tcp });
-  const b = new Stack({ rng: xorshift32(2), tcp: opts.tcp });
+export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partial<TcpConfig>; offload?: boolean; pool?: boolean }): StackPair {
+  const poolA = opts.pool === true ? new PacketPool() : undefined;
+  const poolB = opts.pool === true ? new PacketPool() : undefined;
+  const a = new Stack({ rng: xorshift32(1), tcp: opts.tcp, ...(poolA ? { packetPool: poolA } : {}) });
+  const b = new Stack({ rng: xorshift32(2), tcp: opts.tcp, ...(poolB ? { packetPool: poolB } : {}) });
   const off = opts.offload === true;
   a.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.1/${opts.prefixLength}`], gso: off, gsoSoftware: off, gro: off });
   b.addInterface({ mtu: opts.mtu, addresses: [`10.0.0.2/${opts.prefixLength}`], gso: off, gsoSoftware: off, gro: off });
-  return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer, now: 0 };
+  return { a, b, ta: a.tcp as TcpLayer, tb: b.tcp as TcpLayer, now: 0, poolA, poolB };
 }
 
 /**
@@ -43,8 +49,11 @@ export function twoStacks(opts: { mtu: number; prefixLength: number; tcp: Partia
 export function exchange(p: StackPair, step: number, budget = Infinity): number {
   const w1 = wire(p.a.poll(p.now, budget));
   p.b.receiveBatch(w1, p.now, 1);
+  // The receiver copied what it keeps: the sender's driver takes the memory back (a NIC's TX ring).
+  if (p.poolA !== undefined) for (const x of w1) p.poolA.release(x);
   const w2 = wire(p.b.poll(p.now, budget));
   p.a.receiveBatch(w2, p.now, 1);
+  if (p.poolB !== undefined) for (const x of w2) p.poolB.release(x);
   const moved = w1.length + w2.length;
   if (moved === 0) {
     const t = Math.min(p.a.pollAt() ?? Infinity, p.b.pollAt() ?? Infinity);

@@ -22,9 +22,14 @@ export interface BulkResult {
   wallMs: number;
 }
 
-/** Sends `bytes` from a to b through the two stacks; wall-clock Gbit/s. The receiver reads with recvInto (default) or recv. */
-export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> = {}, offload = false, read: 'into' | 'recv' = 'into'): BulkResult {
-  const h = twoStacks({ mtu, prefixLength: 24, tcp: { sendBufferSize: 4 << 20, recvBufferSize: 4 << 20, ...tcp }, offload });
+/**
+ * Sends `bytes` from a to b through the two stacks; wall-clock Gbit/s. The receiver reads with
+ * recvInto (default) or recv. With `pool` (default; L4_BENCH_NOPOOL=1 turns it off) each stack
+ * writes its TCP packets into a PacketPool and the exchange releases them once the peer's
+ * receiveBatch() returned, as a NIC driver recycles its ring's buffers.
+ */
+export function bulkStacks(mtu: number, bytes: number, tcp: Partial<TcpConfig> = {}, offload = false, read: 'into' | 'recv' = 'into', pool = process.env['L4_BENCH_NOPOOL'] !== '1'): BulkResult {
+  const h = twoStacks({ mtu, prefixLength: 24, tcp: { sendBufferSize: 4 << 20, recvBufferSize: 4 << 20, ...tcp }, offload, pool });
   const l = h.tb.listen({ address: '10.0.0.2', port: 9 }, 16, 0);
   if (!l.ok) throw new Error('listen');
   const cr = h.ta.connect({ address: '10.0.0.2', port: 9 }, {}, 0);

@@ -3,6 +3,7 @@
 // segments (seeded), records every wire segment it carried, and hands each side its arrivals as
 // one batch (Stack.receiveBatch). Used by the GSO/GRO tests; no timing, virtual clock only.
 
+import { PacketPool, type PacketPoolOptions } from '../src/stack/packet-pool.js';
 import { Stack } from '../src/stack/stack.js';
 import { seededRng } from './stack-harness.js';
 import type { OutboundPacket } from '../src/stack/types.js';
@@ -31,6 +32,11 @@ export interface GsoRunOptions {
   gsoSoftware?: boolean;
   /** Read with recvInto() into one reused buffer of this many bytes instead of recv(). */
   readInto?: number;
+  /**
+   * Each stack writes TCP packets into a PacketPool with these options; the link releases every
+   * delivered packet once the receiver's receiveBatch() returned (dropped ones are never released).
+   */
+  pool?: PacketPoolOptions;
 }
 
 export interface WireRecord {
@@ -47,13 +53,17 @@ export interface GsoRunResult {
   superSegments: number;
   a: Stack;
   b: Stack;
+  poolA: PacketPool | undefined;
+  poolB: PacketPool | undefined;
 }
 
 export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
   const mtu = o.mtu ?? 1500;
   const tcp = { sendBufferSize: 256 << 10, recvBufferSize: 256 << 10, ...o.tcp };
-  const a = new Stack({ rng: seededRng(o.seed * 2 + 1), tcp });
-  const b = new Stack({ rng: seededRng(o.seed * 2 + 2), tcp });
+  const poolA = o.pool !== undefined ? new PacketPool(o.pool) : undefined;
+  const poolB = o.pool !== undefined ? new PacketPool(o.pool) : undefined;
+  const a = new Stack({ rng: seededRng(o.seed * 2 + 1), tcp, ...(poolA ? { packetPool: poolA } : {}) });
+  const b = new Stack({ rng: seededRng(o.seed * 2 + 2), tcp, ...(poolB ? { packetPool: poolB } : {}) });
   const off = o.offload;
   const [aAddr, bAddr, plen] = o.v6 ? ['2001:db8::1', '2001:db8::2', 64] : ['10.0.0.1', '10.0.0.2', 24];
   const soft = off && o.gsoSoftware === true;
@@ -83,7 +93,10 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
     const packets: Uint8Array[] = [];
     for (const p of out) {
       if (p.gsoSize !== undefined) superSegments++;
-      for (const w of p.gsoSize !== undefined ? splitTcpSegments(p.packet, p.gsoSize) : [p.packet]) {
+      const pieces = p.gsoSize !== undefined ? splitTcpSegments(p.packet, p.gsoSize) : [p.packet];
+      // A split super-segment was copied into its pieces: its memory goes back to its pool now.
+      if (pieces[0] !== p.packet) (dir === 'a>b' ? poolA : poolB)?.release(p.packet);
+      for (const w of pieces) {
         wire.push({ dir, packet: w.slice(), time: now });
         if (chance(o.loss)) continue;
         packets.push(w);
@@ -107,8 +120,10 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
     }
     const w1 = carry(a.poll(now), 'a>b');
     b.receiveBatch(w1, now, 1);
+    if (poolA !== undefined) for (const w of w1) poolA.release(w);
     const w2 = carry(b.poll(now), 'b>a');
     a.receiveBatch(w2, now, 1);
+    if (poolB !== undefined) for (const w of w2) poolB.release(w);
     ta.pollEvents();
     tb.pollEvents();
     if (srv === undefined) srv = (l.value as TcpListener).accept();
@@ -138,5 +153,5 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
     received.set(ch, at);
     at += ch.length;
   }
-  return { sent, received, completed: srv?.eof === true && got === sent.length, wire, superSegments, a, b };
+  return { sent, received, completed: srv?.eof === true && got === sent.length, wire, superSegments, a, b, poolA, poolB };
 }

@@ -1,6 +1,7 @@
 // Stack options and their defaults.
 
 import type { TcpConfig } from '../tcp/config.js';
+import type { PacketMemory } from './packet-pool.js';
 import type { PmtuConfig } from './pmtu.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { Rng, TcpHandler, TcpServices } from './types.js';
@@ -38,6 +39,12 @@ export interface StackOptions {
   maxOutQueue?: number;
   /** Undrained events kept before the oldest are dropped (default 65536). */
   maxEvents?: number;
+  /**
+   * Recycled memory for outbound TCP packets (stack/packet-pool.ts PacketPool): the driver gives
+   * each packet from poll() back with `release` once nothing needs it any more (the peer's
+   * receive() returned, the device wrote it). Without it every packet is fresh memory.
+   */
+  packetPool?: PacketMemory;
 }
 
 export interface ResolvedConfig {

@@ -11,3 +11,5 @@ export type { RouteConfig, Route } from './routing.js';
 export type { RateLimitConfig } from './rate-limit.js';
 export type { PmtuConfig } from './pmtu.js';
 export { NullTcp } from './null-tcp.js';
+export { PacketPool } from './packet-pool.js';
+export type { PacketMemory, PacketPoolOptions, PacketPoolCounters } from './packet-pool.js';

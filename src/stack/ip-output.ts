@@ -15,6 +15,7 @@ import { put16 } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
 import { emitIpv4Header, IPV4_MIN_HEADER } from '../wire/ipv4.js';
 import { emitIpv6Header, IPV6_HEADER } from '../wire/ipv6.js';
+import type { PacketMemory } from './packet-pool.js';
 
 /** Writes an upper-layer payload in place (so it is not built in one buffer and copied to another). */
 export interface PayloadWriter {
@@ -67,6 +68,11 @@ export class PacketBuilder {
   private lastBits = 0;
   private slab: Uint8Array = EMPTY;
   private slabUsed = 0;
+  /**
+   * Recycled memory for TCP packets (StackOptions.packetPool): a driver releases them once used.
+   * Unfragmented TCP packets are cut from it instead of the builder's own slabs.
+   */
+  memory: PacketMemory | undefined = undefined;
 
   build(req: IpSendRequest, mtu: number, id: number): BuildResult {
     const hl = req.family === 4 ? IPV4_MIN_HEADER : IPV6_HEADER;
@@ -80,7 +86,8 @@ export class PacketBuilder {
   private single(req: IpSendRequest, len: number, id: number): Uint8Array {
     const tpl = this.template(req);
     const size = tpl.length + len;
-    const buf = req.protocol === TCP && size <= SLAB_PACKET_MAX ? this.fromSlab(size) : new Uint8Array(size);
+    const mem = req.protocol === TCP ? this.memory : undefined;
+    const buf = mem !== undefined ? mem.take(size) : req.protocol === TCP && size <= SLAB_PACKET_MAX ? this.fromSlab(size) : new Uint8Array(size);
     buf.set(tpl);
     if (req.family === 4) {
       put16(buf, 2, IPV4_MIN_HEADER + len);

@@ -103,6 +103,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       enumerable: true,
       get: () => (this.tcpLayer instanceof TcpLayer ? this.tcpLayer.memoryStats() : undefined),
     });
+    if (opts.packetPool !== undefined) this.builder.memory = opts.packetPool;
     this.tcpFactory = opts.tcpFactory ?? defaultTcpFactory;
     this.tcpConfig = opts.tcp;
     this.nextId4 = this.rng() & 0xffff;
@@ -329,7 +330,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     if (gsoSize !== undefined) {
       const p = built.packets[0]!;
       if (softPayload !== undefined) {
-        for (const w of segmentTcp(p, softPayload, gsoSize) ?? []) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
+        const mem = this.builder.memory;
+        for (const w of segmentTcp(p, softPayload, gsoSize, [], mem) ?? []) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
+        mem?.release(p); // the headers the segments were cut from
       } else if (this.interfaces.get(route.ifIndex)?.gso) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: p, gsoSize });
       else for (const w of splitTcpSegments(p, gsoSize)) this.outQueue.push({ ifIndex: route.ifIndex, nextHop: route.nextHop, packet: w });
       stats.ip.outPackets++;

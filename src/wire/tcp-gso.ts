@@ -70,7 +70,7 @@ export function splitTcpSegments(packet: Uint8Array, mss: number, out: Uint8Arra
  * cut the whole super-segment, copying and checksumming each byte of payload once, without the
  * super-segment ever being built. Returns undefined when `headers` is not an IP/TCP header pair.
  */
-export function segmentTcp(headers: Uint8Array, payload: Uint8Array, mss: number, out: Uint8Array[] = []): Uint8Array[] | undefined {
+export function segmentTcp(headers: Uint8Array, payload: Uint8Array, mss: number, out: Uint8Array[] = [], mem?: SegmentMemory): Uint8Array[] | undefined {
   if (headers.length < 20 || !(mss >= 1) || payload.length === 0) return undefined;
   const version = headers[0]! >>> 4;
   let l4: number;
@@ -82,11 +82,21 @@ export function segmentTcp(headers: Uint8Array, payload: Uint8Array, mss: number
   if (l4 + 20 > headers.length) return undefined;
   const thl = (headers[l4 + 12]! >>> 4) << 2;
   if (thl < 20 || l4 + thl > headers.length) return undefined;
-  return cut(headers, l4, thl, payload, 0, payload.length, mss, out);
+  return cut(headers, l4, thl, payload, 0, payload.length, mss, out, mem);
+}
+
+/**
+ * Where segmentTcp writes its wire segments instead of fresh memory (stack/packet-pool.ts): one
+ * take() for all of them, one cut() per segment, then the take() itself is released.
+ */
+export interface SegmentMemory {
+  take(size: number): Uint8Array;
+  cut(from: Uint8Array, start: number, end: number): Uint8Array;
+  release(packet: Uint8Array): boolean;
 }
 
 /** The wire segments of headers `h` (IP at 0, TCP at l4) and `data` payload bytes at `src[from]`. */
-function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from: number, data: number, mss: number, out: Uint8Array[]): Uint8Array[] {
+function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from: number, data: number, mss: number, out: Uint8Array[], mem?: SegmentMemory): Uint8Array[] {
   const hdr = l4 + thl;
   const v4 = packet[0]! >>> 4 === 4;
   const seq = u32(packet, l4 + 4);
@@ -102,14 +112,15 @@ function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from:
   const offFlagsHigh = packet[l4 + 12]! << 8;
   const ipSum = v4 ? sumWords(packet, 0, l4) + minus(u16(packet, 2)) + minus(u16(packet, 4)) + minus(u16(packet, 10)) : 0;
   // One allocation for all pieces (each a view of its own range): far less garbage than one each.
-  const all = new Uint8Array(pieces * hdr + data);
+  // Recycled memory is not zeroed: every byte of every piece is written below.
+  const all = mem !== undefined ? mem.take(pieces * hdr + data) : new Uint8Array(pieces * hdr + data);
   all.set(packet.subarray(0, hdr));
   for (let i = 0; i < pieces; i++) {
     const off = i * mss;
     const n = Math.min(mss, data - off);
     const at = i * hdr + off;
     if (i > 0) all.copyWithin(at, 0, hdr);
-    const buf = all.subarray(at, at + hdr + n);
+    const buf = mem !== undefined ? mem.cut(all, at, at + hdr + n) : all.subarray(at, at + hdr + n);
     if (v4) {
       const pid = (id + i) & 0xffff;
       put16(buf, 2, hdr + n);
@@ -127,6 +138,7 @@ function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from:
     put16(buf, l4 + 16, ~fold(sum) & 0xffff);
     out.push(buf);
   }
+  mem?.release(all);
   return out;
 }
 

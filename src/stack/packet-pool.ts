@@ -1,0 +1,144 @@
+// Recycled packet memory: a driver that knows when a packet it took from Stack.poll() is no longer
+// needed (the peer's receiveBatch() returned, the device wrote it) gives it back with release(),
+// and the stack writes later packets into the same bytes. Like a NIC's descriptor ring, it spares
+// the allocator and the garbage collector, and above all it writes into memory that is already
+// mapped and in cache: on a VM writing fresh memory costs about 1–1.6 ns per byte against 0.05 for
+// memory written before.
+//
+// Packets are cut from slabs (one ArrayBuffer each). A slab counts the packets cut from it that are
+// still out; when the count reaches zero it is reused (the slab being cut from restarts at its
+// beginning, a finished one goes on a free list). A packet is a live view only between take()/cut()
+// and its first release(): releasing it again, releasing a view the pool did not hand out (a
+// subarray, a foreign buffer) or never releasing it (a lost packet) are all harmless — the first
+// two are ignored, the last only keeps its slab from being reused (the garbage collector takes
+// the slab once nothing references it).
+//
+// Who may release: only the holder of the last reference. Stack receivers copy what they keep (the
+// receive buffer, the out-of-order queue, UDP queues and ICMP quotes copy; GRO's merge buffer is
+// the stack's own), so a packet may be released as soon as receive()/receiveBatch() returns. A
+// stage that holds packets (a delay queue, a pcap tap that does not copy) must release after it.
+
+/** The memory a packet writer cuts packets from (PacketPool, or a plain allocator). */
+export interface PacketMemory {
+  /** `size` bytes for one packet; not zeroed: the writer fills every byte. */
+  take(size: number): Uint8Array;
+  /** A further packet inside memory take() returned: counted on its own, released on its own. */
+  cut(from: Uint8Array, start: number, end: number): Uint8Array;
+  /** Gives a packet back; false (and nothing happens) when it is not a live packet of this pool. */
+  release(packet: Uint8Array): boolean;
+}
+
+export interface PacketPoolOptions {
+  /** Bytes per slab (default 256 KiB); larger packets get memory of their own, not recycled. */
+  slabSize?: number;
+  /** Free slabs kept for reuse (default 64); beyond that, released slabs are left to the GC. */
+  maxFree?: number;
+  /** Overwrite a slab with 0xEE when it becomes free (tests: a view kept too long reads garbage). */
+  poison?: boolean;
+}
+
+export interface PacketPoolCounters {
+  /** Slabs allocated (fresh memory). */
+  slabsAllocated: number;
+  /** Times a free slab was taken again instead of allocating one. */
+  slabsReused: number;
+  /** Packets handed out (take and cut). */
+  packets: number;
+  /** Packets given back. */
+  released: number;
+  /** release() calls ignored: a repeated release, a subarray or a foreign buffer. */
+  ignored: number;
+}
+
+interface Slab {
+  readonly bytes: Uint8Array;
+  /** Live packets cut from it. */
+  refs: number;
+  /** Bytes handed out from the start (each packet 8-byte aligned for the checksum's word reads). */
+  used: number;
+}
+
+const POISON = 0xee;
+
+export class PacketPool implements PacketMemory {
+  readonly slabSize: number;
+  readonly maxFree: number;
+  readonly poison: boolean;
+  readonly counters: PacketPoolCounters = { slabsAllocated: 0, slabsReused: 0, packets: 0, released: 0, ignored: 0 };
+  readonly #slabs = new WeakMap<ArrayBufferLike, Slab>();
+  readonly #live = new WeakSet<Uint8Array>();
+  readonly #free: Slab[] = [];
+  #cur: Slab | undefined;
+
+  constructor(opts: PacketPoolOptions = {}) {
+    this.slabSize = Math.max(4096, Math.floor(opts.slabSize ?? 256 * 1024));
+    this.maxFree = Math.max(0, Math.floor(opts.maxFree ?? 64));
+    this.poison = opts.poison === true;
+  }
+
+  /** Packets handed out and not yet released (lost ones included). */
+  get outstanding(): number {
+    return this.counters.packets - this.counters.released;
+  }
+
+  /** Free slabs waiting for reuse. */
+  get freeSlabs(): number {
+    return this.#free.length;
+  }
+
+  take(size: number): Uint8Array {
+    if (size > this.slabSize) return new Uint8Array(size); // not pooled: release() ignores it
+    let s = this.#cur;
+    if (s === undefined || s.used + size > s.bytes.length) s = this.#nextSlab();
+    const at = s.used;
+    s.used = at + ((size + 7) & ~7);
+    s.refs++;
+    const v = s.bytes.subarray(at, at + size);
+    this.#live.add(v);
+    this.counters.packets++;
+    return v;
+  }
+
+  cut(from: Uint8Array, start: number, end: number): Uint8Array {
+    const v = from.subarray(start, end);
+    if (!this.#live.has(from)) return v;
+    this.#slabs.get(from.buffer)!.refs++;
+    this.#live.add(v);
+    this.counters.packets++;
+    return v;
+  }
+
+  release(packet: Uint8Array): boolean {
+    if (!this.#live.delete(packet)) {
+      this.counters.ignored++;
+      return false;
+    }
+    this.counters.released++;
+    const s = this.#slabs.get(packet.buffer)!;
+    if (--s.refs > 0) return true;
+    if (this.poison) s.bytes.fill(POISON, 0, s.used);
+    if (s === this.#cur) s.used = 0; // nothing of it is out: cut again from the start (still in cache)
+    else if (this.#free.length < this.maxFree) this.#free.push(s);
+    return true;
+  }
+
+  /** The slab to cut from next: the current one if nothing of it is out, else a free or new one. */
+  #nextSlab(): Slab {
+    const old = this.#cur;
+    if (old !== undefined && old.refs === 0) {
+      old.used = 0;
+      return old;
+    }
+    let s = this.#free.pop();
+    if (s !== undefined) {
+      s.used = 0;
+      this.counters.slabsReused++;
+    } else {
+      s = { bytes: new Uint8Array(this.slabSize), refs: 0, used: 0 };
+      this.#slabs.set(s.bytes.buffer, s);
+      this.counters.slabsAllocated++;
+    }
+    this.#cur = s;
+    return s;
+  }
+}
