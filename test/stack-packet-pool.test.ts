@@ -44,8 +44,8 @@ test('PacketPool: a live packet is never handed out again nor overwritten, whate
       for (const o of ops) {
         if (o.kind === 'take') add(pool.take(o.size));
         else if (o.kind === 'cut' && live.length > 0) {
-          // Cut pieces out of a fresh take() and release the take itself (what segmentTcp does).
-          const all = pool.take(o.parts * 100);
+          // Cut pieces out of takeParts() memory and release it (what segmentTcp does).
+          const all = pool.takeParts(o.parts * 100);
           for (const l of live) assert.ok(!overlaps(all, l.view));
           const pieces: Uint8Array[] = [];
           for (let i = 0; i < o.parts; i++) pieces.push(pool.cut(all, i * 100, i * 100 + 100));

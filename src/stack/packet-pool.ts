@@ -22,7 +22,12 @@
 export interface PacketMemory {
   /** `size` bytes for one packet; not zeroed: the writer fills every byte. */
   take(size: number): Uint8Array;
-  /** A further packet inside memory take() returned: counted on its own, released on its own. */
+  /**
+   * `size` bytes to cut several packets from with cut(); not a packet itself: release it once the
+   * packets are cut (they stay live on their own).
+   */
+  takeParts(size: number): Uint8Array;
+  /** A packet inside what takeParts() returned last: counted and released on its own. */
   cut(from: Uint8Array, start: number, end: number): Uint8Array;
   /** Gives a packet back; false (and nothing happens) when it is not a live packet of this pool. */
   release(packet: Uint8Array): boolean;
@@ -52,10 +57,17 @@ export interface PacketPoolCounters {
 
 interface Slab {
   readonly bytes: Uint8Array;
-  /** Live packets cut from it. */
+  /** Live packets cut from it, plus one while it is the memory of an unreleased takeParts(). */
   refs: number;
   /** Bytes handed out from the start (each packet 8-byte aligned for the checksum's word reads). */
   used: number;
+  /**
+   * live[head .. n) are the packets handed out, in that order (released ones become undefined): a
+   * release is found by identity, usually at `head` since drivers release in sending order.
+   */
+  readonly live: Array<Uint8Array | undefined>;
+  head: number;
+  n: number;
 }
 
 const POISON = 0xee;
@@ -65,10 +77,15 @@ export class PacketPool implements PacketMemory {
   readonly maxFree: number;
   readonly poison: boolean;
   readonly counters: PacketPoolCounters = { slabsAllocated: 0, slabsReused: 0, packets: 0, released: 0, ignored: 0 };
+  /** Slab of each ArrayBuffer; weak, so a slab whose packets were all lost goes with them. */
   readonly #slabs = new WeakMap<ArrayBufferLike, Slab>();
-  readonly #live = new WeakSet<Uint8Array>();
   readonly #free: Slab[] = [];
   #cur: Slab | undefined;
+  /** The slab of the last release (consecutive releases are mostly of one slab). */
+  #last: Slab | undefined;
+  /** What takeParts() returned last, until released, and its slab. */
+  #parts: Uint8Array | undefined;
+  #partsSlab: Slab | undefined;
 
   constructor(opts: PacketPoolOptions = {}) {
     this.slabSize = Math.max(4096, Math.floor(opts.slabSize ?? 256 * 1024));
@@ -88,53 +105,112 @@ export class PacketPool implements PacketMemory {
 
   take(size: number): Uint8Array {
     if (size > this.slabSize) return new Uint8Array(size); // not pooled: release() ignores it
-    let s = this.#cur;
-    if (s === undefined || s.used + size > s.bytes.length) s = this.#nextSlab();
+    const s = this.#room(size);
     const at = s.used;
     s.used = at + ((size + 7) & ~7);
-    s.refs++;
     const v = s.bytes.subarray(at, at + size);
-    this.#live.add(v);
-    this.counters.packets++;
+    this.#add(s, v);
+    return v;
+  }
+
+  takeParts(size: number): Uint8Array {
+    this.#endParts();
+    if (size > this.slabSize) return new Uint8Array(size); // cut() gives plain views of it
+    const s = this.#room(size);
+    const at = s.used;
+    s.used = at + ((size + 7) & ~7);
+    s.refs++; // held until released, so the slab is not reused under the cutter
+    const v = s.bytes.subarray(at, at + size);
+    this.#parts = v;
+    this.#partsSlab = s;
     return v;
   }
 
   cut(from: Uint8Array, start: number, end: number): Uint8Array {
     const v = from.subarray(start, end);
-    if (!this.#live.has(from)) return v;
-    this.#slabs.get(from.buffer)!.refs++;
-    this.#live.add(v);
-    this.counters.packets++;
+    if (from === this.#parts) this.#add(this.#partsSlab!, v);
     return v;
   }
 
   release(packet: Uint8Array): boolean {
-    if (!this.#live.delete(packet)) {
+    if (packet === this.#parts) {
+      this.#endParts();
+      return true;
+    }
+    const s = this.#slabOf(packet);
+    const live = s?.live;
+    let i = -1;
+    if (s !== undefined && live !== undefined) {
+      if (live[s.head] === packet) i = s.head;
+      else {
+        for (let k = s.head + 1; k < s.n; k++) {
+          if (live[k] === packet) {
+            i = k;
+            break;
+          }
+        }
+      }
+    }
+    if (s === undefined || live === undefined || i < 0) {
       this.counters.ignored++;
       return false;
     }
     this.counters.released++;
-    const s = this.#slabs.get(packet.buffer)!;
-    if (--s.refs > 0) return true;
-    if (this.poison) s.bytes.fill(POISON, 0, s.used);
-    if (s === this.#cur) s.used = 0; // nothing of it is out: cut again from the start (still in cache)
-    else if (this.#free.length < this.maxFree) this.#free.push(s);
+    live[i] = undefined;
+    if (i === s.head) while (s.head < s.n && live[s.head] === undefined) s.head++;
+    this.#unref(s);
     return true;
   }
 
-  /** The slab to cut from next: the current one if nothing of it is out, else a free or new one. */
-  #nextSlab(): Slab {
-    const old = this.#cur;
-    if (old !== undefined && old.refs === 0) {
-      old.used = 0;
-      return old;
+  #add(s: Slab, v: Uint8Array): void {
+    s.refs++;
+    s.live[s.n++] = v;
+    this.counters.packets++;
+  }
+
+  #endParts(): void {
+    const s = this.#partsSlab;
+    if (s === undefined) return;
+    this.#parts = undefined;
+    this.#partsSlab = undefined;
+    this.#unref(s);
+  }
+
+  #unref(s: Slab): void {
+    if (--s.refs > 0) return;
+    s.live.fill(undefined, 0, s.n);
+    s.head = 0;
+    s.n = 0;
+    if (this.poison) s.bytes.fill(POISON, 0, s.used);
+    if (s === this.#cur) s.used = 0; // nothing of it is out: cut again from the start (still in cache)
+    else if (this.#free.length < this.maxFree) this.#free.push(s);
+  }
+
+  #slabOf(packet: Uint8Array): Slab | undefined {
+    const ab = packet.buffer;
+    let s = this.#cur;
+    if (s !== undefined && s.bytes.buffer === ab) return s;
+    s = this.#last;
+    if (s !== undefined && s.bytes.buffer === ab) return s;
+    s = this.#slabs.get(ab);
+    if (s !== undefined) this.#last = s;
+    return s;
+  }
+
+  /** A slab with `size` bytes left: the current one, else (nothing of it out) it again from its start, else a free or new one. */
+  #room(size: number): Slab {
+    const cur = this.#cur;
+    if (cur !== undefined && cur.used + size <= cur.bytes.length) return cur;
+    if (cur !== undefined && cur.refs === 0) {
+      cur.used = 0;
+      return cur;
     }
     let s = this.#free.pop();
     if (s !== undefined) {
       s.used = 0;
       this.counters.slabsReused++;
     } else {
-      s = { bytes: new Uint8Array(this.slabSize), refs: 0, used: 0 };
+      s = { bytes: new Uint8Array(this.slabSize), refs: 0, used: 0, live: [], head: 0, n: 0 };
       this.#slabs.set(s.bytes.buffer, s);
       this.counters.slabsAllocated++;
     }

@@ -87,10 +87,10 @@ export function segmentTcp(headers: Uint8Array, payload: Uint8Array, mss: number
 
 /**
  * Where segmentTcp writes its wire segments instead of fresh memory (stack/packet-pool.ts): one
- * take() for all of them, one cut() per segment, then the take() itself is released.
+ * takeParts() for all of them, one cut() per segment, then the takeParts() memory is released.
  */
 export interface SegmentMemory {
-  take(size: number): Uint8Array;
+  takeParts(size: number): Uint8Array;
   cut(from: Uint8Array, start: number, end: number): Uint8Array;
   release(packet: Uint8Array): boolean;
 }
@@ -113,7 +113,7 @@ function cut(packet: Uint8Array, l4: number, thl: number, src: Uint8Array, from:
   const ipSum = v4 ? sumWords(packet, 0, l4) + minus(u16(packet, 2)) + minus(u16(packet, 4)) + minus(u16(packet, 10)) : 0;
   // One allocation for all pieces (each a view of its own range): far less garbage than one each.
   // Recycled memory is not zeroed: every byte of every piece is written below.
-  const all = mem !== undefined ? mem.take(pieces * hdr + data) : new Uint8Array(pieces * hdr + data);
+  const all = mem !== undefined ? mem.takeParts(pieces * hdr + data) : new Uint8Array(pieces * hdr + data);
   all.set(packet.subarray(0, hdr));
   for (let i = 0; i < pieces; i++) {
     const off = i * mss;
