@@ -25,6 +25,8 @@ export interface GsoRunOptions {
   loss?: number;
   /** Probability that a wire segment is held back behind the next one. */
   reorder?: number;
+  /** Probability that one byte of a wire segment is flipped on the way (after it was recorded). */
+  corrupt?: number;
   tcp?: Partial<TcpConfig>;
   /** Largest write size (random sizes 1..maxWrite). */
   maxWrite?: number;
@@ -99,6 +101,7 @@ export function runGsoTransfer(o: GsoRunOptions): GsoRunResult {
       for (const w of pieces) {
         wire.push({ dir, packet: w.slice(), time: now });
         if (chance(o.loss)) continue;
+        if (chance(o.corrupt)) { const i = r() % w.length; w[i] = w[i]! ^ (1 << r() % 8); }
         packets.push(w);
       }
     }

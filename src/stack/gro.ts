@@ -1,7 +1,12 @@
 // Receive coalescing (GRO-like): while a driver hands the stack a batch of packets
 // (Stack.receiveBatch), in-order data segments of one flow are merged into one larger segment
 // before TCP input sees them, and — when asked — runs of pure ACKs are collapsed to the newest.
-// Every wire segment has had its IP header and TCP checksum verified before it gets here.
+// Every wire segment has had its IP header verified before it gets here. Its TCP checksum either was
+// verified too, or (offer with a pseudo-header sum) is verified here before anything of the segment
+// reaches TCP: the payload is summed while it is copied into the merge buffer (one pass over the
+// bytes instead of a checksum pass and a copy pass), a segment handed on alone is summed as it is.
+// A piece that fails is dropped (RFC 9293 §3.1, RFC 1122 §4.2.2.7: silently discarded and counted);
+// the run's good pieces before it still go to TCP merged, those after it go one by one.
 //
 // Merging rules (a segment joins the held one only if all hold; otherwise the held one is handed
 // to TCP first, so TCP still sees segments in arrival order):
@@ -26,6 +31,7 @@
 // sender growing cwnd by one SMSS per ACK (RFC 5681 §3.1) grows more slowly, hence opt-in.
 
 import { u16, u32 } from '../wire/bytes.js';
+import { checksumOk, copyAndSum, fold, sumWords } from '../wire/checksum.js';
 import { parseTcp } from '../wire/tcp.js';
 import type { TcpRepr } from '../wire/tcp-types.js';
 import type { IpAddress } from './types.js';
@@ -44,6 +50,12 @@ const MERGE_LIMIT = 256 * 1024;
 
 /** Hands one (possibly merged) segment to TCP. A merged payload is valid only during the call. */
 export type GroDeliver = (src: IpAddress, dst: IpAddress, seg: TcpRepr, ecn: number) => void;
+
+/** A segment GRO took unverified failed its checksum and was dropped. */
+export type GroBadChecksum = () => void;
+
+/** In #sums: the piece's checksum was verified by the caller. */
+const VERIFIED = -1;
 
 export interface GroCounters {
   /** Wire segments that went into merged segments. */
@@ -67,6 +79,9 @@ export class Gro {
   #dst = '';
   #ecn = 0;
   #parts: Uint8Array[] = [];
+  /** Per piece: its TCP bytes, and the pseudo-header sum its checksum still has to be verified with (or VERIFIED). */
+  #segs: Uint8Array[] = [];
+  #sums: number[] = [];
   #size = 0; // payload bytes of the first piece
   #total = 0;
   #nextSeq = 0;
@@ -74,13 +89,18 @@ export class Gro {
   #short = false;
   #merge = EMPTY; // the reused merge buffer (MERGE_LIMIT bytes once a merge happened)
 
-  constructor(private readonly deliver: GroDeliver) {}
+  constructor(
+    private readonly deliver: GroDeliver,
+    private readonly bad: GroBadChecksum = () => {},
+  ) {}
 
   /**
-   * A TCP segment (checksum verified) during a batch. Returns true when it was taken (held or
-   * merged); false when the caller must hand it to TCP itself (after this flushed what it held).
+   * A TCP segment during a batch: checksum verified, or with `pseudo` (its pseudo-header sum,
+   * RFC 9293 §3.1) not yet verified — GRO then verifies it before TCP sees any of it. Returns true
+   * when it was taken (held or merged); false when the caller must verify (if it has not) and hand
+   * it to TCP itself, after this flushed what it held.
    */
-  offer(src: IpAddress, dst: IpAddress, tcp: Uint8Array, ecn: number): boolean {
+  offer(src: IpAddress, dst: IpAddress, tcp: Uint8Array, ecn: number, pseudo = VERIFIED): boolean {
     const hl = (tcp[12]! >>> 4) << 2;
     if (hl < 20 || hl > tcp.length) {
       this.flush();
@@ -89,11 +109,13 @@ export class Gro {
     const flags = tcp[13]! | ((tcp[12]! & 0x0f) << 8);
     const len = tcp.length - hl;
     const held = this.#held;
-    if (held !== undefined && this.#joins(held, src, dst, tcp, hl, flags, len, ecn)) return true;
+    if (held !== undefined && this.#joins(held, src, dst, tcp, hl, flags, len, ecn, pseudo)) return true;
     this.flush();
     if (len > 0 && (flags & ~(PSH | FIN)) === ACK && (flags & (PSH | FIN)) === 0) {
       this.#hold('data', src, dst, tcp, ecn);
       this.#parts.push(tcp.subarray(hl));
+      this.#segs.push(tcp);
+      this.#sums.push(pseudo);
       this.#size = len;
       this.#total = len;
       this.#nextSeq = (u32(tcp, 4) + len) >>> 0;
@@ -101,7 +123,7 @@ export class Gro {
       this.#short = false;
       return true;
     }
-    if (this.collapseAcks && len === 0 && flags === ACK && !hasSack(tcp, hl)) {
+    if (this.collapseAcks && len === 0 && flags === ACK && !hasSack(tcp, hl) && verified(tcp, pseudo)) {
       this.#hold('ack', src, dst, tcp, ecn);
       return true;
     }
@@ -114,24 +136,58 @@ export class Gro {
     if (held === undefined) return;
     this.#held = undefined;
     const parts = this.#parts;
+    const segs = this.#segs;
+    const sums = this.#sums;
     this.#parts = [];
-    const r = parseTcp(held, 0, held.length, 'lenient');
-    if (!r.ok) return; // cannot happen: the stack parsed the header's length already
-    const seg = r.value;
-    if (this.#kind === 'data' && parts.length > 1) {
-      if (this.#merge.length < this.#total) this.#merge = new Uint8Array(MERGE_LIMIT);
-      const merged = this.#merge;
-      let off = 0;
-      for (const p of parts) {
-        merged.set(p, off);
-        off += p.length;
-      }
-      seg.payload = merged.subarray(0, off);
-      seg.flags |= this.#lastFlags & (PSH | FIN);
-      this.counters.merges++;
-      this.counters.segmentsMerged += parts.length;
+    this.#segs = [];
+    this.#sums = [];
+    if (this.#kind === 'ack' || parts.length === 1) {
+      if (this.#kind === 'data' && !verified(held, sums[0]!)) return this.bad();
+      const r = parseTcp(held, 0, held.length, 'lenient');
+      if (r.ok) this.deliver(this.#src, this.#dst, r.value, this.#ecn); // (it cannot fail: the stack parsed the header's length already)
+      return;
     }
-    this.deliver(this.#src, this.#dst, seg, this.#ecn);
+    if (this.#merge.length < this.#total) this.#merge = new Uint8Array(MERGE_LIMIT);
+    const merged = this.#merge;
+    // Copy the pieces, summing each one's payload on the way when its checksum is still unverified.
+    let off = 0;
+    let good = 0;
+    for (; good < parts.length; good++) {
+      const p = parts[good]!;
+      const pseudo = sums[good]!;
+      if (pseudo === VERIFIED) merged.set(p, off);
+      else {
+        const seg = segs[good]!;
+        const hl = seg.length - p.length;
+        if (fold(copyAndSum(p, 0, merged, off, p.length, sumWords(seg, 0, hl, pseudo))) !== 0xffff) break;
+      }
+      off += p.length;
+    }
+    if (good > 0) {
+      const r = parseTcp(held, 0, held.length, 'lenient');
+      if (r.ok) {
+        const seg = r.value;
+        seg.payload = merged.subarray(0, off);
+        if (good === parts.length) seg.flags |= this.#lastFlags & (PSH | FIN); // a cut run ends before any PSH/FIN
+        if (good > 1) {
+          this.counters.merges++;
+          this.counters.segmentsMerged += good;
+        }
+        this.deliver(this.#src, this.#dst, seg, this.#ecn);
+      }
+    }
+    if (good === parts.length) return;
+    this.bad();
+    // Rare: the pieces after a bad one, each on its own (TCP queues them out of order).
+    for (let i = good + 1; i < parts.length; i++) {
+      const seg = segs[i]!;
+      if (!verified(seg, sums[i]!)) {
+        this.bad();
+        continue;
+      }
+      const r = parseTcp(seg, 0, seg.length, 'lenient');
+      if (r.ok) this.deliver(this.#src, this.#dst, r.value, this.#ecn);
+    }
   }
 
   #hold(kind: 'data' | 'ack', src: IpAddress, dst: IpAddress, tcp: Uint8Array, ecn: number): void {
@@ -142,13 +198,13 @@ export class Gro {
     this.#ecn = ecn;
   }
 
-  #joins(held: Uint8Array, src: IpAddress, dst: IpAddress, tcp: Uint8Array, hl: number, flags: number, len: number, ecn: number): boolean {
+  #joins(held: Uint8Array, src: IpAddress, dst: IpAddress, tcp: Uint8Array, hl: number, flags: number, len: number, ecn: number, pseudo: number): boolean {
     if (ecn !== this.#ecn || src !== this.#src || dst !== this.#dst) return false;
     if (u32(tcp, 0) !== u32(held, 0)) return false; // both ports
     if (this.#kind === 'ack') {
       if (len !== 0 || flags !== ACK || hasSack(tcp, hl)) return false;
       const d = (u32(tcp, 8) - u32(held, 8)) | 0;
-      if (d <= 0 || u32(tcp, 4) !== u32(held, 4)) return false;
+      if (d <= 0 || u32(tcp, 4) !== u32(held, 4) || !verified(tcp, pseudo)) return false;
       this.#held = tcp; // the newer ACK replaces the held one
       this.counters.acksCollapsed++;
       return true;
@@ -160,6 +216,8 @@ export class Gro {
     if (hhl !== hl) return false;
     for (let i = 20; i < hl; i++) if (tcp[i] !== held[i]) return false;
     this.#parts.push(tcp.subarray(hl));
+    this.#segs.push(tcp);
+    this.#sums.push(pseudo);
     this.#total += len;
     this.#nextSeq = (this.#nextSeq + len) >>> 0;
     this.#lastFlags = flags;
@@ -167,6 +225,11 @@ export class Gro {
     if (flags & (PSH | FIN)) this.flush();
     return true;
   }
+}
+
+/** Whether a segment's checksum verifies (RFC 9293 §3.1), or was verified by the caller. */
+function verified(tcp: Uint8Array, pseudo: number): boolean {
+  return pseudo === VERIFIED || checksumOk(tcp, 0, tcp.length, pseudo);
 }
 
 /** Whether the options of a TCP header carry a SACK block (kind 5). Malformed lists count as SACK. */

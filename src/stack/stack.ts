@@ -16,6 +16,7 @@
 // views into it); packets returned by poll() belong to the driver.
 
 import { canonicalIp, parseIp } from '../wire/address.js';
+import { pseudoHeaderSum } from '../wire/checksum.js';
 import { IpProto } from '../wire/ip-proto.js';
 import { invalidArgType } from '../wire/arg-errors.js';
 import { parseTcp, tcpChecksumValid } from '../wire/tcp.js';
@@ -82,7 +83,10 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   private readonly builder = new PacketBuilder();
   private readonly tcpWriter = new TcpSegmentWriter();
   /** Receive coalescing during receiveBatch() (stack/gro.ts). */
-  readonly gro = new Gro((src, dst, seg, ecn) => this.tcp.receive({ src, dst, seg, ecn }, this.lastNow));
+  readonly gro = new Gro(
+    (src, dst, seg, ecn) => this.tcp.receive({ src, dst, seg, ecn }, this.lastNow),
+    () => this.tcpChecksumBad('tcp-checksum'),
+  );
 
   constructor(opts: StackOptions) {
     if (typeof opts?.rng !== 'function') throw invalidArgType('options.rng', 'a function returning random 32-bit integers', opts?.rng);
@@ -470,12 +474,12 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       return;
     }
     const p = inb.payload;
+    // During a batch GRO verifies the checksum of what it takes, data while copying it (gro.ts).
+    if (p.length >= 20 && this.gro.active && this.gro.offer(inb.src, inb.dst, p, inb.ecn, pseudoHeaderSum(inb.srcBytes, inb.dstBytes, IpProto.TCP, p.length))) return;
     if (p.length < 20 || !tcpChecksumValid(p, 0, p.length, inb.srcBytes, inb.dstBytes)) {
-      stats.tcp.inErrors++;
-      countDrop(stats, p.length < 20 ? 'tcp-header' : 'tcp-checksum');
+      this.tcpChecksumBad(p.length < 20 ? 'tcp-header' : 'tcp-checksum');
       return;
     }
-    if (this.gro.active && this.gro.offer(inb.src, inb.dst, p, inb.ecn)) return;
     const r = parseTcp(p, 0, p.length, 'lenient');
     if (!r.ok) {
       stats.tcp.inErrors++;
@@ -483,6 +487,11 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       return;
     }
     this.tcp.receive({ src: inb.src, dst: inb.dst, seg: r.value, ecn: inb.ecn }, now);
+  }
+
+  private tcpChecksumBad(reason: 'tcp-header' | 'tcp-checksum'): void {
+    this.stats.tcp.inErrors++;
+    countDrop(this.stats, reason);
   }
 
   private sendTcp(d: TcpDatagram, now: number): void {
