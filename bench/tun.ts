@@ -9,12 +9,17 @@
 // stay against nc, the tool used at the kernel end of the TUN runs too).
 //
 //   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
+//   env: LAYER4_TUN_OFFLOAD=0|1 (one mode only), LAYER4_TUN_READER=recvInto|socket (one reader
+//   only), LAYER4_TUN_DIR=in (kernel → layer4 only; for profiling one direction)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { BenchFigure, BenchOptions } from './index.js';
 import { openTunHost } from '../src/link/tun-setup.js';
 import { tunAvailability } from '../src/link/tun-addon.js';
+import type { Host } from '../src/api/host.js';
+import type { TcpConnection } from '../src/tcp/connection.js';
+import { TcpLayer } from '../src/tcp/layer.js';
 
 function sh(args: string[]): void {
   const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
@@ -41,6 +46,47 @@ function timed(ns: string, line: string): Promise<{ ms: number; out: string }> {
 function avgRtt(out: string): number {
   const m = /= [\d.]+\/([\d.]+)\//.exec(out);
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * A discard server on the TCP core's own calls: after every batch (a host pump, run before the ACK
+ * is built) each connection's bytes are copied into one reused buffer (TcpConnection.recvInto), so
+ * the receive buffer keeps its memory and nothing is allocated per read; a connection is closed
+ * once the peer's FIN has been read. The socket server (host.net) hands each chunk over as a
+ * Buffer the application may keep, which costs fresh receive-buffer memory per drain.
+ */
+function coreDiscard(host: Host, port: number): { received: () => number; close: () => void } {
+  const tcp = host.stack.tcp;
+  if (!(tcp instanceof TcpLayer)) throw new Error('the host does not run the TCP layer');
+  const r = tcp.listen({ address: '0.0.0.0', port }, 16, host.now());
+  if (!r.ok) throw new Error(`listen ${port}: ${r.message}`);
+  const l = r.value;
+  const conns = new Set<TcpConnection>();
+  const buf = new Uint8Array(256 * 1024);
+  let received = 0;
+  let open = true;
+  host.runtime.addPump((now) => {
+    if (!open) return false;
+    let did = false;
+    for (let c = l.accept(); c !== undefined; c = l.accept()) conns.add(c);
+    for (const c of conns) {
+      for (let n = c.recvInto(buf); n > 0; n = c.recvInto(buf)) received += n;
+      if (c.eof || c.state === 'CLOSED') {
+        c.close(now);
+        conns.delete(c);
+        did = true;
+      }
+    }
+    if (did) host.runtime.kick();
+    return false;
+  });
+  return {
+    received: () => received,
+    close: () => {
+      open = false;
+      l.close(host.now());
+    },
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -94,49 +140,58 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
     for (const offload of modes) {
       const tag = offload ? ', offloads' : '';
       th = openTunHost({ name: `l4bt${id}`.slice(0, 15), address: '10.99.31.2/24', netns: nsT, offload });
+      // Port 9: the socket API (host.net, 'data' events); port 19: the core reader (coreDiscard).
       let received = 0;
       th.host.net.createServer((s) => {
         s.on('data', (c: Buffer) => (received += c.length));
         s.on('end', () => s.end());
       }).listen(9);
+      const core = coreDiscard(th.host, 19);
       await sleep(200);
-      const c0 = process.cpuUsage();
-      const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 9`);
-      const inCpu = cpuMs(c0);
-      const tunMbps = (bytes * 8) / (tun.ms * 1000);
-      figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc${tag})`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
-      figures.push({ name: `tun: kernel → layer4 per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, inCpu), unit: 'Gbit/s' });
-      if (received !== bytes) figures.push({ name: `tun: bytes short at layer4 (error${tag})`, value: bytes - received, unit: 'B' });
+      for (const [port, reader] of [[19, 'recvInto'], [9, 'socket']] as const) {
+        if (process.env['LAYER4_TUN_READER'] !== undefined && process.env['LAYER4_TUN_READER'] !== reader) continue;
+        const c0 = process.cpuUsage();
+        const tun = await timed(nsT, `${src} | nc -N 10.99.31.2 ${port}`);
+        const inCpu = cpuMs(c0);
+        const tunMbps = (bytes * 8) / (tun.ms * 1000);
+        figures.push({ name: `tun: kernel → layer4 bulk (${mb} MB, nc${tag}, ${reader} reader)`, value: tunMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: tunMbps / vethMbps });
+        figures.push({ name: `tun: kernel → layer4 per layer4 CPU-second (${tag ? 'offloads' : 'plain'}, ${reader} reader)`, value: perCpu(bytes, inCpu), unit: 'Gbit/s' });
+        const got = reader === 'socket' ? received : core.received();
+        if (got !== bytes) figures.push({ name: `tun: bytes short at layer4 (error${tag}, ${reader} reader)`, value: bytes - got, unit: 'B' });
+      }
+      core.close();
 
-      // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
-      const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
-      await sleep(300);
-      const payload = new Uint8Array(1 << 20);
-      const c1 = process.cpuUsage();
-      const t0 = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
-        s.on('error', reject);
-        s.on('close', () => resolve());
-        let left = mb;
-        const pump = (): void => {
-          while (left > 0) {
-            left--;
-            if (!s.write(payload)) {
-              s.once('drain', pump);
-              return;
+      if (process.env['LAYER4_TUN_DIR'] !== 'in') {
+        // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.
+        const sink = timed(nsT, 'nc -l 10.99.31.1 9100 > /dev/null');
+        await sleep(300);
+        const payload = new Uint8Array(1 << 20);
+        const c1 = process.cpuUsage();
+        const t0 = performance.now();
+        await new Promise<void>((resolve, reject) => {
+          const s = th!.host.net.connect({ host: '10.99.31.1', port: 9100 });
+          s.on('error', reject);
+          s.on('close', () => resolve());
+          let left = mb;
+          const pump = (): void => {
+            while (left > 0) {
+              left--;
+              if (!s.write(payload)) {
+                s.once('drain', pump);
+                return;
+              }
             }
-          }
-          s.end();
-        };
-        s.on('connect', pump);
-        s.resume();
-      });
-      await sink;
-      const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
-      const upCpu = cpuMs(c1);
-      figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l${tag})`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
-      figures.push({ name: `tun: layer4 → kernel per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, upCpu), unit: 'Gbit/s' });
+            s.end();
+          };
+          s.on('connect', pump);
+          s.resume();
+        });
+        await sink;
+        const upMbps = (bytes * 8) / ((performance.now() - t0) * 1000);
+        const upCpu = cpuMs(c1);
+        figures.push({ name: `tun: layer4 → kernel bulk (${mb} MB, nc -l${tag})`, value: upMbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth', ratio: upMbps / vethMbps });
+        figures.push({ name: `tun: layer4 → kernel per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, upCpu), unit: 'Gbit/s' });
+      }
       if (!offload) {
         const p1 = await timed(nsT, 'ping -c 50 -i 0.01 -q 10.99.31.2');
         const p2 = await timed(nsA, 'ping -c 50 -i 0.01 -q 10.99.30.2');
