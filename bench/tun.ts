@@ -10,7 +10,8 @@
 //
 //   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
 //   env: LAYER4_TUN_OFFLOAD=0|1 (one mode only), LAYER4_TUN_READER=recvInto|socket (one reader
-//   only), LAYER4_TUN_DIR=in (kernel → layer4 only; for profiling one direction)
+//   only), LAYER4_TUN_DIR=in (kernel → layer4 only; for profiling one direction), LAYER4_TUN_TRUST=0 (verify
+//   every checksum, TunDevice.trustKernelChecksums off)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -146,6 +147,7 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
         s.on('data', (c: Buffer) => (received += c.length));
         s.on('end', () => s.end());
       }).listen(9);
+      if (process.env['LAYER4_TUN_TRUST'] === '0') th.tun.trustKernelChecksums = false;
       const core = coreDiscard(th.host, 19);
       await sleep(200);
       for (const [port, reader] of [[19, 'recvInto'], [9, 'socket']] as const) {
@@ -206,6 +208,7 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
       if (offload) {
         figures.push({ name: 'tun: GSO super-segments received', value: st.rxGso, unit: 'pkt' });
         figures.push({ name: 'tun: partial checksums finished', value: st.rxCsumFinished, unit: 'pkt' });
+        figures.push({ name: 'tun: TCP checksums the kernel vouched for (not verified again)', value: st.rxCsumTrusted, unit: 'pkt' });
         figures.push({ name: 'tun: GSO super-segments written', value: st.txGso, unit: 'pkt' });
         figures.push({ name: 'tun: wire segments per super-segment written', value: st.txGsoSegments / Math.max(1, st.txGso), unit: 'seg' });
       }

@@ -45,17 +45,45 @@ export function txVnetHeader(): Uint8Array {
   return h;
 }
 
+/**
+ * Whether the kernel vouches for the TCP checksum of `packet` (the bytes after the virtio header):
+ * DATA_VALID (already verified), or NEEDS_CSUM on a TCP segment whose partial sum sits in the TCP
+ * checksum field (csum_start at the TCP header, csum_offset 16): a segment built on this machine
+ * that never crossed a wire. Linux treats both as verified; such a packet may skip verification
+ * (stack/link-verified.ts) and its partial sum need not be finished. Anything else: false.
+ */
+export function kernelVouchesTcpChecksum(h: VnetHeader, packet: Uint8Array): boolean {
+  if (packet.length < 20) return false;
+  const v = packet[0]! >> 4;
+  let l4: number;
+  if (v === 4) {
+    l4 = (packet[0]! & 0x0f) * 4;
+    if (packet[9] !== 6) return false;
+  } else if (v === 6) {
+    l4 = 40;
+    if (packet[6] !== 6) return false;
+  } else return false;
+  if (l4 < 20 || packet.length < l4 + 20) return false;
+  if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) return h.csumStart === l4 && h.csumOffset === 16;
+  return (h.flags & VIRTIO_NET_HDR_F_DATA_VALID) !== 0;
+}
+
 export type OffloadResult = { ok: true; gso: boolean } | { ok: false; reason: string };
 
 /**
  * Makes `packet` (the bytes after the virtio header) a complete IP packet in place: finishes a
- * partial checksum; for a GSO super-segment also re-computes the IPv4 header checksum. Never
+ * partial checksum (unless `leavePartial`); for a GSO super-segment also re-computes the IPv4 header checksum. Never
  * throws: a header pointing outside the packet is reported.
  */
-export function completePacket(h: VnetHeader, packet: Uint8Array): OffloadResult {
+export function completePacket(h: VnetHeader, packet: Uint8Array, leavePartial = false): OffloadResult {
   if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
     const field = h.csumStart + h.csumOffset;
     if (h.csumStart >= packet.length || field + 2 > packet.length) return { ok: false, reason: 'csum_start/csum_offset outside the packet' };
+  }
+  // `leavePartial`: the receiver skips verification (kernelVouchesTcpChecksum), so the sum over
+  // the whole payload is not computed.
+  if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM && !leavePartial) {
+    const field = h.csumStart + h.csumOffset;
     let c = internetChecksum(packet, h.csumStart, packet.length - h.csumStart);
     // UDP sends a computed zero as all ones (RFC 768); a TCP checksum of 0 and 0xffff are equivalent.
     if (c === 0) c = 0xffff;

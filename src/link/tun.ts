@@ -7,7 +7,8 @@ import type { OutboundPacket } from '../stack/types.js';
 import { splitTcpSegments } from '../wire/tcp-gso.js';
 import { loadTunAddon, openError, TunUnavailableError, type TunAddon } from './tun-addon.js';
 import { coalesceForTso, DATA_VALID_HEADER, superSegmentHeader } from './tun-gso.js';
-import { completePacket, parseVnetHeader, TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6, txVnetHeader, VNET_HDR_LEN } from './tun-offload.js';
+import { markTransportChecksumVerified } from '../stack/link-verified.js';
+import { completePacket, kernelVouchesTcpChecksum, parseVnetHeader, TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6, txVnetHeader, VNET_HDR_LEN } from './tun-offload.js';
 
 export { TunUnavailableError, tunAvailability } from './tun-addon.js';
 
@@ -73,7 +74,7 @@ export class TunDevice {
   private readonly slot: number;
   private closed = false;
   /** Counters for the driver and the bench. */
-  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxBad: 0, rxLent: 0, txGso: 0, txGsoSegments: 0 };
+  readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txDropped: 0, wakeups: 0, rxGso: 0, rxCsumFinished: 0, rxCsumTrusted: 0, rxBad: 0, rxLent: 0, txGso: 0, txGsoSegments: 0 };
   /** Write runs of one flow's segments as GSO super-segments (offload and tso on). */
   tso = false;
   /**
@@ -85,6 +86,12 @@ export class TunDevice {
    * (UDP, ICMP, fragments, SYNs) is still copied out, as the stack may keep views of those.
    */
   transientTcp = false;
+  /**
+   * With offloads: TCP segments the kernel marks NEEDS_CSUM (built on this machine, never on a
+   * wire) or DATA_VALID are handed over as checksum-verified (stack/link-verified.ts), a partial
+   * sum left unfinished; every other packet is still verified by the stack. Default true.
+   */
+  trustKernelChecksums = true;
   private readonly txHeader: Uint8Array | undefined;
   private arena = new Uint8Array(0);
   private arenaAt = 0;
@@ -154,12 +161,16 @@ export class TunDevice {
         }
         const h = parseVnetHeader(this.buf, base);
         const packet = this.take(base + VNET_HDR_LEN, base + len);
-        if (h.flags & 1) this.stats.rxCsumFinished++;
-        const r = completePacket(h, packet);
+        const vouched = this.trustKernelChecksums && kernelVouchesTcpChecksum(h, packet);
+        const r = completePacket(h, packet, vouched);
         if (!r.ok) {
           this.stats.rxBad++;
           continue;
         }
+        if (vouched) {
+          markTransportChecksumVerified(packet);
+          this.stats.rxCsumTrusted++;
+        } else if (h.flags & 1) this.stats.rxCsumFinished++;
         if (r.gso) this.stats.rxGso++;
         out.push(packet);
         this.stats.rxBytes += packet.length;

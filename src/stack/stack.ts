@@ -20,6 +20,7 @@ import { pseudoHeaderSum } from '../wire/checksum.js';
 import { IpProto } from '../wire/ip-proto.js';
 import { invalidArgType } from '../wire/arg-errors.js';
 import { parseTcp, tcpChecksumValid } from '../wire/tcp.js';
+import { transportChecksumVerified } from './link-verified.js';
 import { segmentTcp, splitTcpSegments } from '../wire/tcp-gso.js';
 import { IcmpLayer, type PingOptions } from '../icmp/icmp-layer.js';
 import { UdpLayer } from '../udp/udp-layer.js';
@@ -474,9 +475,11 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       return;
     }
     const p = inb.payload;
-    // During a batch GRO verifies the checksum of what it takes, data while copying it (gro.ts).
-    if (p.length >= 20 && this.gro.active && this.gro.offer(inb.src, inb.dst, p, inb.ecn, pseudoHeaderSum(inb.srcBytes, inb.dstBytes, IpProto.TCP, p.length))) return;
-    if (p.length < 20 || !tcpChecksumValid(p, 0, p.length, inb.srcBytes, inb.dstBytes)) {
+    // A packet the driver marked (link-verified.ts) skips verification; otherwise, during a batch
+    // GRO verifies the checksum of what it takes, data while copying it (gro.ts).
+    const linkVerified = transportChecksumVerified(inb.packet);
+    if (p.length >= 20 && this.gro.active && this.gro.offer(inb.src, inb.dst, p, inb.ecn, linkVerified ? undefined : pseudoHeaderSum(inb.srcBytes, inb.dstBytes, IpProto.TCP, p.length))) return;
+    if (p.length < 20 || (!linkVerified && !tcpChecksumValid(p, 0, p.length, inb.srcBytes, inb.dstBytes))) {
       this.tcpChecksumBad(p.length < 20 ? 'tcp-header' : 'tcp-checksum');
       return;
     }
