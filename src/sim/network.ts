@@ -95,6 +95,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   cwndGrowth: ['rfc5681', 'linux'],
   orphanDataRst: ['abort', 'reply'],
   ackOfUnsentData: ['ack', 'drop'],
+  sendBufferRule: ['bytes', 'linux'],
   windowRule: ['rfc9293', 'bsd'],
   timeWaitRule: ['rfc9293', 'bsd'],
   icmpHardErrors: ['rfc1122', 'bsd', 'none'],

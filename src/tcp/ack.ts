@@ -14,6 +14,7 @@ import { ecnOnAck } from './ecn.js';
 import { afterAck as lossAfterAck, onAckArrival, rackOn } from './loss.js';
 import { countDelivered } from './cwnd-growth.js';
 import { established } from './established.js';
+import { sendWritable } from './sndbuf-linux.js';
 
 const { FIN, SYN } = TcpFlag;
 
@@ -135,7 +136,7 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
   if (c.sndUna === c.sndMax) c.timers.clear('rto');
   else if (restart) c.timers.set('rto', rtoDeadline(c, now));
   if (c.sendAutoTune) sendAutoTune(c);
-  if (c.sendBlocked && c.sendBuf.free > 0 && !c.finQueued) {
+  if (c.sendBlocked && sendWritable(c) && !c.finQueued) {
     c.sendBlocked = false;
     c.notify('writable', now);
   }

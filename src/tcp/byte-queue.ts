@@ -62,11 +62,12 @@ export class ByteQueue {
   }
 
   /**
-   * Appends as much of `data` as fits (copying it); returns the number of bytes taken. An empty
+   * Appends as much of `data` as fits (copying it), or up to `max` bytes past `limit` when the
+   * caller accounts the space itself (sndbuf-linux.ts); returns the number of bytes taken. An empty
    * queue takes a buffer marked with giveBuffer() as its own memory instead of copying it.
    */
-  push(data: Uint8Array): number {
-    const n = Math.min(data.length, this.free);
+  push(data: Uint8Array, max = this.free): number {
+    const n = Math.min(data.length, max);
     if (n === 0) return 0;
     if (this.#len === 0 && n === data.length && GIVEN.has(data)) {
       GIVEN.delete(data);

@@ -198,6 +198,15 @@ export interface TcpConfig {
    * Default 'ack'; the 'linux' profile selects 'drop'.
    */
   ackOfUnsentData: 'ack' | 'drop';
+  /**
+   * How the send buffer is filled and when a writer it stopped may go on (sndbuf-linux.ts).
+   * 'bytes' (default): it holds up to sendBufferSize bytes of data, and a writer goes on as soon as
+   * any of it is free. 'linux': Linux's accounting — every queued chunk costs its data plus a fixed
+   * overhead, a write starts a new size-goal chunk only while that total is under the size (a chunk
+   * once started is filled), and a stopped writer goes on only when the free part is at least half
+   * of what is used. The 'linux' profile selects 'linux'.
+   */
+  sendBufferRule: 'bytes' | 'linux';
   /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
   pushBurstMinSegments: number;
   /**
@@ -430,6 +439,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   cwndGrowth: 'rfc5681',
   orphanDataRst: 'abort',
   ackOfUnsentData: 'ack',
+  sendBufferRule: 'bytes',
   pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,

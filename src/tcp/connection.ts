@@ -20,6 +20,7 @@ import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
 import { Tcb, sharedEndpoint, sharedParams } from './tcb.js';
 import { sendRefused, sendRoom } from './pressure.js';
+import { sendAdmit } from './sndbuf-linux.js';
 import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
 import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
 import { segmentOptions, shiftFor } from './rfc7323.js';
@@ -263,7 +264,9 @@ export class TcpConnection extends Tcb {
       case 'CLOSE-WAIT': {
         if (this.finQueued || this.closePending) return tcpError('EPIPE', 'the connection has been shut down for sending');
         const room = sendRoom(this); // the stack-wide memory limit (pressure.ts)
-        const n = this.sendBuf.push(room < data.length ? data.subarray(0, room) : data);
+        const admit = sendAdmit(this, Math.min(room, data.length)); // TcpConfig.sendBufferRule 'linux' (sndbuf-linux.ts)
+        const part = room < data.length ? data.subarray(0, room) : data;
+        const n = admit === undefined ? this.sendBuf.push(part) : this.sendBuf.push(part, admit);
         if (n < data.length) {
           this.sendBlocked = true;
           if (n === room) sendRefused(this);

@@ -16,6 +16,7 @@ import { afterOutput, congestionRoom, onTransmit, rackOn } from './loss.js';
 import { sendLost, sendTlpProbe } from './loss-output.js';
 import { pushBurstAdd, pushBurstDrop, pushBurstEnd, pushFlag, pushOnWakeup } from './push-marks.js';
 import { corkAfterOutput, corkHolds } from './cork.js';
+import { sendBufferAfterOutput, sendBufferSent } from './sndbuf-linux.js';
 import { cwndUseAfterOutput } from './cwnd-use.js';
 import { chronoTick } from './send-chrono.js';
 
@@ -40,6 +41,7 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   } else if (sackRecovery(c)) sendHoles(c, now, out, false);
   sendData(c, now, out);
   corkAfterOutput(c); // cork.ts: an uncork / TCP_NODELAY push lasts one pass
+  sendBufferAfterOutput(c); // sndbuf-linux.ts: the unsent rest is a chunk of its own
   pushBurstEnd(c); // push-marks.ts: a burst of several segments ends with PSH (pushRule 'linux')
   cwndUseAfterOutput(c, c.stats.bytesOut !== bytesOut); // cwnd-use.ts (cwndGrowth 'linux')
   if (!rack && sackRecovery(c) && c.unsentBytes() === 0) sendHoles(c, now, out, true);
@@ -210,6 +212,7 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       const n = len === full ? gsoLength(c, full, Math.min(unsent, room, paceBudget(c, now, full))) : len;
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
       pushBurstAdd(c, out[out.length - 1]!, seq, n);
+      sendBufferSent(c, seq, n); // sndbuf-linux.ts (sendBufferRule 'linux'): a burst is a chunk of its own
       if (wakeup) pushOnWakeup(c, out[out.length - 1]!); // push-marks.ts (pushRule 'linux')
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);
       else if (n > full) out[out.length - 1]!.gsoSize = full;

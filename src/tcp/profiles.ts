@@ -100,6 +100,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
   orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
   ackOfUnsentData: 'drop', // tcp_ack(): SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
+  sendBufferRule: 'linux', // sk_wmem_queued counts skb truesize; sk_stream_write_space() wakes at a third free
   sackWholeSegments: true, // tcp_match_skb_to_sack(): SACK in whole MSS units
   frto: true, // tcp_frto = 2 (SACK-enhanced F-RTO)
 };
