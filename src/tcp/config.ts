@@ -301,6 +301,18 @@ export interface TcpConfig {
    */
   zeroWindowProbe: 'data' | 'old-seq';
   /**
+   * Which newly delivered segment gives RACK.rtt (RFC 8985 §6.2 step 2) when one ACK delivers
+   * several:
+   * - 'latest-sent': RFC 8985 §6.2 step 2 walks them in ascending Segment.xmit_ts, so RACK.rtt is
+   *   the RTT of the most recently sent one;
+   * - 'ack-order': the last one in the order the ACK is processed — SACKed ones, then the
+   *   cumulatively acknowledged ones in sequence order (Linux's tcp_rack_advance() calls from
+   *   tcp_sacktag_one() and tcp_clean_rtx_queue()). A cumulative ACK covering an old original and a
+   *   newer retransmission then leaves the original's longer RTT, so RACK marks fewer segments lost.
+   * Default 'latest-sent'; the 'linux' profile selects 'ack-order'.
+   */
+  rackRttFrom: 'latest-sent' | 'ack-order';
+  /**
    * How much is sent per ACK during SACK fast recovery: RFC 6937 Proportional Rate Reduction with
    * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
    * 'off' keeps RFC 6675's cwnd − pipe. Default 'ssrb'.
@@ -459,6 +471,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   tlp: true,
   ptoRule: 'rfc8985',
   zeroWindowProbe: 'data',
+  rackRttFrom: 'latest-sent',
   prr: 'ssrb',
   spuriousUndo: true,
   frto: true,

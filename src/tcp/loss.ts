@@ -216,7 +216,7 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
     const ecr = c.tsOk ? c.segTsEcr : undefined;
     const before = (r: TxRecord): boolean => ecr !== undefined && ecr !== 0 && ((ecr - tsNow(c, r.sentAt)) | 0) < 0;
     l.reorder.onDelivered(d.records, l.rack.fackSet && seqGt(l.rack.fack, l.priorUna) ? l.rack.fack : l.priorUna, c.sndMss);
-    l.rack.onDelivered(d.records, now, before, d.cumulative);
+    l.rack.onDelivered(d.records, now, before, d.cumulative, c.host.config.rackRttFrom === 'ack-order');
     for (const r of d.records) l.rate.onDelivered(r, now);
     l.sample = l.rate.sample(now, l.rack.minRtt);
   }

@@ -94,6 +94,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   tlp: true, // tcp_early_retrans = 3 (TLP)
   zeroWindowProbe: 'old-seq', // tcp_write_wakeup() → tcp_xmit_probe_skb(): <SEQ=SND.UNA−1>, no data
   ptoRule: 'linux', // tcp_schedule_loss_probe(): 2·srtt + TCP_TIMEOUT_MIN, or + rto_min for one packet
+  rackRttFrom: 'ack-order', // tcp_rack_advance() per SACKed, then per cumulatively acked skb
   prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet

@@ -59,10 +59,14 @@ export class Rack {
   /**
    * §6.2 steps 2 and 3 for the records one ACK newly delivered. `tsEcrBefore(r)`: the ACK's TSecr
    * predates r's last transmission (so it acknowledges an earlier one). `fackBefore` is the
-   * RACK.fack before this ACK.
+   * RACK.fack before this ACK. `ackOrder` (TcpConfig.rackRttFrom 'ack-order'): RACK.rtt from the
+   * last record in processing order — the SACKed ones, then the cumulative ones — instead of the
+   * most recently sent.
    */
-  onDelivered(recs: readonly TxRecord[], now: number, ackTsEcrBefore: (r: TxRecord) => boolean, cumulative = recs.length): void {
+  onDelivered(recs: readonly TxRecord[], now: number, ackTsEcrBefore: (r: TxRecord) => boolean, cumulative = recs.length, ackOrder = false): void {
     let best: TxRecord | undefined;
+    let cumRtt = -1;
+    let sackRtt = -1;
     const fack = this.fack;
     const fackSet = this.fackSet;
     for (let i = 0; i < recs.length; i++) {
@@ -77,6 +81,8 @@ export class Rack {
       if (!ambiguous) {
         if (!r.retrans && rtt < this.minRtt) this.minRtt = rtt; // Step 1 (Karn: originals only)
         if (best === undefined || sentAfter(r.sentAt, r.end, best.sentAt, best.end)) best = r;
+        if (i < cumulative) cumRtt = rtt;
+        else sackRtt = rtt;
       }
       // Step 3: delivered below the highest delivered sequence, never retransmitted: reordering.
       if (fackSet && seqLt(r.end, fack) && !r.retrans) this.reorderingSeen = true;
@@ -86,7 +92,7 @@ export class Rack {
       }
     }
     if (best !== undefined) {
-      this.rtt = now - best.sentAt;
+      this.rtt = !ackOrder ? now - best.sentAt : cumRtt >= 0 ? cumRtt : sackRtt;
       if (sentAfter(best.sentAt, best.end, this.xmitTs, this.endSeq)) {
         this.xmitTs = best.sentAt;
         this.endSeq = best.end;
