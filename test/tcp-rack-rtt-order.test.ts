@@ -14,8 +14,8 @@ function delivery(): Delivery {
 /** Segments 0..3 sent at t = 10; segment 0 retransmitted at t = 20; at t = 32 an ACK covers 0..1 and SACKs 3. */
 function scene(ackOrder: boolean): { rack: Rack; log: TxRecords } {
   const log = new TxRecords();
-  for (let i = 0; i < 4; i++) log.transmit(i * 100, i * 100 + 100, 10, () => {});
-  log.transmit(0, 100, 20, () => {});
+  for (let i = 0; i < 4; i++) log.transmit(i * 100, i * 100 + 100, 10);
+  log.transmit(0, 100, 20);
   const rack = new Rack();
   rack.minRtt = 10;
   const d = delivery();
@@ -44,7 +44,7 @@ test("RFC 8985 §6.2 step 2 rackRttFrom 'ack-order': RACK.rtt from the last cumu
   // Only SACKed segments delivered: the last of them gives RACK.rtt.
   const r2 = new Rack();
   const log2 = new TxRecords();
-  for (let i = 0; i < 3; i++) log2.transmit(i * 100, i * 100 + 100, 5 + i, () => {});
+  for (let i = 0; i < 3; i++) log2.transmit(i * 100, i * 100 + 100, 5 + i);
   const d = delivery();
   log2.sack(100, 300, d);
   r2.onDelivered(d.records, 30, () => false, d.cumulative, true);

@@ -14,7 +14,7 @@ function delivery(): Delivery {
 
 test('RFC 8985 §5.2 transmit records: SACK marks after reordering, partial blocks split a record', () => {
   const log = new TxRecords();
-  for (let i = 0; i < 5; i++) log.transmit(1000 + i * 100, 1100 + i * 100, i, () => {});
+  for (let i = 0; i < 5; i++) log.transmit(1000 + i * 100, 1100 + i * 100, i);
   assert.equal(log.size, 5);
   // Segments 3 and 4 (1300–1500) arrive before 2: the peer SACKs them.
   let d = delivery();
@@ -48,7 +48,7 @@ test('RFC 8985 §5.2 transmit records: SACK marks after reordering, partial bloc
 
 test('RFC 8985 §6.2 RACK marks lost what was sent before a delivered segment once RACK.rtt + reo_wnd has passed', () => {
   const log = new TxRecords();
-  for (let i = 0; i < 4; i++) log.transmit(i * 100, i * 100 + 100, i, () => {});
+  for (let i = 0; i < 4; i++) log.transmit(i * 100, i * 100 + 100, i);
   const rack = new Rack();
   rack.minRtt = 20;
   // At t = 23 the segment sent at t = 3 is SACKed (RTT 20): the ones sent at 0..2 are older.
@@ -70,7 +70,7 @@ test('RFC 8985 §6.2 RACK marks lost what was sent before a delivered segment on
   assert.equal(lost, 2);
   assert.equal(log.lostBytes, 300);
   // A retransmission clears the mark and puts the record at the young end of the time order.
-  log.transmit(0, 100, 30, () => {});
+  log.transmit(0, 100, 30);
   assert.equal(log.at(0)!.lost, false);
   assert.equal(log.at(0)!.retrans, true);
   assert.equal(log.lostBytes, 200);
@@ -232,4 +232,30 @@ test('RFC 8985 without SACK the connection keeps counting duplicate ACKs (RACK n
   assert.equal(s.client.sackOk, false);
   assert.equal(s.client.stats.fastRetransmits, 1);
   assert.equal(s.client.stats.tlpProbes, 0);
+});
+
+test('RFC 8985 §5.2 transmit records are reused once acknowledged: a new transmission takes a freed record, reset', () => {
+  const log = new TxRecords();
+  log.transmit(0, 100, 1);
+  log.transmit(100, 200, 1);
+  let d = delivery();
+  log.sack(100, 200, d);
+  log.transmit(0, 100, 5); // retransmission
+  const first = log.at(0)!;
+  const second = log.at(1)!;
+  d = delivery();
+  log.ackTo(200, d);
+  assert.deepEqual(d.records, [first], 'the SACKed record is not delivered twice');
+  assert.equal(first.retrans, true);
+  // Until recycle() (the ACK is done with its Delivery) the records are not handed out again.
+  log.transmit(200, 300, 6);
+  assert.ok(log.at(0) !== first && log.at(0) !== second);
+  log.recycle();
+  log.transmit(300, 400, 7);
+  const reused = log.at(1)!;
+  assert.ok(reused === first || reused === second, 'a freed record is reused');
+  assert.deepEqual([reused.seq, reused.end, reused.sentAt, reused.retrans, reused.sacked, reused.lost, reused.markedLost], [300, 400, 7, false, false, false, false]);
+  assert.equal(log.oldest, log.at(0));
+  assert.equal(log.oldest!.tnext, reused);
+  assert.equal(log.sackedBytes, 0);
 });

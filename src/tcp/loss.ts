@@ -44,6 +44,8 @@ export class LossState {
   readonly frto = new Frto();
   /** What the current ACK delivered (reused: no allocation per ACK). */
   readonly delivery: Delivery = { records: [], bytes: 0, cumulative: 0 };
+  /** RACK §6.2 step 2: the ACK's TSecr predates the record's last transmission (one closure per connection). */
+  tsEcrBefore: ((r: TxRecord) => boolean) | undefined = undefined;
   /** The rate sample of the ACK being processed (for its AckSample). */
   sample: RateSample | undefined = undefined;
   /** What the 'loss' timer is armed for: the RACK reordering timer or the TLP probe timeout. */
@@ -70,6 +72,7 @@ export class LossState {
     this.#priorSsthresh = c.cc.ssthresh;
     this.#priorFlight = seqDiff(c.sndMax, c.sndUna);
     this.#priorUna = c.sndUna;
+    this.records.recycle(); // the previous ACK's delivered records are free again
     this.delivery.records.length = 0;
     this.delivery.bytes = 0;
     this.delivery.cumulative = 0;
@@ -148,7 +151,7 @@ export function onTransmit(c: TcpConnection, seq: number, len: number, fin: bool
   if (end === seq) return;
   const retransmission = seqLt(seq, c.sndMax);
   const idle = c.sndUna === c.sndMax;
-  l.records.transmit(seq, end, now, (r) => l.rate.onSend(r, now, idle));
+  l.records.transmit(seq, end, now, l.rate, idle);
   if (l.prr.active) l.prr.onSend(len + (fin ? 1 : 0));
   if (retransmission) l.undo.onRetransmit(seq, end, c.tsOk ? tsNow(c, now) : undefined);
   else if (!l.probing) armTlp(c, now, seqDiff(end, c.sndUna)); // the flight this transmission makes
@@ -213,8 +216,10 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
     }
   }
   if (d.records.length > 0) {
-    const ecr = c.tsOk ? c.segTsEcr : undefined;
-    const before = (r: TxRecord): boolean => ecr !== undefined && ecr !== 0 && ((ecr - tsNow(c, r.sentAt)) | 0) < 0;
+    const before = (l.tsEcrBefore ??= (r: TxRecord): boolean => {
+      const ecr = c.tsOk ? c.segTsEcr : undefined;
+      return ecr !== undefined && ecr !== 0 && ((ecr - tsNow(c, r.sentAt)) | 0) < 0;
+    });
     l.reorder.onDelivered(d.records, l.rack.fackSet && seqGt(l.rack.fack, l.priorUna) ? l.rack.fack : l.priorUna, c.sndMss);
     l.rack.onDelivered(d.records, now, before, d.cumulative, c.host.config.rackRttFrom === 'ack-order');
     for (const r of d.records) l.rate.onDelivered(r, now);

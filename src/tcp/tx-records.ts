@@ -9,8 +9,22 @@
 // transmission time (a doubly linked list of the records neither SACKed nor marked lost), so that
 // RACK's loss scan (RFC 8985 §6.2 step 5) starts at the oldest transmission and stops at the first
 // one sent after RACK.xmit_ts.
+//
+// Nothing is allocated per segment once a connection has warmed up: records leave the sequence
+// array when SND.UNA passes them and go back to a per-connection free list (after the ACK that
+// delivered them has been processed, since its Delivery still lists them), so with thousands of
+// connections the records stay the same few long-lived objects instead of a stream of new ones
+// that live one round trip each — long enough to be promoted out of the young generation.
 
 import { seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+
+/** What snapshots connection state into a record at each transmission (rate-sample.ts). */
+export interface TransmitSnapshot {
+  onSend(r: TxRecord, now: number, idle: boolean): void;
+}
+
+/** Free records kept per connection beyond which released ones are left to the collector. */
+const POOL_MAX = 1024;
 
 export class TxRecord {
   /** First sequence number and the one just past the record (a FIN counts as one). */
@@ -53,6 +67,9 @@ export interface Delivery {
 export class TxRecords {
   #recs: TxRecord[] = [];
   #head = 0;
+  /** Records reusable for new transmissions, and those acknowledged by the ACK being processed. */
+  #free: TxRecord[] = [];
+  #retired: TxRecord[] = [];
   #oldest: TxRecord | undefined = undefined;
   #newest: TxRecord | undefined = undefined;
   /** Bytes SACKed above SND.UNA, bytes marked lost (not retransmitted since), SACKed records. */
@@ -80,6 +97,7 @@ export class TxRecords {
   }
 
   clear(): void {
+    this.recycle();
     this.#recs = [];
     this.#head = 0;
     this.#oldest = this.#newest = undefined;
@@ -89,9 +107,10 @@ export class TxRecords {
   /**
    * [seq, end) was (re)transmitted at `now`. New sequence space becomes new records; sent
    * sequence space marks its records retransmitted (split at the edges when a retransmission does
-   * not line up with the original segments). Returns the records touched, lowest first.
+   * not line up with the original segments). `snap` snapshots state into each record touched
+   * (`idle`: nothing was in flight before).
    */
-  transmit(seq: number, end: number, now: number, init: (r: TxRecord) => void): void {
+  transmit(seq: number, end: number, now: number, snap?: TransmitSnapshot, idle = false): void {
     const last = this.last;
     const top = last === undefined ? seq : last.end;
     if (seqLt(seq, top)) {
@@ -108,18 +127,18 @@ export class TxRecords {
         }
         r.retrans = true;
         r.sentAt = now;
-        init(r);
+        snap?.onSend(r, now, idle);
         this.#unlink(r);
         this.#append(r);
       }
       if (!seqGt(end, top)) return;
       seq = top;
     }
-    const r = new TxRecord();
+    const r = this.#take();
     r.seq = seq;
     r.end = end;
     r.sentAt = now;
-    init(r);
+    snap?.onSend(r, now, idle);
     this.#recs.push(r);
     this.#append(r);
   }
@@ -144,12 +163,36 @@ export class TxRecords {
       break;
     }
     if (this.#head > 64 && this.#head * 2 > this.#recs.length) {
-      this.#recs = this.#recs.slice(this.#head);
+      // Compact in place (no new array).
+      this.#recs.copyWithin(0, this.#head);
+      this.#recs.length -= this.#head;
       this.#head = 0;
     }
   }
 
+  /**
+   * The records acknowledged since the last call may be reused: call once the ACK that delivered
+   * them (its Delivery, the rate sample) is done with them.
+   */
+  recycle(): void {
+    const retired = this.#retired;
+    const free = this.#free;
+    for (let i = 0; i < retired.length; i++) {
+      if (free.length < POOL_MAX) free.push(retired[i]!);
+    }
+    retired.length = 0;
+  }
+
+  #take(): TxRecord {
+    const r = this.#free.pop();
+    if (r === undefined) return new TxRecord();
+    r.retrans = r.sacked = r.lost = r.markedLost = r.appLimited = false;
+    r.delivered = r.deliveredTime = r.firstSentTime = 0;
+    return r;
+  }
+
   #forget(r: TxRecord, into: Delivery): void {
+    this.#retired.push(r);
     if (r.sacked) {
       this.sackedBytes -= r.len;
       this.sackedCount--;
@@ -255,8 +298,17 @@ export class TxRecords {
     }
     const r = this.#recs[lo];
     if (find || r === undefined || !seqLt(r.seq, seq)) return lo;
-    const tail = new TxRecord();
-    Object.assign(tail, r);
+    const tail = this.#take();
+    tail.end = r.end;
+    tail.sentAt = r.sentAt;
+    tail.retrans = r.retrans;
+    tail.sacked = r.sacked;
+    tail.lost = r.lost;
+    tail.markedLost = r.markedLost;
+    tail.delivered = r.delivered;
+    tail.deliveredTime = r.deliveredTime;
+    tail.firstSentTime = r.firstSentTime;
+    tail.appLimited = r.appLimited;
     tail.seq = seq;
     r.end = seq;
     tail.tprev = tail.tnext = undefined;
