@@ -13,6 +13,8 @@ for (const congestionControl of ['cubic', 'newreno', 'bbr']) {
 }
 // PRR's conservative bound and undo off, with RACK but without TLP.
 COMBOS.push({ congestionControl: 'cubic', lossDetection: 'rack', tlp: false, prr: 'crb', spuriousUndo: false });
+// RFC 6937 PRR without SACK (DeliveredData from duplicate ACKs), with either reduction bound.
+COMBOS.push({ congestionControl: 'newreno', sack: false }, { congestionControl: 'cubic', sack: false, prr: 'crb' });
 
 for (const combo of COMBOS) {
   const name = Object.entries(combo).map(([k, v]) => `${k}=${String(v)}`).join(' ');

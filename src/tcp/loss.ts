@@ -8,7 +8,7 @@
 import type { AckSample } from './cc/types.js';
 import type { TcpRepr } from '../wire/tcp-types.js';
 import type { TcpConnection } from './connection.js';
-import { Prr } from './prr.js';
+import { DupAckDelivery, Prr } from './prr.js';
 import { Rack } from './rack.js';
 import { ReorderExtent } from './reorder-extent.js';
 import { DeliveryRate, type RateSample } from './rate-sample.js';
@@ -31,6 +31,8 @@ export class LossState {
   readonly rack = new Rack();
   readonly reorder = new ReorderExtent();
   readonly prr: Prr;
+  /** RFC 6937 §3 DeliveredData for connections without SACK (duplicate ACKs as SMSS each). */
+  readonly dupDelivery = new DupAckDelivery();
   readonly undo = new SpuriousUndo();
   /**
    * RFC 3168 §6.1.2 window reduction for an ECE, paced by PRR (RFC 6937 §1) until SND.UNA passes
@@ -60,6 +62,7 @@ export class LossState {
   #priorSsthresh = Infinity;
   #priorFlight = 0;
   #priorUna = 0;
+  #priorDupAcks = 0;
   #dsack = false;
 
   constructor(prr: 'ssrb' | 'crb' | 'off') {
@@ -72,6 +75,7 @@ export class LossState {
     this.#priorSsthresh = c.cc.ssthresh;
     this.#priorFlight = seqDiff(c.sndMax, c.sndUna);
     this.#priorUna = c.sndUna;
+    this.#priorDupAcks = c.stats.dupAcksIn;
     this.records.recycle(); // the previous ACK's delivered records are free again
     this.delivery.records.length = 0;
     this.delivery.bytes = 0;
@@ -85,6 +89,10 @@ export class LossState {
   }
   get priorUna(): number {
     return this.#priorUna;
+  }
+  /** The ACK being processed was counted as a duplicate ACK (RFC 5681 §2). */
+  dupAck(c: TcpConnection): boolean {
+    return c.stats.dupAcksIn !== this.#priorDupAcks;
   }
   get dsackSeen(): boolean {
     return this.#dsack;
@@ -103,8 +111,14 @@ export function rackOn(c: TcpConnection): boolean {
 }
 
 function prrOn(c: TcpConnection): boolean {
-  // A model-based CC (CongestionControl.onEveryAck) shapes recovery itself.
-  return c.sackOk && c.host.config.prr !== 'off' && c.cc.onEveryAck === undefined;
+  // A model-based CC (CongestionControl.onEveryAck) shapes recovery itself. Without SACK too
+  // (RFC 6937 §3: DeliveredData then estimated from duplicate ACKs, dupDelivery).
+  return c.host.config.prr !== 'off' && c.cc.onEveryAck === undefined;
+}
+
+/** RFC 6937 pipe without SACK: FlightSize less the segments duplicate ACKs reported as arrived. */
+function dupAckPipe(c: TcpConnection, l: LossState): number {
+  return Math.max(0, seqDiff(c.sndMax, c.sndUna) - l.dupDelivery.credit);
 }
 
 function undoOn(c: TcpConnection): boolean {
@@ -133,6 +147,7 @@ export function congestionRoom(c: TcpConnection): number {
   const cwnd = Math.floor(c.cc.cwnd);
   const frto = frtoRoom(c, l?.frto); // RFC 5682 step 2b: two new segments, whatever cwnd says
   if (frto !== undefined) return frto;
+  if (c.recovery.inRecovery && !c.sackOk && l !== undefined && l.prr.active) return l.prr.budget; // RFC 6937 without SACK
   if (c.recovery.inRecovery && c.sackOk) {
     if (l !== undefined && l.prr.active) return l.prr.budget;
     return cwnd - (rackOn(c) ? rackPipe(c) : scoreboardPipe(c));
@@ -248,13 +263,16 @@ export function afterAck(c: TcpConnection, now: number): void {
     [lost, timeout] = l.rack.detectLoss(l.records, now);
     if (lost > 0 && !rec.inRecovery) startRecovery(c, now);
   }
+  // RFC 6937 §3 without SACK: duplicate ACKs stand for delivered segments (counted on every ACK,
+  // so that the cumulative ACK after them is not counted twice).
+  const dupDelivered = c.sackOk ? 0 : l.dupDelivery.onAck(l.dupAck(c), seqDiff(c.sndUna, l.priorUna), c.sndMss, seqDiff(c.sndMax, c.sndUna));
   noteRecoveryChange(c);
   if (l.cwr && (rec.inRecovery || seqGe(c.sndUna, l.cwrEnd))) endCwr(l, rec.inRecovery);
   if (l.prr.active && (rec.inRecovery || l.cwr)) {
     // RFC 6937 §3 DeliveredData: the change in SND.UNA plus the change in SACKed bytes — the bytes
     // this ACK delivered for the first time.
-    const delivered = l.delivery.bytes;
-    const pipe = rackOn(c) ? rackPipe(c) : scoreboardPipe(c);
+    const delivered = c.sackOk ? l.delivery.bytes : dupDelivered;
+    const pipe = !c.sackOk ? dupAckPipe(c, l) : rackOn(c) ? rackPipe(c) : scoreboardPipe(c);
     const safe = seqGt(c.sndUna, l.priorUna) && lost === 0;
     l.prr.onAck(delivered, pipe, c.cc.ssthresh, c.sndMss, safe);
   }
@@ -271,7 +289,7 @@ export function afterAck(c: TcpConnection, now: number): void {
  */
 export function startCwr(c: TcpConnection): void {
   const l = c.lossIfAny;
-  if (l === undefined || !prrOn(c) || c.recovery.inRecovery) return;
+  if (l === undefined || !prrOn(c) || !c.sackOk || c.recovery.inRecovery) return;
   l.prr.start(l.priorFlight);
   l.cwr = true;
   l.cwrEnd = c.sndMax;
@@ -321,7 +339,7 @@ function startRecovery(c: TcpConnection, now: number): void {
 function noteRecoveryChange(c: TcpConnection): void {
   const l = c.loss;
   const rec = c.recovery;
-  if (rec.inRecovery && !l.recovering && c.sackOk) {
+  if (rec.inRecovery && !l.recovering && (c.sackOk || prrOn(c))) {
     l.recovering = true;
     if (prrOn(c)) l.prr.start(l.priorFlight);
     rec.exitAtSsthresh = l.prr.active;

@@ -69,3 +69,27 @@ export class Prr {
     this.budget = Math.max(0, this.budget - len);
   }
 }
+
+/**
+ * RFC 6937 §3 DeliveredData without SACK: each duplicate ACK stands for one SMSS delivered (a
+ * segment above the hole arrived); a cumulative ACK delivers the change in SND.UNA less what the
+ * duplicate ACKs since the last one already counted. `credit` is that not yet reconciled count —
+ * also the bytes RFC 6937's pipe leaves out as having left the network.
+ */
+export class DupAckDelivery {
+  credit = 0;
+
+  /** One acceptable ACK: `dup` a duplicate ACK, `acked` the advance of SND.UNA (bytes), `flight` after it. */
+  onAck(dup: boolean, acked: number, mss: number, flight: number): number {
+    let delivered: number;
+    if (dup) {
+      delivered = Math.min(mss, Math.max(0, flight - this.credit));
+      this.credit += delivered;
+    } else {
+      delivered = Math.max(0, acked - this.credit);
+      this.credit = Math.max(0, this.credit - acked);
+    }
+    if (this.credit > flight) this.credit = flight;
+    return delivered;
+  }
+}
