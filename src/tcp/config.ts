@@ -313,9 +313,10 @@ export interface TcpConfig {
    */
   rackRttFrom: 'latest-sent' | 'ack-order';
   /**
-   * How much is sent per ACK during SACK fast recovery: RFC 6937 Proportional Rate Reduction with
+   * How much is sent per ACK during fast recovery: RFC 6937 Proportional Rate Reduction with
    * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
-   * 'off' keeps RFC 6675's cwnd − pipe. Default 'ssrb'.
+   * 'off' keeps RFC 6675's cwnd − pipe (SACK) or RFC 6582 NewReno's window inflation (no SACK).
+   * Without SACK, DeliveredData is one SMSS per duplicate ACK (RFC 6937 §3). Default 'ssrb'.
    */
   prr: 'ssrb' | 'crb' | 'off';
   /**
