@@ -6,7 +6,10 @@
 
 import type { TcpConfig } from '../tcp/config.js';
 
-export type CommandOutcome = { ok: true; config: Partial<TcpConfig> } | { ok: false; reason: string };
+/** `localCongestion`: a `tc qdisc` line left a queue that holds nothing (true) or one that passes packets (false). */
+export type CommandOutcome = { ok: true; config: Partial<TcpConfig>; localCongestion?: boolean } | { ok: false; reason: string };
+
+type Device = { localCongestion?: boolean };
 
 type Apply = (value: string) => Partial<TcpConfig> | undefined;
 
@@ -186,7 +189,7 @@ function sysctlPairs(pairs: string[], cfg: Partial<TcpConfig>): string | undefin
 }
 
 /** One simple command; returns a reason when it is not understood. */
-function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
+function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undefined {
   const w = words(expand(line.replace(/\s*>\s*\/dev\/null(\s+2>&1)?\s*$/, '').replace(/\s*2>&1\s*$/, '')));
   const cmd = w[0];
   if (cmd === undefined) return undefined;
@@ -199,10 +202,19 @@ function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
   if (base === 'defaults.sh' || /^sysctl_restore.*\.sh$/.test(base)) return undefined;
   if (base === 'ethtool' && w[1] === '-K') return undefined; // no segmentation offload here
   if (base === 'tc' && w[1] === 'qdisc') {
-    // A queue that holds nothing drops every packet at the device (Linux's local-congestion paths).
+    // A queue that holds nothing drops every packet at the device: the layer's localCongestion.
+    // fq paces each flow at its socket's pacing rate (TcpConfig.pacing); any other queueing
+    // discipline lets packets leave at once.
     const limit = w.indexOf('limit');
-    if (limit > 0 && w[limit + 1] === '0') return 'a qdisc that drops every packet (local congestion) is not modelled';
-    return undefined; // no queueing discipline: packets leave at once
+    if (w[2] === 'add' || w[2] === 'replace' || w[2] === 'change') {
+      dev.localCongestion = limit > 0 && w[limit + 1] === '0';
+      const root = w.indexOf('root');
+      if (root > 0) cfg.pacing = w[root + 1] === 'fq';
+    } else if (w[2] === 'delete' || w[2] === 'del') {
+      dev.localCongestion = false;
+      cfg.pacing = false;
+    }
+    return undefined;
   }
   if (base === 'ip' && w[1] === 'tcp_metrics') return undefined; // no metrics cache
   if (base === 'true' || base === ':') return undefined;
@@ -215,11 +227,12 @@ function one(line: string, cfg: Partial<TcpConfig>): string | undefined {
  */
 export function interpretCommand(text: string): CommandOutcome {
   const cfg: Partial<TcpConfig> = {};
+  const dev: Device = {};
   for (const raw of text.replace(/\\\n/g, ' ').split(/\n|;|&&/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
-    const why = one(line, cfg);
+    const why = one(line, cfg, dev);
     if (why !== undefined) return { ok: false, reason: why };
   }
-  return { ok: true, config: cfg };
+  return dev.localCongestion === undefined ? { ok: true, config: cfg } : { ok: true, config: cfg, localCongestion: dev.localCongestion };
 }

@@ -183,6 +183,7 @@ class Run implements SyscallContext {
           const r = interpretCommand(ev.command);
           if (!r.ok) throw new Skipped(ev.line, r.reason);
           Object.assign(this.host.layer.config, r.config);
+          if (r.localCongestion !== undefined) this.host.layer.localCongestion = r.localCongestion;
           break;
         }
         case 'code':
@@ -239,7 +240,7 @@ class Run implements SyscallContext {
     const p = parsePyBlock(ev.code);
     if (!p.ok) throw new Skipped(ev.line, `python: ${p.reason}`);
     const sut = this.sut;
-    const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 });
+    const c = sut === undefined || sut.kind === 'listening' ? undefined : this.host.layer.find({ address: this.host.local, port: sut.localPort }, { address: this.host.remote, port: sut.remotePort ?? 0 }) ?? this.#closedConn(sut);
     const info = c === undefined ? undefined : tcpInfo(c, this.host.nowMs);
     const get = tcpiLookup(info, { pmtu: this.host.mtu, dialect: this.dialect, now: this.host.nowMs }, sut?.kind === 'listening' ? 'LISTEN' : 'CLOSED');
     const r = runPyBlock(p.stmts, get, this.pyVars);
@@ -249,6 +250,15 @@ class Run implements SyscallContext {
       throw new Failure(ev.line, `python error: ${r.reason}`, formatEvent(ev));
     }
     throw new Failure(ev.line, `assertion failed: ${r.text}`, formatEvent(ev), describeInfo(p.stmts, get));
+  }
+
+  /** A connection that ended (CLOSED, gone from the layer) while a socket still holds it: tcp_info reads its last state. */
+  #closedConn(sut: SocketUnderTest): TcpConnection | undefined {
+    for (const s of this.sockets.values()) {
+      const c = s.conn;
+      if (c !== undefined && c.state === 'CLOSED' && c.local.port === sut.localPort && c.remote.port === sut.remotePort) return c;
+    }
+    return undefined;
   }
 
   // ---------------------------------------------------------------- packets

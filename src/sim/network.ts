@@ -90,6 +90,7 @@ const TCP_ENUMS: Readonly<Record<string, readonly string[]>> = {
   prr: ['ssrb', 'crb', 'off'],
   ptoRule: ['rfc8985', 'linux'],
   zeroWindowProbe: ['data', 'old-seq'],
+  pacingRule: ['quantum', 'departure'],
   nagle: ['classic', 'minshall'],
   pushRule: ['rfc9293', 'linux'],
   cwndGrowth: ['rfc5681', 'linux'],

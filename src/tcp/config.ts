@@ -207,6 +207,13 @@ export interface TcpConfig {
    * of what is used. The 'linux' profile selects 'linux'.
    */
   sendBufferRule: 'bytes' | 'linux';
+  /**
+   * While the interface refuses to send (local congestion, local-drop.ts), a refused persist probe
+   * is retried after this many ms without backing the timer off (Linux's
+   * TCP_RESOURCE_PROBE_INTERVAL, 500); 0 keeps the persist timer's ordinary backoff. Default 0;
+   * the 'linux' profile selects 500.
+   */
+  localDropRetryInterval: number;
   /** pushRule 'linux': the fewest segments a burst may carry whatever the pacing rate (Linux tcp_min_tso_segs). Default 2. */
   pushBurstMinSegments: number;
   /**
@@ -251,6 +258,14 @@ export interface TcpConfig {
    * congestion control's own rate. Default false (see docs/net.md for the measurements).
    */
   pacing: boolean;
+  /**
+   * How pacing spaces segments (pacing.ts): 'quantum', a backlog of up to max(1 ms, 2 segments)
+   * may leave at once; 'departure', each send leaves at the flow's next departure time, which moves
+   * on by the send's length at the pacing rate (up to half of it forgiven after idle time), the
+   * first 10 segments unpaced — Linux's earliest-departure-time pacing under the fq qdisc.
+   * Default 'quantum'; the 'linux' profile selects 'departure'.
+   */
+  pacingRule: 'quantum' | 'departure';
   /** RFC 6928 initial window in segments (IW = min(n·MSS, max(2·MSS, 14600))). Default 10. */
   initialWindowSegments: number;
   /** RFC 5681 §3.2 duplicate-ACK threshold for fast retransmit. Default 3. */
@@ -453,6 +468,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   orphanDataRst: 'abort',
   ackOfUnsentData: 'ack',
   sendBufferRule: 'bytes',
+  localDropRetryInterval: 0,
   pushBurstMinSegments: 2,
   windowScaling: true,
   timestamps: true,
@@ -463,6 +479,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   ecn: 'passive',
   ecnSynRetries: 0,
   pacing: false,
+  pacingRule: 'quantum',
   initialWindowSegments: 10,
   dupAckThreshold: 3,
   limitedTransmit: true,

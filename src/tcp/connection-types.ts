@@ -21,6 +21,8 @@ export interface ConnectionHost {
   allowChallengeAck(now: number): boolean;
   /** The stack-wide memory pool the connection's queues are charged to (memory.ts), if any. */
   readonly memory?: MemoryPool;
+  /** The interface below refuses every packet (local congestion, local-drop.ts): nothing is sent. */
+  readonly localCongestion?: boolean;
 }
 
 export interface TcpConnectionStats {

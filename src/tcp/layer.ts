@@ -62,6 +62,11 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
   #challengeCount = 0;
   /** Segments answered with RST because no connection or listener matched. */
   resetsSent = 0;
+  /**
+   * The interface below refuses every packet (a transmit queue that holds none): while true,
+   * nothing is sent and connections retry on their timers (local-drop.ts).
+   */
+  localCongestion = false;
   /** Bytes queued by all connections, against the stack-wide limits (memory.ts, TcpConfig.memory). */
   readonly memory: MemoryPool;
 
@@ -227,7 +232,8 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       this.#dirty.add(c);
     }
     if (this.memory.waiters.size > 0 && this.memory.room > 0) this.#memoryFreed(now);
-    const out = this.#out;
+    // While the interface refuses to send (localCongestion), RSTs and immediate ACKs are dropped too.
+    const out = this.localCongestion ? [] : this.#out;
     this.#out = [];
     if (budget === Infinity || this.#dirty.size * 64 < budget) {
       const dirty = [...this.#dirty];
@@ -246,7 +252,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       }
     }
     if (this.#out.length > 0) {
-      out.push(...this.#out);
+      if (!this.localCongestion) out.push(...this.#out);
       this.#out = [];
     }
     if (this.#heap.size > 2 * this.#conns.size + 64) this.#heap.filter((at, c) => at === c.heapAt);

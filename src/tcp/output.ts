@@ -19,6 +19,7 @@ import { corkAfterOutput, corkHolds } from './cork.js';
 import { sendBufferAfterOutput, sendBufferSent } from './sndbuf-linux.js';
 import { cwndUseAfterOutput } from './cwnd-use.js';
 import { chronoTick } from './send-chrono.js';
+import { transmitRefused } from './local-drop.js';
 
 const { FIN, SYN, PSH, ACK } = TcpFlag;
 
@@ -26,6 +27,10 @@ export function transmit(c: TcpConnection, now: number, out: TcpDatagram[]): voi
   const s = c.state;
   if (s === 'CLOSED' || s === 'LISTEN') return;
   c.clock = now;
+  if (c.host.localCongestion === true) {
+    transmitRefused(c, now); // local-drop.ts: the interface refuses every packet
+    return;
+  }
   if (c.synPending) sendSyn(c, now, out);
   if (s === 'SYN-SENT' || s === 'SYN-RECEIVED') return;
   const bytesOut = c.stats.bytesOut;
@@ -265,7 +270,7 @@ export function emit(c: TcpConnection, now: number, out: TcpDatagram[], seq: num
  * The persist timer (§3.8.6.1 zero-window probing, §3.8.6.2.1 SWS override) runs when data waits,
  * nothing is in flight and the windows keep it from being sent. Exponential backoff, RTO-based.
  */
-function armPersist(c: TcpConnection, now: number): void {
+export function armPersist(c: TcpConnection, now: number): void {
   // (Data held by pacing is not waiting on a window: the pace timer sends it.)
   const waiting = sendsData(c) && c.unsentBytes() > 0 && c.sndNxt === c.sndUna && !c.timers.isSet('pace');
   if (!waiting) {

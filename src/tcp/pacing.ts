@@ -11,11 +11,15 @@
 // congestion avoidance keeps pacing from limiting a window that is in use. No rate before the
 // first RTT sample: the initial window goes out as it always has.
 //
-// Bursts: a segment may go while the pacing backlog (data sent ahead of the rate) stays within a
-// quantum of max(1 ms, 2 segments) — segments then leave in small groups spaced by size/rate
-// rather than one timer per segment, which costs driver wake-ups for nothing at high rates.
+// Bursts (TcpConfig.pacingRule 'quantum'): a segment may go while the pacing backlog (data sent
+// ahead of the rate) stays within a quantum of max(1 ms, 2 segments) — segments then leave in
+// small groups spaced by size/rate rather than one timer per segment, which costs driver wake-ups
+// for nothing at high rates.
+//
+// Departure times (pacingRule 'departure', the linux profile): pacing-departure.ts.
 
 import type { TcpConnection } from './connection.js';
+import { departureAllows, departureSent, type Departure } from './pacing-departure.js';
 
 export const PACING_SS_RATIO = 2;
 export const PACING_CA_RATIO = 1.2;
@@ -33,6 +37,8 @@ export class Pacer {
   next = -Infinity;
   /** Segments held back by pacing (diagnostics). */
   delays = 0;
+  /** pacingRule 'departure' (pacing-departure.ts): the burst leaving now, and segments sent so far. */
+  departure: Departure | undefined = undefined;
 }
 
 /** The pacing rate in bytes per second, or undefined when there is none (no RTT sample yet). */
@@ -54,6 +60,7 @@ export function paceAllows(c: TcpConnection, now: number): boolean {
   if (!pacingOn(c)) return true;
   const rate = pacingRate(c);
   if (rate === undefined) return true;
+  if (c.host.config.pacingRule === 'departure') return departureAllows(c, now, rate);
   const perMs = rate / 1000;
   const quantum = Math.max(PACING_QUANTUM_MS, (2 * c.sndMss) / perMs);
   const p = c.pacer;
@@ -68,7 +75,7 @@ export function paceAllows(c: TcpConnection, now: number): boolean {
  * one segment; Infinity when not pacing.
  */
 export function paceBudget(c: TcpConnection, now: number, segment: number): number {
-  if (!pacingOn(c)) return Infinity;
+  if (!pacingOn(c) || c.host.config.pacingRule === 'departure') return Infinity; // one burst per departure
   const rate = pacingRate(c);
   if (rate === undefined) return Infinity;
   const perMs = rate / 1000;
@@ -82,6 +89,10 @@ export function paceSent(c: TcpConnection, now: number, bytes: number): void {
   if (!pacingOn(c)) return;
   const rate = pacingRate(c);
   if (rate === undefined) return;
+  if (c.host.config.pacingRule === 'departure') {
+    departureSent(c, now, bytes);
+    return;
+  }
   const p = (c.pacer ??= new Pacer());
   p.next = Math.max(p.next, now) + (bytes * 1000) / rate;
 }

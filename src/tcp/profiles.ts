@@ -102,6 +102,8 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
   ackOfUnsentData: 'drop', // tcp_ack(): SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
   sendBufferRule: 'linux', // sk_wmem_queued counts skb truesize; sk_stream_write_space() wakes at a third free
+  localDropRetryInterval: 500, // tcp_send_probe0(): TCP_RESOURCE_PROBE_INTERVAL after a local drop
+  pacingRule: 'departure', // tcp_update_skb_after_send() departure times, sch_fq holding packets until then
   sackWholeSegments: true, // tcp_match_skb_to_sack(): SACK in whole MSS units
   frto: true, // tcp_frto = 2 (SACK-enhanced F-RTO)
 };

@@ -112,6 +112,13 @@ function onRetransmissionTimeout(c: TcpConnection, now: number): void {
 /** §3.8.6.1 zero-window probe, or the §3.8.6.2.1 SWS override when some window is open. */
 function onPersist(c: TcpConnection, now: number): void {
   if (c.unsentBytes() === 0 || c.sndNxt !== c.sndUna) return;
+  // The user timeout (RFC 9293 §3.10.8, RFC 5482 §3) runs from the first unanswered probe, when
+  // the waiting data was first offered (an answer resets the count: RFC 1122 §4.2.2.17).
+  if (c.persistProbes === 0) c.lastProgress = now;
+  else if (c.userTimeout !== undefined && now - c.lastProgress >= c.userTimeout) {
+    timedOut(c, now);
+    return;
+  }
   c.persistProbes++;
   if (c.persistProbes > c.host.config.dataRetries) {
     timedOut(c, now);
