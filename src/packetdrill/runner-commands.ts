@@ -5,11 +5,17 @@
 // since it may check something (nstat, ss, a python assertion) that would then go unchecked.
 
 import type { TcpConfig } from '../tcp/config.js';
+import type { RouteMetrics } from '../stack/types.js';
+import { parseRouteCommand, type RouteChange } from './runner-route.js';
 
-/** `localCongestion`: a `tc qdisc` line left a queue that holds nothing (true) or one that passes packets (false). */
-export type CommandOutcome = { ok: true; config: Partial<TcpConfig>; localCongestion?: boolean } | { ok: false; reason: string };
+/**
+ * `localCongestion`: a `tc qdisc` line left a queue that holds nothing (true) or one that passes
+ * packets (false). `routes`: `ip route change` lines (runner-route.ts).
+ */
+export type CommandOutcome = { ok: true; config: Partial<TcpConfig>; routes: RouteChange[]; localCongestion?: boolean } | { ok: false; reason: string };
+export type { RouteChange, RouteMetrics };
 
-type Device = { localCongestion?: boolean };
+type Device = { localCongestion?: boolean; routes: RouteChange[] };
 
 type Apply = (value: string) => Partial<TcpConfig> | undefined;
 
@@ -217,6 +223,12 @@ function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undef
     return undefined;
   }
   if (base === 'ip' && w[1] === 'tcp_metrics') return undefined; // no metrics cache
+  if (base === 'ip') {
+    const r = parseRouteCommand(w.slice(1));
+    if (!r.ok) return r.reason;
+    dev.routes.push(r.change);
+    return undefined;
+  }
   if (base === 'true' || base === ':') return undefined;
   return `shell command '${line.trim()}' is not supported`;
 }
@@ -227,12 +239,13 @@ function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undef
  */
 export function interpretCommand(text: string): CommandOutcome {
   const cfg: Partial<TcpConfig> = {};
-  const dev: Device = {};
+  const dev: Device = { routes: [] };
   for (const raw of text.replace(/\\\n/g, ' ').split(/\n|;|&&/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
     const why = one(line, cfg, dev);
     if (why !== undefined) return { ok: false, reason: why };
   }
-  return dev.localCongestion === undefined ? { ok: true, config: cfg } : { ok: true, config: cfg, localCongestion: dev.localCongestion };
+  const routes = dev.routes;
+  return dev.localCongestion === undefined ? { ok: true, config: cfg, routes } : { ok: true, config: cfg, routes, localCongestion: dev.localCongestion };
 }

@@ -5,7 +5,8 @@
 
 import type { TcpConfig } from '../tcp/config.js';
 import { TcpLayer } from '../tcp/layer.js';
-import type { TcpDatagram, TcpServices } from '../stack/types.js';
+import type { RouteMetrics, TcpDatagram, TcpServices } from '../stack/types.js';
+import { RouteTable } from '../stack/routing.js';
 import { xorshift32 } from '../stack/xorshift32.js';
 
 /** packetdrill's address conventions (its config.c): RFC 1918 / RFC 5737 for IPv4, ULA / RFC 3849 for IPv6. */
@@ -41,6 +42,8 @@ export class VirtualHost {
   nowUs = 0;
   /** Everything the layer sent, oldest first, not yet consumed by an outbound check. */
   readonly sent: SentPacket[] = [];
+  /** Routes toward the peer with metrics set by `ip route change` (runner-route.ts). */
+  readonly routes = new RouteTable();
   /** Called for every packet the layer sends, as it is sent. */
   onSend: ((p: SentPacket) => void) | undefined = undefined;
 
@@ -52,12 +55,20 @@ export class VirtualHost {
     this.mtu = opts.mtu;
     const local = this.local;
     const mtu = opts.mtu;
+    const routes = this.routes;
     const services: TcpServices = {
       sourceFor: (dst) => (dst.includes(':') === local.includes(':') ? local : undefined),
       isLocal: (a) => a === local,
-      mtuFor: () => mtu,
+      // The route's MTU when it sets one (never above the interface's), as the Stack resolves it.
+      mtuFor: (dst) => Math.min(mtu, routes.lookup(dst)?.metrics.mtu ?? mtu),
+      routeMetrics: (dst) => routes.lookup(dst)?.metrics,
     };
     this.layer = new TcpLayer({ services, rng: xorshift32(opts.seed, 0x9e3779b9), config: opts.config });
+  }
+
+  /** `ip route change PREFIX …`: the metrics of the route with this prefix (added when missing). */
+  setRoute(prefix: string, metrics: RouteMetrics): void {
+    if (this.routes.setMetrics(prefix, metrics) === 0) this.routes.add({ prefix, ifIndex: 1, metrics });
   }
 
   get nowMs(): number {

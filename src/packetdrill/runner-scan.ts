@@ -4,7 +4,7 @@
 
 import type { TcpConfig } from '../tcp/config.js';
 import type { Script } from './ast.js';
-import { interpretCommand } from './runner-commands.js';
+import { interpretCommand, type RouteChange } from './runner-commands.js';
 import type { IpVersion } from './runner-host.js';
 import { isSupportedSyscall } from './syscalls.js';
 import { isLiveCommand } from './runner-sockstat.js';
@@ -18,6 +18,8 @@ export interface ScriptSettings {
   connectPort: number | undefined;
   /** From the untimed init command (sysctls). */
   config: Partial<TcpConfig>;
+  /** From the untimed init command: `ip route change … mtu/advmss/initcwnd`. */
+  routes: RouteChange[];
 }
 
 /** Options read elsewhere (timing, segments, TS checks) or accepted without effect (packetdrill's own settings). */
@@ -36,7 +38,7 @@ function num(v: string | undefined): number | undefined {
 }
 
 export function scanScript(script: Script): ScanResult {
-  const settings: ScriptSettings = { ipVersion: undefined, mtu: undefined, bindPort: undefined, connectPort: undefined, config: {} };
+  const settings: ScriptSettings = { ipVersion: undefined, mtu: undefined, bindPort: undefined, connectPort: undefined, config: {}, routes: [] };
   for (const o of script.options) {
     switch (o.name) {
       case 'ip_version':
@@ -60,6 +62,7 @@ export function scanScript(script: Script): ScanResult {
     const r = interpretCommand(script.initCommand.command);
     if (!r.ok) return { ok: false, reason: r.reason, line: script.initCommand.line };
     Object.assign(settings.config, r.config);
+    settings.routes.push(...r.routes);
   }
   if (script.cleanupCommand !== undefined) {
     const r = interpretCommand(script.cleanupCommand.command);

@@ -124,6 +124,7 @@ class Run implements SyscallContext {
       config: { ...profile.tcp, ...s.config, ...opts.config },
       seed: opts.seed ?? 1,
     });
+    for (const rt of s.routes) this.host.setRoute(rt.prefix, rt.metrics);
     this.host.onSend = (p) => {
       // The trace shows every packet as it leaves, in script numbers when it is the socket under test's.
       const sut = this.sut;
@@ -184,6 +185,7 @@ class Run implements SyscallContext {
           if (!r.ok) throw new Skipped(ev.line, r.reason);
           Object.assign(this.host.layer.config, r.config);
           if (r.localCongestion !== undefined) this.host.layer.localCongestion = r.localCongestion;
+          for (const rt of r.routes) this.host.setRoute(rt.prefix, rt.metrics);
           break;
         }
         case 'code':

@@ -22,6 +22,8 @@ export interface SendSpec {
   dontFragment?: boolean;
   ttl?: number;
   ecn?: number;
+  /** DSCP (RFC 2474 §3) for the TOS / Traffic Class byte's upper six bits; default 0. */
+  dscp?: number;
   /**
    * A TCP super-segment (GSO): its size is not limited by the MTU, and it leaves with
    * OutboundPacket.gsoSize = this (split in software here when the interface cannot segment).

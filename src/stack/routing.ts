@@ -4,7 +4,7 @@
 // text and the cache is dropped whenever the table changes.
 
 import { maskPrefix, parseCidr, parseIp, formatIp, prefixMatch } from '../wire/address.js';
-import type { IpAddress } from './types.js';
+import type { IpAddress, RouteMetrics } from './types.js';
 
 export interface RouteConfig {
   /** CIDR of the destinations this route covers, e.g. '0.0.0.0/0', '2001:db8::/32'. */
@@ -14,6 +14,8 @@ export interface RouteConfig {
   ifIndex: number;
   /** Lower is preferred among equally specific routes (default 0). */
   metric?: number;
+  /** Path MTU (optionally locked), advertised MSS and initial window for these destinations. */
+  metrics?: RouteMetrics;
 }
 
 export interface Route {
@@ -25,6 +27,7 @@ export interface Route {
   via: IpAddress | undefined;
   ifIndex: number;
   metric: number;
+  metrics: RouteMetrics;
 }
 
 export type RouteResult = { ok: true; route: Route } | { ok: false; code: 'EINVAL'; message: string };
@@ -46,7 +49,7 @@ export class RouteTable {
       via = formatIp(g);
     }
     const network = maskPrefix(c.address, c.prefixLength);
-    const route: Route = { family: c.family, network, prefixLength: c.prefixLength, prefix: `${formatIp(network)}/${c.prefixLength}`, via, ifIndex: cfg.ifIndex, metric: cfg.metric ?? 0 };
+    const route: Route = { family: c.family, network, prefixLength: c.prefixLength, prefix: `${formatIp(network)}/${c.prefixLength}`, via, ifIndex: cfg.ifIndex, metric: cfg.metric ?? 0, metrics: { ...cfg.metrics } };
     let i = 0;
     while (i < this.routes.length && outranks(this.routes[i]!, route)) i++;
     this.routes.splice(i, 0, route);
@@ -63,6 +66,23 @@ export class RouteTable {
     this.routes = this.routes.filter((r) => !(r.prefix === text && (via === undefined || r.via === via)));
     this.cache.clear();
     return before - this.routes.length;
+  }
+
+  /**
+   * Replaces the metrics of the routes with this exact prefix (`ip route change … mtu lock N advmss
+   * N initcwnd N`); returns how many routes changed.
+   */
+  setMetrics(prefix: string, metrics: RouteMetrics): number {
+    const c = parseCidr(prefix);
+    if (!c) return 0;
+    const text = `${formatIp(maskPrefix(c.address, c.prefixLength))}/${c.prefixLength}`;
+    let n = 0;
+    for (const r of this.routes) {
+      if (r.prefix !== text) continue;
+      r.metrics = { ...metrics };
+      n++;
+    }
+    return n;
   }
 
   all(): readonly Route[] {

@@ -40,7 +40,7 @@ import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
 import { countDrop, newStats, type StackStats } from './stats.js';
 import { TcpSegmentWriter } from './tcp-writer.js';
-import type { IpAddress, OutboundPacket, PacketEngine, Rng, TcpDatagram, TcpHandler, TcpServices } from './types.js';
+import type { IpAddress, OutboundPacket, PacketEngine, Rng, RouteMetrics, TcpDatagram, TcpHandler, TcpServices } from './types.js';
 
 /** The TCP layer used when StackOptions.tcpFactory is not given: tcp/'s TcpLayer. */
 const defaultTcpFactory: TcpFactory = (services, rng, config) => new TcpLayer(config === undefined ? { services, rng } : { services, rng, config });
@@ -55,6 +55,8 @@ interface Resolved {
   ifIndex: number;
   nextHop: IpAddress;
   mtu: number;
+  /** The route's MTU is locked (RouteMetrics.mtuLock): ICMP does not change it. */
+  locked: boolean;
 }
 
 export class Stack implements PacketEngine, TcpServices, IpHost {
@@ -157,6 +159,17 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     if (!r.ok) throw new RangeError(`addRoute: ${r.message}`);
     this.sourceCache.clear();
     return r.route;
+  }
+
+  /**
+   * Sets the metrics of the routes with this exact prefix (Linux's `ip route change PREFIX … mtu
+   * lock N advmss N initcwnd N`): a path MTU, locked or not, the MSS advertised to those
+   * destinations and the initial congestion window. Connections pick them up as they next ask
+   * (the MTU at once; advmss and initcwnd when a connection opens). RangeError when no route has
+   * this prefix.
+   */
+  setRouteMetrics(prefix: string, metrics: RouteMetrics): void {
+    if (this.routes.setMetrics(prefix, metrics) === 0) throw new RangeError(`setRouteMetrics: no route ${prefix}`);
   }
 
   /** The TCP layer (built on first use). */
@@ -275,6 +288,11 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     return dst.includes(':') ? 1280 : 576;
   }
 
+  routeMetrics(dst: IpAddress): RouteMetrics | undefined {
+    if (this.interfaces.isLocal(dst)) return undefined;
+    return this.routes.lookup(dst)?.metrics;
+  }
+
   gsoFor(dst: IpAddress): number {
     const r = this.resolve(dst);
     if (r === undefined || !this.interfaces.get(r.ifIndex)?.gso) return 0;
@@ -305,7 +323,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const soft = gsoSize !== undefined && spec.payload instanceof TcpSegmentWriter && route.ifIndex !== LOOPBACK_INDEX && this.interfaces.get(route.ifIndex)?.gsoSoftware === true;
     const softPayload = soft ? (spec.payload as TcpSegmentWriter).headerOnly() : undefined;
     const built = this.builder.build(
-      { family: spec.family, src: spec.src, dst: spec.dst, protocol: spec.protocol, payload: spec.payload, ttl: spec.ttl ?? this.config.defaultTtl, ecn: spec.ecn ?? 0, dscp: 0, dontFragment: dontFragment && spec.family === 4 ? true : dontFragment },
+      { family: spec.family, src: spec.src, dst: spec.dst, protocol: spec.protocol, payload: spec.payload, ttl: spec.ttl ?? this.config.defaultTtl, ecn: spec.ecn ?? 0, dscp: spec.dscp ?? 0, dontFragment: dontFragment && spec.family === 4 ? true : dontFragment },
       gsoSize !== undefined ? hl + spec.payload.length : route.mtu,
       id,
     );
@@ -353,7 +371,10 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   }
 
   learnPmtu(dst: IpAddress, family: 4 | 6, mtu: number, now: number): number {
-    const current = this.resolve(dst)?.mtu ?? (family === 4 ? 576 : 1280);
+    const r = this.resolve(dst);
+    // RFC 1191 §6.3: a locked estimate is not changed by reports.
+    if (r?.locked === true) return r.mtu;
+    const current = r?.mtu ?? (family === 4 ? 576 : 1280);
     const updated = this.pmtu.update(dst, family, mtu, current, now);
     if (updated !== undefined) this.stats.icmp.pmtuUpdates++;
     return updated ?? this.mtuFor(dst);
@@ -399,15 +420,19 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
 
   /** Where a packet to `dst` goes: the loopback queue for our own addresses, else by route. */
   private resolve(dst: IpAddress): Resolved | undefined {
-    if (this.interfaces.isLocal(dst)) return { ifIndex: LOOPBACK_INDEX, nextHop: dst, mtu: LOOPBACK_MTU };
+    if (this.interfaces.isLocal(dst)) return { ifIndex: LOOPBACK_INDEX, nextHop: dst, mtu: LOOPBACK_MTU, locked: false };
     const route = this.routes.lookup(dst);
     if (!route) return undefined;
     const ifc = this.interfaces.get(route.ifIndex);
     if (!ifc) return undefined;
-    const learned = this.pmtu.size > 0 ? this.pmtu.get(dst, this.lastNow) : undefined;
+    const m = route.metrics;
+    const locked = m.mtuLock === true;
+    // The route's MTU (never above the interface's); a learned estimate below it, unless locked.
+    const base = m.mtu !== undefined && m.mtu < ifc.mtu ? m.mtu : ifc.mtu;
+    const learned = this.pmtu.size > 0 && !locked ? this.pmtu.get(dst, this.lastNow) : undefined;
     // A broadcast is never sent to a gateway: it is for the link itself.
     const nextHop = route.via === undefined || this.interfaces.isBroadcast(dst) ? dst : route.via;
-    return { ifIndex: route.ifIndex, nextHop, mtu: learned !== undefined && learned < ifc.mtu ? learned : ifc.mtu };
+    return { ifIndex: route.ifIndex, nextHop, mtu: learned !== undefined && learned < base ? learned : base, locked };
   }
 
   private computeSource(dst: IpAddress): IpAddress | undefined {
@@ -497,6 +522,14 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     countDrop(this.stats, reason);
   }
 
+  /** DF for a TCP segment by its socket's path MTU discovery mode and the route (types.ts PmtuDiscovery). */
+  private tcpDontFragment(d: TcpDatagram): boolean {
+    const mode = d.pmtud ?? 'want';
+    if (mode === 'dont') return false;
+    if (mode === 'want') return this.routes.lookup(d.dst)?.metrics.mtuLock !== true;
+    return true;
+  }
+
   private sendTcp(d: TcpDatagram, now: number): void {
     const w = this.tcpWriter;
     const srcBytes = w.bytesOf(d.src);
@@ -506,9 +539,12 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     // Serialized straight into the IP packet by the builder (one copy of the payload, one checksum).
     w.aim(d.seg, srcBytes, dstBytes, gso !== undefined);
     const family = srcBytes.length === 4 ? 4 : 6;
-    // RFC 1191 §3 / RFC 8201: TCP segments go with DF (IPv4) and unfragmented (IPv6).
-    const spec: SendSpec = { family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: w, dontFragment: true, ecn: d.ecn ?? 0 };
+    // RFC 1191 §3 / RFC 8201: TCP segments go with DF (IPv4) and unfragmented (IPv6), unless the
+    // socket's IP_MTU_DISCOVER or a locked route MTU says otherwise (types.ts PmtuDiscovery).
+    const spec: SendSpec = { family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: w, dontFragment: this.tcpDontFragment(d), ecn: d.ecn ?? 0 };
     if (gso !== undefined) spec.gsoSize = gso;
+    if (d.dscp !== undefined) spec.dscp = d.dscp;
+    if (d.ttl !== undefined) spec.ttl = d.ttl;
     const r = this.sendIp(spec, now);
     w.release();
     if (r.ok) {

@@ -56,6 +56,42 @@ export interface TcpDatagram {
    * many bytes (the last fewer). Only set when TcpServices.gsoFor() allowed it.
    */
   gsoSize?: number;
+  /**
+   * The socket's IP_TOS / IPV6_TCLASS: the DSCP (RFC 2474 §3, the upper six bits of the TOS /
+   * Traffic Class byte) its packets carry; absent = 0. The ECN bits stay `ecn`'s.
+   */
+  dscp?: number;
+  /** The socket's IP_TTL / IPV6_UNICAST_HOPS; absent = the stack's default. */
+  ttl?: number;
+  /** The socket's path MTU discovery mode (IP_MTU_DISCOVER); absent = 'want'. */
+  pmtud?: PmtuDiscovery;
+}
+
+/**
+ * Path MTU discovery per socket (Linux's IP_MTU_DISCOVER / IPV6_MTU_DISCOVER values):
+ *   - 'want': RFC 1191 — DF set, the path MTU learned from ICMP; but when the route's MTU is
+ *     locked (RouteMetrics.mtuLock) packets go without DF and may be fragmented.
+ *   - 'do': DF always, even over a locked route.
+ *   - 'dont': DF never; packets too big for a link are fragmented by routers, so ICMP
+ *     "fragmentation needed" does not lower the segment size.
+ *   - 'probe': DF set, the learned path MTU ignored (only the interface MTU counts): for a
+ *     sender that finds the path MTU itself (RFC 4821).
+ */
+export type PmtuDiscovery = 'want' | 'do' | 'dont' | 'probe';
+
+/**
+ * Per-route metrics (what `ip route … mtu lock N advmss N initcwnd N` sets on Linux), for the
+ * destinations the route covers.
+ */
+export interface RouteMetrics {
+  /** Path MTU of the route (capped by the interface MTU). */
+  mtu?: number;
+  /** RFC 1191 §6.3's locked estimate: ICMP reports do not change it, and 'want' sockets send without DF. */
+  mtuLock?: boolean;
+  /** MSS to advertise in SYNs to these destinations (RFC 9293 §3.7.1: any value up to what we can receive). */
+  advmss?: number;
+  /** Initial congestion window in segments (RFC 5681 §3.1 / RFC 6928 give the default; a route may set it). */
+  initcwnd?: number;
 }
 
 /** ICMP error about a packet TCP sent, already matched to its 4-tuple by the stack (RFC 5927 checks are TCP's). */
@@ -98,4 +134,6 @@ export interface TcpServices {
    * for us (GSO/TSO), or 0 when it does not. Optional: without it TCP sends wire-sized segments.
    */
   gsoFor?(dst: IpAddress): number;
+  /** The metrics of the route toward `dst` (advmss, initcwnd, a locked MTU), if it sets any. Optional. */
+  routeMetrics?(dst: IpAddress): RouteMetrics | undefined;
 }

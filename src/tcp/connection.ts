@@ -10,7 +10,7 @@ import { ByteQueue } from './byte-queue.js';
 import { tcpError, type TcpError, type TcpErrorCode } from './errors.js';
 import type { TcpEvent } from './events.js';
 import type { TcpListener } from './listener.js';
-import type { TcpSocketOptions } from './options.js';
+import type { IpSocketOptions, TcpSocketOptions } from './options.js';
 import { Reassembly } from './reassembly.js';
 import { LossRecovery } from './recovery.js';
 import { LossState } from './loss.js';
@@ -35,6 +35,7 @@ import type { SendChrono } from './send-chrono.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
+import { withIpOptions } from './ip-options.js';
 
 export type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
@@ -62,6 +63,8 @@ export class TcpConnection extends Tcb {
   ourWscale = 0;
   /** RFC 3168 ECN state (ecn.ts), allocated once ECN is asked for or agreed. */
   ecn: EcnState | undefined = undefined;
+  /** IP-level socket options (TOS, TTL, IP_MTU_DISCOVER) its segments carry; set it or change its fields at any time. */
+  ip: IpSocketOptions | undefined = undefined;
   /** RFC 6675 scoreboard; RFC 2883 D-SACK block to send; RFC 2018 §4 recent out-of-order offsets, newest first. */
   readonly sb = new Scoreboard();
   dsack: [number, number] | undefined = undefined;
@@ -152,9 +155,11 @@ export class TcpConnection extends Tcb {
     this.passive = initial === 'LISTEN';
     this.#state = initial;
     const v6 = isV6(remote.address);
-    const pathMss = mssForMtu(host.services.mtuFor(remote.address), v6);
+    // The MSS to advertise: the route's advmss when it sets one (RouteMetrics), else what the MTU allows.
+    const pathMss = host.services.routeMetrics?.(remote.address)?.advmss ?? mssForMtu(host.services.mtuFor(remote.address), v6);
     this.userMss = opts.mss;
     this.noOptions = opts.noOptions ?? false;
+    if (opts.ip !== undefined) this.ip = { ...opts.ip };
     this.openedAt = now;
     this.connectTimeout = opts.connectTimeout ?? cfg.connectTimeout;
     const wanted = opts.mss ?? cfg.mss;
@@ -538,6 +543,12 @@ export class TcpConnection extends Tcb {
       this.timers.clear('delack');
     }
     this.stats.segmentsOut++;
+    const ack = hasAck ? this.rcvNxt : 0;
+    if (this.ip !== undefined) return withIpOptions(this.ip, this.#datagram(seq, ack, flags, window, options, payload));
+    return this.#datagram(seq, ack, flags, window, options, payload);
+  }
+
+  #datagram(seq: number, ack: number, flags: number, window: number, options: TcpDatagram['seg']['options'], payload: Uint8Array): TcpDatagram {
     return {
       src: this.local.address,
       dst: this.remote.address,
@@ -545,7 +556,7 @@ export class TcpConnection extends Tcb {
         srcPort: this.local.port,
         dstPort: this.remote.port,
         seq,
-        ack: hasAck ? this.rcvNxt : 0,
+        ack,
         flags,
         window,
         urgent: 0,
@@ -598,7 +609,9 @@ export class TcpConnection extends Tcb {
 
   #newCc(synLost: boolean): CongestionControl {
     const cfg = this.host.config;
-    const init = { mss: this.sndMss, initialWindowSegments: cfg.initialWindowSegments, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux' };
+    // A route may set the initial window (RouteMetrics.initcwnd; RFC 6928's formula still bounds it in bytes).
+    const iw = this.host.services.routeMetrics?.(this.remote.address)?.initcwnd ?? cfg.initialWindowSegments;
+    const init = { mss: this.sndMss, initialWindowSegments: iw, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux' };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
   }
 

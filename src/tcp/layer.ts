@@ -13,6 +13,7 @@ import { ConnectionTable } from './conn-table.js';
 import { MIN_SND_MSS, defaultMss, isV6, mssForMtu, peerMssOption } from './mss.js';
 import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { plpmtudOnPacketTooBig } from './plpmtud.js';
+import { acceptsPacketTooBig } from './ip-options.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
@@ -285,7 +286,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     // RFC 5927 §4.1: act only on errors quoting a sequence number we have outstanding.
     if (!(seqLe(c.sndUna, err.seq) && seqLt(err.seq, c.sndMax))) return;
     if (err.kind === 'packet-too-big') {
-      if (err.mtu === undefined) return;
+      if (err.mtu === undefined || !acceptsPacketTooBig(c.ip?.pmtuDiscovery)) return;
       const mss = Math.max(MIN_SND_MSS, mssForMtu(err.mtu, isV6(c.remote.address)) - (c.tsOk ? TS_OPTION_BYTES : 0));
       plpmtudOnPacketTooBig(c, err.mtu); // RFC 4821 §4: also caps an MTU search (a probe too big)
       if (mss >= c.sndMss) return;
@@ -427,7 +428,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     const local = { address: dgram.dst, port: seg.dstPort };
     const remote = { address: dgram.src, port: seg.srcPort };
     const cookie = this.#cookies.make(local, remote, seg.seq, peerMssOption(seg) ?? defaultMss(v6), now);
-    const pathMss = mssForMtu(this.services.mtuFor(dgram.src), v6);
+    const pathMss = this.services.routeMetrics?.(dgram.src)?.advmss ?? mssForMtu(this.services.mtuFor(dgram.src), v6);
     const advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, l.options.mss ?? this.config.mss ?? pathMss));
     const d = reply(dgram, cookie, seqAdd(seg.seq, 1), SYN | ACK);
     d.seg.window = this.#cookieWindow(l);

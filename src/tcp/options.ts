@@ -1,6 +1,19 @@
 // Per-connection options a user can set at connect()/listen() time (defaults come from TcpConfig).
 
-import type { Endpoint } from '../stack/types.js';
+import type { Endpoint, PmtuDiscovery } from '../stack/types.js';
+
+/**
+ * IP-level socket options of a TCP socket (IP_TOS / IPV6_TCLASS, IP_TTL / IPV6_UNICAST_HOPS,
+ * IP_MTU_DISCOVER), carried by every segment it sends (stack/types.ts TcpDatagram).
+ */
+export interface IpSocketOptions {
+  /** The TOS / Traffic Class byte: its DSCP bits (RFC 2474 §3) are sent, the ECN bits stay TCP's (RFC 3168 §5). */
+  tos?: number;
+  /** TTL / Hop Limit of its packets (default: the stack's). */
+  ttl?: number;
+  /** Path MTU discovery mode (default 'want', RFC 1191). */
+  pmtuDiscovery?: PmtuDiscovery;
+}
 
 export interface TcpSocketOptions {
   /** Disable Nagle's algorithm (RFC 896). */
@@ -24,6 +37,8 @@ export interface TcpSocketOptions {
    * default TcpConfig.connectTimeout.
    */
   connectTimeout?: number;
+  /** IP-level options (TOS / traffic class, TTL, path MTU discovery); see IpSocketOptions. */
+  ip?: IpSocketOptions;
 }
 
 export interface TcpConnectOptions extends TcpSocketOptions {
