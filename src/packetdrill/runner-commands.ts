@@ -59,6 +59,9 @@ const MAPPED: Record<string, Apply> = {
   'net.ipv4.tcp_recovery': int((n) => ({ lossDetection: (n & 1) !== 0 ? 'rack' : 'dupack' })),
   'net.ipv4.tcp_early_retrans': int((n) => ({ tlp: n >= 3 })),
   'net.ipv4.tcp_min_tso_segs': int((n) => ({ pushBurstMinSegments: n })),
+  // RFC 4821 PLPMTUD: 0 off, 1 after a black hole is suspected, 2 always
+  'net.ipv4.tcp_mtu_probing': int((n) => ({ mtuProbing: n === 0 ? 'off' : n === 1 ? 'blackhole' : 'on' })),
+  'net.ipv4.tcp_base_mss': int((n) => ({ mtuProbeBaseMss: n })),
   'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
   // RFC 3168: 1 request and accept, 2 accept only, 0 off (both kernels use these values)
   'net.ipv4.tcp_ecn': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
@@ -99,8 +102,8 @@ const BEHAVIOUR_ONLY = [
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
   'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor',
-  'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save', 'net.ipv4.tcp_mtu_probing',
-  'net.ipv4.tcp_base_mss', 'net.ipv4.tcp_thin_linear_timeouts', 'net.ipv4.tcp_adv_win_scale', 'net.ipv4.tcp_app_win',
+  'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save',
+  'net.ipv4.tcp_thin_linear_timeouts', 'net.ipv4.tcp_adv_win_scale', 'net.ipv4.tcp_app_win',
   'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_abort_on_overflow', 'net.ipv4.tcp_limit_output_bytes', 'net.ipv4.tcp_min_rtt_wlen',
   'net.ipv4.tcp_comp_sack_nr', 'net.ipv4.tcp_comp_sack_delay_ns', 'net.ipv4.tcp_comp_sack_slack_ns', 'net.ipv4.tcp_congestion_control',
   'net.ipv4.tcp_workaround_signed_windows', 'net.ipv4.tcp_shrink_window', 'net.ipv4.tcp_plb_enabled', 'net.ipv4.tcp_invalid_ratelimit',

@@ -59,8 +59,8 @@ export class VirtualHost {
     const services: TcpServices = {
       sourceFor: (dst) => (dst.includes(':') === local.includes(':') ? local : undefined),
       isLocal: (a) => a === local,
-      // The route's MTU when it sets one (never above the interface's), as the Stack resolves it.
-      mtuFor: (dst) => Math.min(mtu, routes.lookup(dst)?.metrics.mtu ?? mtu),
+      // The route's MTU when it sets one (it replaces the interface's), as the Stack resolves it.
+      mtuFor: (dst) => routes.lookup(dst)?.metrics.mtu ?? mtu,
       routeMetrics: (dst) => routes.lookup(dst)?.metrics,
     };
     this.layer = new TcpLayer({ services, rng: xorshift32(opts.seed, 0x9e3779b9), config: opts.config });

@@ -6,12 +6,21 @@
 // TCP_USER_TIMEOUT in ms, SO_LINGER in seconds.
 
 import type { Expr, SyscallSpec } from './ast.js';
+import type { PmtuDiscovery } from '../stack/types.js';
+import type { IpSocketOptions } from '../tcp/options.js';
+
+/** TTL / hop limit when none is set (both kernels' default, 64). */
+const DEFAULT_TTL = 64;
 import { intOf, structField, timevalUs } from './syscalls-args.js';
 import { constantName, constantValue, errnoNumber, type Dialect } from './syscalls-constants.js';
 import { fail, isSock, once, ret, scriptError, skip, sockArg, type Sock, type SyscallCall, type SyscallContext, type SyscallResult } from './syscalls-socket.js';
 
 const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG', 'SO_ZEROCOPY'];
 const TCP_OPTS = ['TCP_NODELAY', 'TCP_CORK', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT', 'TCP_SYNCNT', 'TCP_LINGER2', 'TCP_NOOPT', 'TCP_KEEPINIT'];
+const IP_OPTS = ['IP_TOS', 'IP_TTL', 'IP_MTU_DISCOVER'];
+const IPV6_OPTS = ['IPV6_TCLASS', 'IPV6_UNICAST_HOPS', 'IPV6_MTU_DISCOVER'];
+/** IP_MTU_DISCOVER / IPV6_MTU_DISCOVER values: DONT, WANT, DO, PROBE (INTERFACE and OMIT act as PROBE here). */
+const PMTUDISC: readonly PmtuDiscovery[] = ['dont', 'want', 'do', 'probe', 'probe', 'probe'];
 const OTHER_TCP_OPTS = ['TCP_NOPUSH', 'TCP_INFO', 'TCP_QUICKACK', 'TCP_CONGESTION', 'TCP_FASTOPEN', 'TCP_NOTSENT_LOWAT', 'TCP_DEFER_ACCEPT'];
 
 /** The option's name (`SO_RCVBUF`), or a reason the runner cannot handle it. */
@@ -30,7 +39,16 @@ function optionName(ctx: SyscallContext, spec: SyscallSpec): string | { skip: st
     if (n !== undefined) return n;
     return { skip: `TCP option ${constantName(name.value, OTHER_TCP_OPTS, d) ?? formatArg(spec.args[2])} is not supported` };
   }
+  if (level.value === constantValue('IPPROTO_IP', d) || level.value === constantValue('IPPROTO_IPV6', d)) {
+    const n = constantName(name.value, level.value === constantValue('IPPROTO_IP', d) ? IP_OPTS : IPV6_OPTS, d);
+    return n ?? { skip: `IP option ${formatArg(spec.args[2])} is not supported` };
+  }
   return { skip: `option level ${formatArg(spec.args[1])} is not supported` };
+}
+
+/** The IP-level options in force on a socket (its connection's, else those kept for connect/listen). */
+function ipOpts(s: Sock): IpSocketOptions {
+  return s.conn?.ip ?? s.opts.ip ?? {};
 }
 
 function formatArg(e: Expr | undefined): string {
@@ -73,6 +91,12 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
   const set = <K extends keyof Sock['opts']>(k: K, value: Sock['opts'][K]): void => {
     s.opts[k] = value;
     if (lopts !== undefined) lopts[k] = value;
+  };
+  // IP-level options: kept for connect()/listen() and applied to the connection at once.
+  const setIp = (patch: IpSocketOptions): void => {
+    s.opts.ip = { ...s.opts.ip, ...patch };
+    if (lopts !== undefined) lopts.ip = { ...lopts.ip, ...patch };
+    if (c !== undefined) c.ip = { ...c.ip, ...patch };
   };
   switch (name) {
     case 'SO_REUSEADDR':
@@ -152,6 +176,24 @@ function setOption(ctx: SyscallContext, s: Sock, name: string, arg: Expr | undef
       set('connectTimeout', n * 1000);
       if (c !== undefined) c.connectTimeout = n * 1000;
       return ret(0);
+    case 'IP_TOS':
+    case 'IPV6_TCLASS':
+      // The whole byte; the stack sends its DSCP bits and keeps the ECN bits TCP's (RFC 3168 §5).
+      if (n < -1 || n > 255) return fail('EINVAL');
+      setIp({ tos: n === -1 ? 0 : n });
+      return ret(0);
+    case 'IP_TTL':
+    case 'IPV6_UNICAST_HOPS':
+      if (n < -1 || n === 0 || n > 255) return fail('EINVAL');
+      setIp(n === -1 ? { ttl: DEFAULT_TTL } : { ttl: n });
+      return ret(0);
+    case 'IP_MTU_DISCOVER':
+    case 'IPV6_MTU_DISCOVER': {
+      const mode = PMTUDISC[n];
+      if (mode === undefined) return fail('EINVAL');
+      setIp({ pmtuDiscovery: mode });
+      return ret(0);
+    }
     default:
       return skip(`setsockopt ${name} is not supported`);
   }
@@ -205,6 +247,15 @@ function getOption(ctx: SyscallContext, s: Sock, name: string): number | Syscall
       return (c?.noOptions ?? s.opts.noOptions ?? false) ? 1 : 0;
     case 'TCP_KEEPINIT':
       return Math.round((c?.connectTimeout ?? s.opts.connectTimeout ?? cfg.connectTimeout ?? 75_000) / 1000);
+    case 'IP_TOS':
+    case 'IPV6_TCLASS':
+      return ipOpts(s).tos ?? 0;
+    case 'IP_TTL':
+    case 'IPV6_UNICAST_HOPS':
+      return ipOpts(s).ttl ?? DEFAULT_TTL;
+    case 'IP_MTU_DISCOVER':
+    case 'IPV6_MTU_DISCOVER':
+      return PMTUDISC.indexOf(ipOpts(s).pmtuDiscovery ?? 'want');
     default:
       return skip(`getsockopt ${name} is not supported`);
   }

@@ -427,8 +427,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     if (!ifc) return undefined;
     const m = route.metrics;
     const locked = m.mtuLock === true;
-    // The route's MTU (never above the interface's); a learned estimate below it, unless locked.
-    const base = m.mtu !== undefined && m.mtu < ifc.mtu ? m.mtu : ifc.mtu;
+    // The route's MTU replaces the interface's (an administrator's statement about the path, as
+    // Linux's route metric is); a learned estimate below it counts, unless it is locked.
+    const base = m.mtu ?? ifc.mtu;
     const learned = this.pmtu.size > 0 && !locked ? this.pmtu.get(dst, this.lastNow) : undefined;
     // A broadcast is never sent to a gateway: it is for the link itself.
     const nextHop = route.via === undefined || this.interfaces.isBroadcast(dst) ? dst : route.via;

@@ -84,7 +84,7 @@ export type PmtuDiscovery = 'want' | 'do' | 'dont' | 'probe';
  * destinations the route covers.
  */
 export interface RouteMetrics {
-  /** Path MTU of the route (capped by the interface MTU). */
+  /** Path MTU of the route: it replaces the interface's MTU for these destinations (set it no larger than the path carries). */
   mtu?: number;
   /** RFC 1191 §6.3's locked estimate: ICMP reports do not change it, and 'want' sockets send without DF. */
   mtuLock?: boolean;

@@ -422,6 +422,16 @@ export interface TcpConfig {
    */
   mtuProbing: MtuProbing;
   /**
+   * How PLPMTUD searches once it is on (plpmtud.ts). 'table' (default): RFC 8899 §5.3.2's common
+   * link MTUs upward from the base. 'linux' (plpmtud-linux.ts, tcp_mtu_probe()): RFC 4821 §7.3's
+   * binary search between search_low (the MTU of `mtuProbeBaseMss`) and search_high (the peer's
+   * MSS within the path MTU), starting from the MSS already in use; a probe is sent only with
+   * cwnd ≥ 11 segments and enough data queued behind it to detect its loss by duplicate ACKs.
+   */
+  mtuProbeSearch: 'table' | 'linux';
+  /** 'linux' search: search_low's MSS (Linux tcp_base_mss, default 1024). */
+  mtuProbeBaseMss: number;
+  /**
    * Start from a behaviour profile (src/tcp/profiles.ts): 'rfc' (the values the RFCs give, RFC 9293
    * baseline without RFC 7323/SACK options), 'linux' or 'freebsd' (those kernels' defaults). Fields
    * given beside it override the profile. Default undefined: the defaults below.
@@ -508,6 +518,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   maxReassemblySegments: 512,
   synOptionLayout: 'linux',
   mtuProbing: 'blackhole',
+  mtuProbeSearch: 'table',
+  mtuProbeBaseMss: 1024,
   isn: undefined,
   profile: undefined,
 });

@@ -215,8 +215,11 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       // GSO (gso.ts): a full segment may take the full segments after it along, as one (never a probe).
       const seq = c.sndNxt;
       const n = len === full ? gsoLength(c, full, Math.min(unsent, room, paceBudget(c, now, full))) : len;
+      // An RFC 4821 probe leaves apart from the bursts around it (pushRule 'linux': Linux sends it by itself).
+      if (probe > 0) pushBurstEnd(c);
       emit(c, now, out, seq, off, n, n === unsent ? c.finQueued : fin);
-      pushBurstAdd(c, out[out.length - 1]!, seq, n);
+      if (probe > 0) pushBurstDrop(c);
+      else pushBurstAdd(c, out[out.length - 1]!, seq, n);
       sendBufferSent(c, seq, n); // sndbuf-linux.ts (sendBufferRule 'linux'): a burst is a chunk of its own
       if (wakeup) pushOnWakeup(c, out[out.length - 1]!); // push-marks.ts (pushRule 'linux')
       if (probe > 0) plpmtudProbeSent(c, seq, c.sndNxt);

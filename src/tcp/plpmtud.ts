@@ -29,6 +29,7 @@ import type { TcpConnection } from './connection.js';
 import { MIN_SND_MSS, isV6, mssForMtu } from './mss.js';
 import { TS_OPTION_BYTES } from './rfc7323.js';
 import { seqGe, seqGt, seqLt } from './seq.js';
+import { linuxProbeBytes, linuxResolveProbe } from './plpmtud-linux.js';
 
 export type MtuProbing = 'off' | 'blackhole' | 'on';
 
@@ -82,7 +83,7 @@ export function mssFor(c: TcpConnection, mtu: number): number {
 }
 
 /** The MTU the current send MSS stands for. */
-function mtuOf(c: TcpConnection): number {
+export function mtuOf(c: TcpConnection): number {
   return c.sndMss + optBytes(c) + (v6(c) ? 40 : 20) + 20;
 }
 
@@ -179,6 +180,10 @@ export function plpmtudOnRetransmit(c: TcpConnection, seq: number, end: number):
 }
 
 function resolveProbe(c: TcpConnection, p: Plpmtud, now: number): void {
+  if (c.host.config.mtuProbeSearch === 'linux') {
+    linuxResolveProbe(c, p);
+    return;
+  }
   if (p.probeLost) {
     p.stats.probesLost++;
     if (++p.failures >= MAX_PROBES) {
@@ -200,6 +205,7 @@ function resolveProbe(c: TcpConnection, p: Plpmtud, now: number): void {
  * the windows allow, `unsent` the new data queued, `full` the ordinary payload size.
  */
 export function plpmtudProbeBytes(c: TcpConnection, now: number, unsent: number, room: number, full: number): number {
+  if (c.host.config.mtuProbeSearch === 'linux') return linuxProbeBytes(c, now, unsent, room, full);
   let p = c.plpmtud;
   if (p === undefined) {
     if (c.host.config.mtuProbing !== 'on') return 0;

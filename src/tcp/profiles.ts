@@ -87,6 +87,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   rfc1337: false, // tcp_rfc1337
   challengeAckLimit: 1000,
   mtuProbing: 'off', // tcp_mtu_probing
+  mtuProbeSearch: 'linux', // tcp_mtu_probe(): binary search from tcp_base_mss
   ecn: 'passive', // tcp_ecn = 2
   ecnSynRetries: 0, // tcp_ecn_fallback = 1: a retransmitted SYN drops ECE/CWR
   duplicateFinAck: true, // tcp_sequence(): a segment ending at rcv_nxt is acceptable
