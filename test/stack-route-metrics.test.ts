@@ -116,3 +116,11 @@ test('RFC 1191 §3: a socket sending without DF (IP_PMTUDISC_DONT) does not shri
     assert.equal(c.sndMss < before, shrinks, mode);
   }
 });
+
+test('RFC 9293 §3.7.1: the advertised MSS is the MTU less the headers; the floor below it is TcpConfig.minAdvertisedMss (48, none under the freebsd profile)', () => {
+  for (const [tcp, want] of [[{}, 48], [{ profile: 'freebsd' as const }, 32], [{ minAdvertisedMss: 0 }, 32]] as const) {
+    const s = makeStack({ tcp });
+    s.addInterface({ mtu: 72, addresses: ['10.0.0.1/24'] });
+    assert.equal(mssOption(syn(s, {}, '10.0.0.9').seg), want, JSON.stringify(tcp));
+  }
+});

@@ -432,6 +432,11 @@ export interface TcpConfig {
   /** 'linux' search: search_low's MSS (Linux tcp_base_mss, default 1024). */
   mtuProbeBaseMss: number;
   /**
+   * Lowest MSS our SYN advertises however small the MTU (tcp/adv-mss.ts). Default MIN_SND_MSS
+   * (48); the 'freebsd' profile 0 (tcp_mssopt(): MTU − 40 as it is, 32 on a 72-byte link).
+   */
+  minAdvertisedMss: number;
+  /**
    * Start from a behaviour profile (src/tcp/profiles.ts): 'rfc' (the values the RFCs give, RFC 9293
    * baseline without RFC 7323/SACK options), 'linux' or 'freebsd' (those kernels' defaults). Fields
    * given beside it override the profile. Default undefined: the defaults below.
@@ -520,6 +525,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   mtuProbing: 'blackhole',
   mtuProbeSearch: 'table',
   mtuProbeBaseMss: 1024,
+  minAdvertisedMss: 48,
   isn: undefined,
   profile: undefined,
 });

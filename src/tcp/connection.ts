@@ -36,6 +36,7 @@ import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 import { withIpOptions } from './ip-options.js';
+import { advertisedMss } from './adv-mss.js';
 
 export type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
 
@@ -155,15 +156,13 @@ export class TcpConnection extends Tcb {
     this.passive = initial === 'LISTEN';
     this.#state = initial;
     const v6 = isV6(remote.address);
-    // The MSS to advertise: the route's advmss when it sets one (RouteMetrics), else what the MTU allows.
-    const pathMss = host.services.routeMetrics?.(remote.address)?.advmss ?? mssForMtu(host.services.mtuFor(remote.address), v6);
     this.userMss = opts.mss;
     this.noOptions = opts.noOptions ?? false;
     if (opts.ip !== undefined) this.ip = { ...opts.ip };
     this.openedAt = now;
     this.connectTimeout = opts.connectTimeout ?? cfg.connectTimeout;
     const wanted = opts.mss ?? cfg.mss;
-    this.advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, wanted ?? pathMss));
+    this.advMss = advertisedMss(host.services, cfg, remote.address, wanted);
     this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);
     this.rcvMss = Math.min(this.advMss, defaultMss(false));
     this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));

@@ -14,6 +14,7 @@ import { MIN_SND_MSS, defaultMss, isV6, mssForMtu, peerMssOption } from './mss.j
 import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { plpmtudOnPacketTooBig } from './plpmtud.js';
 import { acceptsPacketTooBig } from './ip-options.js';
+import { advertisedMss } from './adv-mss.js';
 import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
@@ -428,8 +429,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
     const local = { address: dgram.dst, port: seg.dstPort };
     const remote = { address: dgram.src, port: seg.srcPort };
     const cookie = this.#cookies.make(local, remote, seg.seq, peerMssOption(seg) ?? defaultMss(v6), now);
-    const pathMss = this.services.routeMetrics?.(dgram.src)?.advmss ?? mssForMtu(this.services.mtuFor(dgram.src), v6);
-    const advMss = Math.max(MIN_SND_MSS, Math.min(pathMss, l.options.mss ?? this.config.mss ?? pathMss));
+    const advMss = advertisedMss(this.services, this.config, dgram.src, l.options.mss ?? this.config.mss);
     const d = reply(dgram, cookie, seqAdd(seg.seq, 1), SYN | ACK);
     d.seg.window = this.#cookieWindow(l);
     d.seg.options = [{ kind: 'mss', mss: advMss }];

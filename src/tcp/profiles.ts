@@ -153,6 +153,7 @@ export const FREEBSD_TCP: Partial<TcpConfig> = {
   rfc1337: true,
   synOptionLayout: 'freebsd', // tcp_addoptions order
   mtuProbing: 'off', // pmtud_blackhole_detection
+  minAdvertisedMss: 0, // tcp_mssopt(): no floor on the MSS option
   ecn: 'passive', // ecn.enable = 2
   ecnSynRetries: 1, // ecn.maxretries
   lossDetection: 'dupack', // the default stack counts duplicate ACKs (RACK is the separate rack stack)
