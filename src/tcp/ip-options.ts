@@ -3,9 +3,9 @@
 // header (stack/stack.ts sendTcp) and decides DF from the mode and the route.
 //   - RFC 2474 §3: the upper six bits of the TOS / Traffic Class octet are the DSCP; the lower two
 //     are ECN's (RFC 3168 §5) and stay TCP's own (ecn.ts), whatever the option's value.
-//   - RFC 1191 §3 / §6.5: with DF clear no "fragmentation needed" can legitimately come back, so
-//     a socket that does not use path MTU discovery ('dont') does not shrink its segments on one;
-//     'probe' keeps to the interface MTU and finds the path MTU itself (RFC 4821).
+//   - RFC 1191 §3: path MTU discovery is DF plus "fragmentation needed"; with DF clear no such
+//     message can legitimately come back, so a socket that does not use it ('dont') does not
+//     shrink its segments on one; 'probe' ignores them and finds the path MTU itself (RFC 4821).
 
 import type { PmtuDiscovery, TcpDatagram } from '../stack/types.js';
 import type { IpSocketOptions } from './options.js';
@@ -23,7 +23,7 @@ export function withIpOptions(ip: IpSocketOptions, d: TcpDatagram): TcpDatagram 
   return d;
 }
 
-/** Whether an ICMP "packet too big" may lower this socket's segment size (RFC 1191 §6.5, RFC 4821). */
+/** Whether an ICMP "packet too big" may lower this socket's segment size (RFC 1191 §3, RFC 4821). */
 export function acceptsPacketTooBig(mode: PmtuDiscovery | undefined): boolean {
   return mode !== 'dont' && mode !== 'probe';
 }
