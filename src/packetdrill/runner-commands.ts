@@ -7,6 +7,7 @@
 import type { TcpConfig } from '../tcp/config.js';
 import type { RouteMetrics } from '../stack/types.js';
 import { parseRouteCommand, type RouteChange } from './runner-route.js';
+import { CUBIC_TUNABLE_NAMES } from '../tcp/cc/cubic-linux.js';
 
 /**
  * `localCongestion`: a `tc qdisc` line left a queue that holds nothing (true) or one that passes
@@ -62,6 +63,7 @@ const MAPPED: Record<string, Apply> = {
   // RFC 4821 PLPMTUD: 0 off, 1 after a black hole is suspected, 2 always
   'net.ipv4.tcp_mtu_probing': int((n) => ({ mtuProbing: n === 0 ? 'off' : n === 1 ? 'blackhole' : 'on' })),
   'net.ipv4.tcp_base_mss': int((n) => ({ mtuProbeBaseMss: n })),
+  'net.ipv4.tcp_slow_start_after_idle': int((n) => ({ slowStartAfterIdle: n !== 0 })),
   'net.inet.tcp.sack.enable': int((n) => ({ sack: n !== 0 })),
   // RFC 3168: 1 request and accept, 2 accept only, 0 off (both kernels use these values)
   'net.ipv4.tcp_ecn': int((n) => ({ ecn: n === 1 ? 'on' : n === 2 ? 'passive' : 'off' })),
@@ -101,7 +103,7 @@ const BEHAVIOUR_ONLY = [
  'net.ipv4.tcp_dsack', 'net.ipv4.tcp_fack', 'net.ipv4.tcp_frto',
   'net.ipv4.tcp_ecn_option', 'net.ipv4.tcp_ecn_option_beacon', 'net.ipv4.tcp_pacing_ss_ratio',
   'net.ipv4.tcp_pacing_ca_ratio', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_fastopen', 'net.ipv4.tcp_fastopen_key',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_tso_win_divisor',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_tso_win_divisor',
   'net.ipv4.tcp_autocorking', 'net.ipv4.tcp_moderate_rcvbuf', 'net.ipv4.tcp_no_metrics_save',
   'net.ipv4.tcp_thin_linear_timeouts', 'net.ipv4.tcp_adv_win_scale', 'net.ipv4.tcp_app_win',
   'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_abort_on_overflow', 'net.ipv4.tcp_limit_output_bytes', 'net.ipv4.tcp_min_rtt_wlen',
@@ -197,6 +199,20 @@ function sysctlPairs(pairs: string[], cfg: Partial<TcpConfig>): string | undefin
   return undefined;
 }
 
+/**
+ * `echo VALUE > /sys/module/tcp_cubic/parameters/NAME`: Linux CUBIC's module parameters become
+ * TcpConfig.cubicTunables (read by cubicVariant 'linux').
+ */
+function moduleParameter(args: string[], cfg: Partial<TcpConfig>): string | undefined {
+  const m = args.length === 3 && args[1] === '>' ? /^\/sys\/module\/tcp_cubic\/parameters\/([a-z_]+)$/.exec(args[2]!) : null;
+  const name = m?.[1];
+  if (name === undefined || !(CUBIC_TUNABLE_NAMES as string[]).includes(name)) return `shell command 'echo ${args.join(' ')}' is not supported`;
+  const n = Number(args[0]);
+  if (!Number.isInteger(n) || n < 0) return `tcp_cubic parameter ${name}: cannot read value ${args[0]!}`;
+  cfg.cubicTunables = { ...cfg.cubicTunables, [name]: n };
+  return undefined;
+}
+
 /** One simple command; returns a reason when it is not understood. */
 function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undefined {
   const w = words(expand(line.replace(/\s*>\s*\/dev\/null(\s+2>&1)?\s*$/, '').replace(/\s*2>&1\s*$/, '')));
@@ -208,7 +224,10 @@ function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undef
     return args.length === 0 ? 'sysctl without a setting' : sysctlPairs(args, cfg);
   }
   if (base === 'set_sysctls.py') return sysctlPairs(w.slice(1), cfg);
-  if (base === 'defaults.sh' || /^sysctl_restore.*\.sh$/.test(base)) return undefined;
+  // google's defaults.sh: the linux profile holds its settings, except the one that differs from a
+  // kernel's default (tcp_slow_start_after_idle=0: no RFC 5681 §4.1 restart after idle).
+  if (base === 'defaults.sh') return sysctlPairs(['net.ipv4.tcp_slow_start_after_idle=0'], cfg);
+  if (/^sysctl_restore.*\.sh$/.test(base)) return undefined;
   if (base === 'ethtool' && w[1] === '-K') return undefined; // no segmentation offload here
   if (base === 'tc' && w[1] === 'qdisc') {
     // A queue that holds nothing drops every packet at the device: the layer's localCongestion.
@@ -232,6 +251,7 @@ function one(line: string, cfg: Partial<TcpConfig>, dev: Device): string | undef
     dev.routes.push(r.change);
     return undefined;
   }
+  if (base === 'echo') return moduleParameter(w.slice(1), cfg);
   if (base === 'true' || base === ':') return undefined;
   return `shell command '${line.trim()}' is not supported`;
 }

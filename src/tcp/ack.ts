@@ -119,6 +119,7 @@ function newAck(c: TcpConnection, ack: number, now: number): void {
       rtt: rttSample ?? tsRtt(c, now),
       srtt: c.rtt.srtt,
       flightSize: flight,
+      ...(c.lossIfAny?.ackRtt !== undefined ? { ackRtt: c.lossIfAny.ackRtt } : {}),
       delivered: c.delivered,
       appLimited: c.unsentBytes() === 0 && flight < c.cc.cwnd,
       now,

@@ -2,6 +2,7 @@
 // milliseconds, sizes in bytes. A TcpLayer takes a Partial<TcpConfig>; resolveConfig() fills in the
 // defaults and clamps values that an RFC bounds.
 
+import type { CubicTunables } from './cc/cubic-linux.js';
 import { tcpProfileConfig, type TcpProfileName } from './profiles.js';
 import type { Endpoint } from '../stack/types.js';
 import type { MtuProbing } from './plpmtud.js';
@@ -235,6 +236,19 @@ export interface TcpConfig {
    * increase, through Conservative Slow Start, before the bottleneck queue overflows. Default true.
    */
   hystart: boolean;
+  /**
+   * CUBIC's arithmetic: 'rfc9438' (cc/cubic.ts, with RFC 9406 HyStart++), or 'linux' (cc/cubic-linux.ts:
+   * Linux's integer CUBIC in whole segments, its HyStart ACK-train and delay detection, idle time
+   * kept out of the epoch). Default 'rfc9438'; the 'linux' profile selects 'linux'.
+   */
+  cubicVariant: 'rfc9438' | 'linux';
+  /** cubicVariant 'linux': the tcp_cubic module parameters, over Linux's defaults. Default {}. */
+  cubicTunables: Partial<CubicTunables>;
+  /**
+   * RFC 5681 §4.1: after an idle period longer than the RTO, cwnd restarts from the restart window.
+   * Default true (Linux's tcp_slow_start_after_idle; its packetdrill defaults turn it off).
+   */
+  slowStartAfterIdle: boolean;
   /**
    * RACK's transmit records take a SACK block segment by segment: a segment the block covers only
    * in part stays un-SACKed (as Linux's tcp_sacktag_walk(), which SACKs whole MSS units); false
@@ -490,6 +504,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   sack: true,
   congestionControl: 'cubic',
   hystart: true,
+  cubicVariant: 'rfc9438',
+  cubicTunables: {},
+  slowStartAfterIdle: true,
   sackWholeSegments: false,
   ecn: 'passive',
   ecnSynRetries: 0,

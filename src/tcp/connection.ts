@@ -610,7 +610,7 @@ export class TcpConnection extends Tcb {
     const cfg = this.host.config;
     // A route may set the initial window (RouteMetrics.initcwnd; RFC 6928's formula still bounds it in bytes).
     const iw = this.host.services.routeMetrics?.(this.remote.address)?.initcwnd ?? cfg.initialWindowSegments;
-    const init = { mss: this.sndMss, initialWindowSegments: iw, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux' };
+    const init = { mss: this.sndMss, initialWindowSegments: iw, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux', ...(cfg.cubicVariant === 'linux' ? { linuxCubic: cfg.cubicTunables } : {}) };
     return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
   }
 

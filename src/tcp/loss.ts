@@ -50,6 +50,8 @@ export class LossState {
   tsEcrBefore: ((r: TxRecord) => boolean) | undefined = undefined;
   /** The rate sample of the ACK being processed (for its AckSample). */
   sample: RateSample | undefined = undefined;
+  /** RTT of the latest-sent segment the ACK being processed delivered, not retransmitted (AckSample.ackRtt). */
+  ackRtt: number | undefined = undefined;
   /** What the 'loss' timer is armed for: the RACK reordering timer or the TLP probe timeout. */
   timerMode: 'reo' | 'tlp' | undefined = undefined;
   /** Fast recovery (either detector) has been seen to begin and not yet to end. */
@@ -81,6 +83,7 @@ export class LossState {
     this.delivery.bytes = 0;
     this.delivery.cumulative = 0;
     this.sample = undefined;
+    this.ackRtt = undefined;
     this.#dsack = false;
   }
 
@@ -237,7 +240,12 @@ export function onAckArrival(c: TcpConnection, seg: TcpRepr, now: number): void 
     });
     l.reorder.onDelivered(d.records, l.rack.fackSet && seqGt(l.rack.fack, l.priorUna) ? l.rack.fack : l.priorUna, c.sndMss);
     l.rack.onDelivered(d.records, now, before, d.cumulative, c.host.config.rackRttFrom === 'ack-order');
-    for (const r of d.records) l.rate.onDelivered(r, now);
+    let latest: number | undefined;
+    for (const r of d.records) {
+      l.rate.onDelivered(r, now);
+      if (!r.retrans && (latest === undefined || r.sentAt > latest)) latest = r.sentAt;
+    }
+    if (latest !== undefined) l.ackRtt = now - latest;
     l.sample = l.rate.sample(now, l.rack.minRtt);
   }
   // RFC 3522 §2: the first ACK for the episode's first retransmission decides by its timestamp.

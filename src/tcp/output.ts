@@ -177,7 +177,11 @@ function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
       const wndRoom = seqDiff(seqAdd(c.sndUna, c.sndWnd), c.sndNxt);
       // RFC 5681 §4.1: restart from the restart window "before beginning transmission" after an
       // idle period longer than the RTO — when the peer's window lets a transmission begin.
-      if (first && wndRoom > 0 && c.sndUna === c.sndMax && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
+      // Nothing in flight: the CC learns that sending resumes (CUBIC keeps idle time out of its epoch).
+      if (first && wndRoom > 0 && c.sndUna === c.sndMax) {
+        c.cc.onTxStart?.(now, c.lastSend);
+        if (c.host.config.slowStartAfterIdle && now - c.lastSend > c.rtt.rto) c.cc.onIdleRestart(now);
+      }
       first = false;
       // cwnd − FlightSize (+ RFC 3042 limited transmit), cwnd − pipe on SACK connections
       // (RFC 6675 §5 (C), RFC 8985), PRR's budget during recovery (RFC 6937): loss.ts.

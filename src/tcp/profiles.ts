@@ -100,6 +100,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
   cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
+  cubicVariant: 'linux', // tcp_cubic.c: integer CUBIC, HyStart (ACK train + delay)
   orphanDataRst: 'reply', // tcp_rcv_state_process(): tcp_reset(), then the reply to the segment
   ackOfUnsentData: 'drop', // tcp_ack(): SKB_DROP_REASON_TCP_ACK_UNSENT_DATA
   sendBufferRule: 'linux', // sk_wmem_queued counts skb truesize; sk_stream_write_space() wakes at a third free

@@ -3,6 +3,7 @@
 import { NewReno } from './newreno.js';
 import { Cubic } from './cubic.js';
 import { Bbr } from './bbr.js';
+import { LinuxCubic } from './cubic-linux.js';
 import type { CongestionControl, CongestionControlInit } from './types.js';
 
 export type { AckSample, CongestionControl, CongestionControlInit } from './types.js';
@@ -10,12 +11,13 @@ export { initialWindow } from './types.js';
 export { NewReno } from './newreno.js';
 export { Cubic } from './cubic.js';
 export { Bbr } from './bbr.js';
+export { LinuxCubic, LINUX_CUBIC_DEFAULTS, CUBIC_TUNABLE_NAMES, type CubicTunables } from './cubic-linux.js';
 
 export type CongestionControlFactory = (init: CongestionControlInit) => CongestionControl;
 
 const registry = new Map<string, CongestionControlFactory>([
   ['newreno', (init) => new NewReno(init)],
-  ['cubic', (init) => new Cubic(init)],
+  ['cubic', (init) => (init.linuxCubic !== undefined ? new LinuxCubic(init, init.linuxCubic) : new Cubic(init))],
   ['bbr', (init) => new Bbr(init)],
 ]);
 

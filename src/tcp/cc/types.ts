@@ -4,6 +4,7 @@
 // others implement the same interface without touching the state machine.
 
 import type { RateSample } from '../rate-sample.js';
+import type { CubicTunables } from './cubic-linux.js';
 
 export type { RateSample } from '../rate-sample.js';
 
@@ -18,6 +19,11 @@ export interface AckSample {
   growthBytes?: number;
   /** RTT measured from this ACK (Karn-valid; from the timestamp echo on every ACK when RFC 7323 is on), if any. */
   rtt: number | undefined;
+  /**
+   * RTT of the most recently sent segment this ACK newly delivered (cumulatively or by SACK), not
+   * retransmitted, when there is one: an RTT sample on every ACK (Linux's per-ACK sample).
+   */
+  ackRtt?: number;
   /** Smoothed RTT of the connection, if known. */
   srtt: number | undefined;
   /** Bytes in flight before this ACK (FlightSize, RFC 5681 §2). */
@@ -67,6 +73,11 @@ export interface CongestionControl {
   onRto(flightSize: number, now: number): void;
   /** Sending restarts after an idle period longer than the RTO (RFC 5681 §4.1). */
   onIdleRestart(now: number): void;
+  /**
+   * Sending starts again with nothing in flight; `lastSend` is when data was last sent. Optional
+   * (CUBIC keeps idle time out of its epoch, RFC 9438 §5.8).
+   */
+  onTxStart?(now: number, lastSend: number): void;
   /** The sender's MSS changed (path MTU). */
   setMss(mss: number): void;
   /**
@@ -124,6 +135,11 @@ export interface CongestionControlInit {
    * an unused cwnd from growing — TcpConfig.cwndGrowth 'linux' does); CUBIC only.
    */
   reduceFromCwnd?: boolean;
+  /**
+   * CUBIC as Linux computes it (cubic-linux.ts, TcpConfig.cubicVariant 'linux'), with these
+   * tcp_cubic module parameters over Linux's defaults; absent: RFC 9438 (cubic.ts).
+   */
+  linuxCubic?: Partial<CubicTunables>;
 }
 
 /** RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)), generalised to n segments. */
