@@ -154,7 +154,7 @@ test('IPv6 runs use the ULA / documentation-prefix addresses and a 1440-byte MSS
 test('sysctl commands map onto TcpConfig; behaviour-only ones are accepted, others refused', () => {
   const r = interpretCommand('../common/defaults.sh\nsysctl -q net.ipv4.tcp_syn_retries=3 net.ipv4.tcp_keepalive_time=600\nsysctl -q net.ipv4.tcp_rmem="4096 $((16*1024)) 65536"\nethtool -K tun0 tso off gso off');
   assert.ok(r.ok);
-  assert.deepEqual(r.ok && r.config, { synRetries: 3, keepAliveIdle: 600_000, recvBufferSize: 65536 });
+  assert.deepEqual(r.ok && r.config, { slowStartAfterIdle: false, synRetries: 3, keepAliveIdle: 600_000, recvBufferSize: 65536 });
   const py = interpretCommand('../common/set_sysctls.py /proc/sys/net/ipv4/tcp_timestamps=0 \\\n /proc/sys/net/ipv4/tcp_fin_timeout=5');
   assert.deepEqual(py.ok && py.config, { timestamps: false, finWait2Timeout: 5000 });
   assert.equal(interpretCommand('cat /proc/net/tcp').ok, false);
