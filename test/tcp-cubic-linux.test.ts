@@ -178,3 +178,15 @@ test('packetdrill: tcp_cubic module parameters, defaults.sh and the fq qdisc map
   const pfifo = interpretCommand('tc qdisc add dev tun0 root pfifo');
   assert.deepEqual(pfifo.ok && pfifo.config, {});
 });
+
+test("RFC 9293 §3.9.1 pushRule 'linux': a chunk filled while cwnd lets part of it leave is refilled past what left, and the forced push falls there", async () => {
+  const { pushMarked } = await import('../src/tcp/push-marks.js');
+  // MSS 1000, largest window 32 000: size goal 16 000; cwnd of 2 segments, nothing in flight.
+  const { conn } = passiveEstablished({ pushRule: 'linux', timestamps: false, sack: false, initialWindowSegments: 2, sendBufferSize: 400_000 }, 1000, 5000, 32_000, 1000);
+  conn.send(new Uint8Array(100_000), 2);
+  // Linux sends 2 segments as soon as the first chunk is full, and the write goes on filling that
+  // chunk behind them: it ends at 18 001, past half a window (16 000) from the last push (1),
+  // so the forced push falls there — not at 32 001, as it would were the chunks laid out unsent.
+  const ends = [16_001, 18_001, 32_001, 34_001, 50_001].filter((rel) => pushMarked(conn, 5000 + rel));
+  assert.deepEqual(ends, [18_001, 50_001]);
+});

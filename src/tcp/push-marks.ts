@@ -80,12 +80,25 @@ function mark(m: PushMarks, writeSeq: number): void {
   m.pushedSeq = writeSeq;
 }
 
-/** Where the unsent part of the last chunk begins: its start, or SND.NXT if part of it was sent. */
-function tailUnsentFrom(c: TcpConnection, m: PushMarks): number {
+/** Where the unsent part of the last chunk begins: its start, or `sentTo` (SND.NXT) if part of it was sent. */
+function tailUnsentFrom(c: TcpConnection, m: PushMarks, sentTo: number = c.sndNxt): number {
   const k = m.ends.length - 1;
   let from = k > 0 ? m.ends[k - 1]! : c.dataHeadSeq();
-  if (seqGt(c.sndNxt, from)) from = c.sndNxt;
+  if (seqGt(sentTo, from)) from = sentTo;
   return from;
+}
+
+/**
+ * Where sending reaches when a full chunk is pushed while a write is still being copied (Linux
+ * sends as soon as a chunk is full): from `sentTo`, whole segments up to `writeSeq` within cwnd and
+ * the peer's window. The part of the chunk that left is split off it, so the write goes on
+ * filling the rest of that chunk.
+ */
+function sentAfterPush(c: TcpConnection, sentTo: number, writeSeq: number): number {
+  const mss = Math.max(1, c.sndMss);
+  const inFlight = seqDiff(sentTo, c.sndUna);
+  const room = Math.min(c.cc.cwnd - inFlight, seqDiff(seqAdd(c.sndUna, c.sndWnd), sentTo), seqDiff(writeSeq, sentTo));
+  return room >= mss ? seqAdd(sentTo, Math.floor(room / mss) * mss) : sentTo;
 }
 
 /**
@@ -100,9 +113,10 @@ export function pushMarksOnWrite(c: TcpConnection, n: number, more = false): voi
   let seq = seqAdd(writeEnd, -n);
   const goal = sizeGoal(c);
   let first = true;
+  let sentTo = c.sndNxt;
   for (let left = n; left > 0; ) {
     const k = m.ends.length - 1;
-    const unsent = k >= 0 && m.ends[k] === seq ? seqDiff(seq, tailUnsentFrom(c, m)) : 0;
+    const unsent = k >= 0 && m.ends[k] === seq ? seqDiff(seq, tailUnsentFrom(c, m, sentTo)) : 0;
     let copy: number;
     if (unsent > 0 && unsent < goal) {
       copy = Math.min(goal - unsent, left);
@@ -120,10 +134,19 @@ export function pushMarksOnWrite(c: TcpConnection, n: number, more = false): voi
     first = false;
     seq = seqAdd(seq, copy);
     left -= copy;
-    // A full chunk with more to come: a forced push when over half the largest window is unpushed.
-    if (left > 0 && seqDiff(seq, tailUnsentFrom(c, m)) >= goal && forced(c, m, seq)) mark(m, seq);
+    // A full chunk with more to come: a forced push when over half the largest window is unpushed;
+    // either way what cwnd and the window allow is sent at once.
+    if (left > 0 && seqDiff(seq, tailUnsentFrom(c, m, sentTo)) >= goal) {
+      if (forced(c, m, seq)) mark(m, seq);
+      if (pushesWhileCopying(c)) sentTo = sentAfterPush(c, sentTo, seq);
+    }
   }
   if (!more || forced(c, m, seq)) mark(m, seq);
+}
+
+/** Data can be sent (full segments go even while corked). */
+function pushesWhileCopying(c: TcpConnection): boolean {
+  return c.handshakeDone;
 }
 
 /** Whether `end` is the end of a chunk marked for PSH. */
