@@ -190,3 +190,31 @@ test("RFC 9293 §3.9.1 pushRule 'linux': a chunk filled while cwnd lets part of 
   const ends = [16_001, 18_001, 32_001, 34_001, 50_001].filter((rel) => pushMarked(conn, 5000 + rel));
   assert.deepEqual(ends, [18_001, 50_001]);
 });
+
+test("RFC 6937 §1 / RFC 3168 §6.1.2 prr 'linux': an ECE reduction is conservative and cwnd is what is in flight plus what the ACK lets go", async () => {
+  const { runScript } = await import('../src/packetdrill/runner.js');
+  // A server with ECN accepted sends 5 segments; the first ACK carries ECE. ssthresh = ⌊10·717/1024⌋ = 7;
+  // 4 in flight ≤ 7: the conservative bound lets one segment go for the one delivered: cwnd 4 + 1.
+  const script = (cwnd: number): string => `
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < SEW 0:0(0) win 20000 <mss 1000,nop,nop,sackOK,nop,wscale 7>
++0 > SE. 0:0(0) ack 1 <...>
++.05 < . 1:1(0) ack 1 win 400
++0 accept(3, ..., ...) = 4
++0 write(4, ..., 5000) = 5000
++0 > P. 1:5001(5000) ack 1
++.05 < E. 1:1(0) ack 1001 win 400
++0 %{
+assert tcpi_ca_state == TCP_CA_CWR, tcpi_ca_state
+assert tcpi_snd_ssthresh == 7, tcpi_snd_ssthresh
+assert tcpi_snd_cwnd == ${cwnd}, tcpi_snd_cwnd
+}%
+`;
+  const linux = runScript(script(5), { profile: 'linux' });
+  assert.equal(linux.status, 'pass', JSON.stringify(linux));
+  // RFC 6937's slow-start reduction bound adds a segment on the ACK: 6 — and cwnd itself stays at ssthresh.
+  assert.equal(runScript(script(5), { profile: 'linux', config: { prr: 'ssrb' } }).status, 'fail');
+});

@@ -132,6 +132,7 @@ function seqDiff(a: number, b: number): number {
 export function tcpInfo(c: TcpConnection, now: number = c.clock): TcpInfo {
   const mss = Math.max(1, c.sndMss);
   const cc = c.cc;
+  const cwnd = c.lossIfAny?.reductionCwnd ?? cc.cwnd; // TcpConfig.prr 'linux': cwnd as Linux sets it during a PRR reduction
   const connected = c.state !== 'CLOSED' && c.state !== 'LISTEN' && c.state !== 'SYN-SENT';
   const flight = connected || c.state === 'SYN-SENT' ? seqDiff(c.sndNxt, c.sndUna) : 0;
   let sacked = 0;
@@ -182,8 +183,8 @@ export function tcpInfo(c: TcpConnection, now: number = c.clock): TcpInfo {
     sndMss: c.sndMss,
     rcvMss: c.rcvMss,
     advMss: c.advMss,
-    cwndBytes: cc.cwnd,
-    cwndSegments: Math.floor(cc.cwnd / mss),
+    cwndBytes: cwnd,
+    cwndSegments: Math.floor(cwnd / mss),
     ssthreshBytes: cc.ssthresh,
     ssthreshSegments: Number.isFinite(cc.ssthresh) ? Math.floor(cc.ssthresh / mss) : Infinity,
     sndWndBytes: c.sndWnd,

@@ -345,9 +345,12 @@ export interface TcpConfig {
    * How much is sent per ACK during fast recovery: RFC 6937 Proportional Rate Reduction with
    * the slow-start reduction bound ('ssrb', the RFC's default) or the conservative bound ('crb');
    * 'off' keeps RFC 6675's cwnd − pipe (SACK) or RFC 6582 NewReno's window inflation (no SACK).
-   * Without SACK, DeliveredData is one SMSS per duplicate ACK (RFC 6937 §3). Default 'ssrb'.
+   * Without SACK, DeliveredData is one SMSS per duplicate ACK (RFC 6937 §3). Default 'ssrb'. 'linux' (the linux profile): as
+   * Linux's tcp_cwnd_reduction(), the bound's extra segment only on an ACK of retransmitted data with
+   * no retransmission lost (an ECN reduction is conservative), and cwnd itself is set on every ACK
+   * of the reduction to what is in flight plus what the ACK lets go (socket.info() reports it).
    */
-  prr: 'ssrb' | 'crb' | 'off';
+  prr: 'ssrb' | 'crb' | 'linux' | 'off';
   /**
    * Undo a window reduction caused by a spurious retransmission (SACK connections): detected by
    * timestamps (Eifel, RFC 3522) or D-SACK (RFC 3708), for fast recovery and for timeouts, answered

@@ -67,8 +67,22 @@ export class LossState {
   #priorDupAcks = 0;
   #dsack = false;
 
-  constructor(prr: 'ssrb' | 'crb' | 'off') {
+  /**
+   * TcpConfig.prr 'linux': cwnd as Linux sets it on each ACK of a PRR reduction (in flight plus
+   * what the ACK lets go), while the reduction lasts.
+   */
+  #reductionCwnd: number | undefined = undefined;
+
+  constructor(prr: 'ssrb' | 'crb' | 'linux' | 'off') {
     this.prr = new Prr(prr === 'crb' ? 'crb' : 'ssrb');
+  }
+
+  get reductionCwnd(): number | undefined {
+    return this.prr.active ? this.#reductionCwnd : undefined;
+  }
+
+  set reductionCwnd(v: number | undefined) {
+    this.#reductionCwnd = v;
   }
 
   /** @internal input.ts, before the ACK is applied. */
@@ -281,8 +295,10 @@ export function afterAck(c: TcpConnection, now: number): void {
     // this ACK delivered for the first time.
     const delivered = c.sackOk ? l.delivery.bytes : dupDelivered;
     const pipe = !c.sackOk ? dupAckPipe(c, l) : rackOn(c) ? rackPipe(c) : scoreboardPipe(c);
-    const safe = seqGt(c.sndUna, l.priorUna) && lost === 0;
-    l.prr.onAck(delivered, pipe, c.cc.ssthresh, c.sndMss, safe);
+    // Linux (prr 'linux'): the extra segment only for an ACK of retransmitted data, none lost again.
+    const safe = cfg.prr === 'linux' ? l.delivery.records.some((r) => r.retrans) && lost === 0 : seqGt(c.sndUna, l.priorUna) && lost === 0;
+    const sndcnt = l.prr.onAck(delivered, pipe, c.cc.ssthresh, c.sndMss, safe);
+    l.reductionCwnd = cfg.prr === 'linux' ? pipe + sndcnt : undefined;
   }
   if (c.cc.onEveryAck !== undefined) everyAck(c, now);
   if (lost > 0 || l.prr.active) c.host.wake(c);

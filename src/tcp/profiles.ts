@@ -96,7 +96,7 @@ export const LINUX_TCP: Partial<TcpConfig> = {
   zeroWindowProbe: 'old-seq', // tcp_write_wakeup() → tcp_xmit_probe_skb(): <SEQ=SND.UNA−1>, no data
   ptoRule: 'linux', // tcp_schedule_loss_probe(): 2·srtt + TCP_TIMEOUT_MIN, or + rto_min for one packet
   rackRttFrom: 'ack-order', // tcp_rack_advance() per SACKed, then per cumulatively acked skb
-  prr: 'ssrb', // tcp_cwnd_reduction: PRR with the slow-start reduction bound
+  prr: 'linux', // tcp_cwnd_reduction: PRR, the extra segment on ACKs of retransmitted data; cwnd = in flight + sndcnt
   spuriousUndo: true, // tcp_try_undo_* (timestamps and D-SACK)
   pushRule: 'linux', // tcp_mark_push(), forced_push(), PSH on every GSO packet
   cwndGrowth: 'linux', // tcp_slow_start(), tcp_is_cwnd_limited()
