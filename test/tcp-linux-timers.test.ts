@@ -41,6 +41,6 @@ test('RFC 9438 §4.6: after a timeout CUBIC reduces from FlightSize by default, 
   const script = PASSIVE + '+.3 > P. 1001:2001(1000) ack 1\n+.3 > P. 1001:2001(1000) ack 1\n+.1 < . 1:1(0) ack 2001 win 257\n+0 %{ assert tcpi_snd_ssthresh == SS, tcpi_snd_ssthresh }%\n';
   const linux = runScript(script.replace('SS', '7'), { profile: 'linux', config: { pushRule: 'rfc9293', cwndGrowth: 'linux' } });
   assert.equal(linux.status, 'pass', JSON.stringify(linux));
-  const rfc = runScript(script.replace('SS', '2'), { profile: 'linux', config: { pushRule: 'rfc9293', cwndGrowth: 'rfc5681' } });
+  const rfc = runScript(script.replace('SS', '2'), { profile: 'linux', config: { pushRule: 'rfc9293', cwndGrowth: 'rfc5681', cubicVariant: 'rfc9438' } });
   assert.equal(rfc.status, 'pass', JSON.stringify(rfc));
 });
