@@ -13,7 +13,7 @@
 
 import type { TcpConnection } from './connection.js';
 import { defaultMss, isV6 } from './mss.js';
-import { mssFor, mtuOf, RAISE_TIMER_MS, type Plpmtud } from './plpmtud.js';
+import { mssFor, mtuOf, newPlpmtud, RAISE_TIMER_MS, type Plpmtud } from './plpmtud.js';
 import { seqDiff, seqGe } from './seq.js';
 
 /** tcp_probe_threshold: the search ends when search_high − search_low is below this (bytes). */
@@ -36,22 +36,7 @@ function searchHigh(c: TcpConnection): number {
 
 function startLinux(c: TcpConnection): Plpmtud {
   const high = searchHigh(c);
-  const p: Plpmtud = {
-    maxMtu: high,
-    mtu: c.host.config.mtuProbeBaseMss + headers(c),
-    high,
-    probeMtu: 0,
-    nextMtu: 0,
-    probeSeq: 0,
-    probeEnd: 0,
-    probeLost: false,
-    failures: 0,
-    searching: true,
-    raiseAt: Infinity,
-    stats: { probes: 0, probesOk: 0, probesLost: 0, blackholes: 0 },
-  };
-  c.plpmtud = p;
-  return p;
+  return newPlpmtud(c, high, c.host.config.mtuProbeBaseMss + headers(c), high, true);
 }
 
 /** RFC 4821 §7.6: the probe in flight was acknowledged (search_low rises) or lost (search_high falls). */

@@ -95,24 +95,29 @@ function floorMtu(c: TcpConnection): number {
   return v6(c) ? BASE_MTU_V6 : FLOOR_MTU_V4;
 }
 
-function start(c: TcpConnection): Plpmtud {
-  const max = mtuOf(c);
+/** A connection's PLPMTUD state: `mtu` in use, `high` the search's upper bound (RFC 4821 §7.2). */
+export function newPlpmtud(c: TcpConnection, maxMtu: number, mtu: number, high: number, searching: boolean): Plpmtud {
   const p: Plpmtud = {
-    maxMtu: max,
-    mtu: max,
-    high: max,
+    maxMtu,
+    mtu,
+    high,
     probeMtu: 0,
     nextMtu: 0,
     probeSeq: 0,
     probeEnd: 0,
     probeLost: false,
     failures: 0,
-    searching: false,
+    searching,
     raiseAt: Infinity,
     stats: { probes: 0, probesOk: 0, probesLost: 0, blackholes: 0 },
   };
   c.plpmtud = p;
   return p;
+}
+
+function start(c: TcpConnection): Plpmtud {
+  const max = mtuOf(c);
+  return newPlpmtud(c, max, max, max, false);
 }
 
 function setMtu(c: TcpConnection, p: Plpmtud, mtu: number): void {
