@@ -8,7 +8,7 @@ import type { StackEvent } from './events.js';
 import type { InterfaceTable } from './interfaces.js';
 import type { ResolvedConfig } from './config.js';
 import type { StackStats } from './stats.js';
-import type { IpAddress, Rng } from './types.js';
+import type { IpAddress, PmtuDiscovery, Rng } from './types.js';
 import type { PayloadWriter } from './ip-output.js';
 
 export interface SendSpec {
@@ -20,6 +20,12 @@ export interface SendSpec {
   payload: Uint8Array | PayloadWriter;
   /** Default false (fragment as needed); TCP sets it (RFC 1191 / no IPv6 source fragmentation). */
   dontFragment?: boolean;
+  /**
+   * A socket's path MTU discovery mode (IP_MTU_DISCOVER): when set, it decides DF together with
+   * the route the packet takes (types.ts PmtuDiscovery; 'want' clears DF over a locked route MTU),
+   * and `dontFragment` is not read.
+   */
+  pmtud?: PmtuDiscovery;
   ttl?: number;
   ecn?: number;
   /** DSCP (RFC 2474 §3) for the TOS / Traffic Class byte's upper six bits; default 0. */

@@ -40,7 +40,7 @@ import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
 import { countDrop, newStats, type StackStats } from './stats.js';
 import { TcpSegmentWriter } from './tcp-writer.js';
-import type { IpAddress, OutboundPacket, PacketEngine, Rng, RouteMetrics, TcpDatagram, TcpHandler, TcpServices } from './types.js';
+import type { IpAddress, OutboundPacket, PacketEngine, PmtuDiscovery, Rng, RouteMetrics, TcpDatagram, TcpHandler, TcpServices } from './types.js';
 
 /** The TCP layer used when StackOptions.tcpFactory is not given: tcp/'s TcpLayer. */
 const defaultTcpFactory: TcpFactory = (services, rng, config) => new TcpLayer(config === undefined ? { services, rng } : { services, rng, config });
@@ -314,7 +314,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     }
     const hl = spec.family === 4 ? 20 : 40;
     const gsoSize = spec.gsoSize;
-    const dontFragment = spec.dontFragment === true || gsoSize !== undefined;
+    const dontFragment = (spec.pmtud === undefined ? spec.dontFragment === true : dontFragmentFor(spec.pmtud, route.locked)) || gsoSize !== undefined;
     const needsFragments = hl + spec.payload.length > route.mtu && !dontFragment;
     // RFC 6864: one Identification per datagram (a 16-bit counter); IPv6 draws one only to fragment.
     const id = spec.family === 4 ? this.nextId4++ & 0xffff : needsFragments ? this.rng() >>> 0 : 0;
@@ -523,14 +523,6 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     countDrop(this.stats, reason);
   }
 
-  /** DF for a TCP segment by its socket's path MTU discovery mode and the route (types.ts PmtuDiscovery). */
-  private tcpDontFragment(d: TcpDatagram): boolean {
-    const mode = d.pmtud ?? 'want';
-    if (mode === 'dont') return false;
-    if (mode === 'want') return this.routes.lookup(d.dst)?.metrics.mtuLock !== true;
-    return true;
-  }
-
   private sendTcp(d: TcpDatagram, now: number): void {
     const w = this.tcpWriter;
     const srcBytes = w.bytesOf(d.src);
@@ -542,7 +534,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const family = srcBytes.length === 4 ? 4 : 6;
     // RFC 1191 §3 / RFC 8201: TCP segments go with DF (IPv4) and unfragmented (IPv6), unless the
     // socket's IP_MTU_DISCOVER or a locked route MTU says otherwise (types.ts PmtuDiscovery).
-    const spec: SendSpec = { family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: w, dontFragment: this.tcpDontFragment(d), ecn: d.ecn ?? 0 };
+    const spec: SendSpec = { family, src: d.src, dst: d.dst, protocol: IpProto.TCP, payload: w, pmtud: d.pmtud ?? 'want', ecn: d.ecn ?? 0 };
     if (gso !== undefined) spec.gsoSize = gso;
     if (d.dscp !== undefined) spec.dscp = d.dscp;
     if (d.ttl !== undefined) spec.ttl = d.ttl;
@@ -560,4 +552,11 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       );
     }
   }
+}
+
+/** DF by a socket's path MTU discovery mode and whether the route's MTU is locked (types.ts PmtuDiscovery). */
+function dontFragmentFor(mode: PmtuDiscovery, routeLocked: boolean): boolean {
+  if (mode === 'dont') return false;
+  if (mode === 'want') return !routeLocked;
+  return true;
 }
