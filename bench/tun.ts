@@ -6,7 +6,10 @@
 // kernel work done inside layer4's read/write calls counts) as Gbit/s per CPU-second, which a
 // machine shared with other work disturbs far less, and the load average at the start. With
 // iperf3 installed, iperf3 over the same veth pair is reported as a second reference (the ratios
-// stay against nc, the tool used at the kernel end of the TUN runs too).
+// stay against nc, the tool used at the kernel end of the TUN runs too), and iperf3 at the kernel
+// end of the TUN against layer4's iperf3 server (apps/iperf3.ts) in both directions, as ratios to
+// iperf3 over veth: nc's 16 KiB reads and writes through a pipe cap it near 2–3 Gbit/s even
+// kernel to kernel, so the iperf3 rows are the ones that show layer4's own limit.
 //
 //   node dist/bench/tun.js [MB]      (or benchTun() from bench/index.ts)
 //   env: LAYER4_TUN_OFFLOAD=0|1 (one mode only), LAYER4_TUN_READER=recvInto|socket (one reader
@@ -16,6 +19,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { BenchFigure, BenchOptions } from './index.js';
+import { createIperf3Server } from '../src/apps/iperf3.js';
 import { openTunHost } from '../src/link/tun-setup.js';
 import { tunAvailability } from '../src/link/tun-addon.js';
 import type { Host } from '../src/api/host.js';
@@ -90,6 +94,12 @@ function coreDiscard(host: Host, port: number): { received: () => number; close:
   };
 }
 
+/** iperf3 -J's end.sum_received rate in Mbit/s (NaN when absent). */
+function iperfReceivedMbps(json: string): number {
+  const m = /"sum_received":\s*\{[^}]*"bits_per_second":\s*([\d.e+]+)/.exec(json);
+  return m ? Number(m[1]) / 1e6 : NaN;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** CPU milliseconds (user + system) of this process since `from`. */
@@ -130,10 +140,11 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
     const veth = await timed(nsA, `(ip netns exec ${nsB} nc -l 10.99.30.2 9000 > /dev/null &) ; sleep 0.3; ${src} | nc -N 10.99.30.2 9000`);
     const vethMbps = (bytes * 8) / ((veth.ms - 300) * 1000);
     figures.push({ name: 'tun: kernel → kernel over veth (baseline)', value: vethMbps, unit: 'Mbit/s' });
+    let iperfVethMbps = NaN;
     if (has('iperf3')) {
       const ip3 = await timed(nsA, `(ip netns exec ${nsB} iperf3 -s -1 -B 10.99.30.2 > /dev/null &) ; sleep 0.3; iperf3 -c 10.99.30.2 -n ${bytes} -J`);
-      const m = /"sum_received":\s*\{[^}]*"bits_per_second":\s*([\d.e+]+)/.exec(ip3.out);
-      if (m) figures.push({ name: 'tun: kernel → kernel over veth, iperf3 (reference)', value: Number(m[1]) / 1e6, unit: 'Mbit/s' });
+      iperfVethMbps = iperfReceivedMbps(ip3.out);
+      if (Number.isFinite(iperfVethMbps)) figures.push({ name: 'tun: kernel → kernel over veth, iperf3 (reference)', value: iperfVethMbps, unit: 'Mbit/s' });
     }
     // kernel ↔ layer4 over TUN, without and with offloads (virtio-net header: checksum offload,
     // TSO4/6 both ways: the kernel sends super-segments, layer4 writes them, tun-gso.ts).
@@ -162,6 +173,24 @@ export async function benchTun(opts: BenchOptions = {}, mb = opts.quick === true
         if (got !== bytes) figures.push({ name: `tun: bytes short at layer4 (error${tag}, ${reader} reader)`, value: bytes - got, unit: 'B' });
       }
       core.close();
+
+      if (has('iperf3') && process.env['LAYER4_TUN_READER'] === undefined) {
+        // iperf3 at the kernel end, layer4's iperf3 server (apps/iperf3.ts, a host.net socket
+        // application) at the other: the same tool as the veth reference, both directions (-R:
+        // layer4 sends). The figure is iperf3's own receiver-side rate.
+        const ip3 = createIperf3Server(th.host, { port: 5201 });
+        const dirs = process.env['LAYER4_TUN_DIR'] === 'in' ? [false] : [false, true];
+        for (const reverse of dirs) {
+          const c0 = process.cpuUsage();
+          const r = await timed(nsT, `iperf3 -c 10.99.31.2 -n ${bytes} -J${reverse ? ' -R' : ''}`);
+          const cpu = cpuMs(c0);
+          const mbps = iperfReceivedMbps(r.out);
+          const what = reverse ? 'layer4 → kernel' : 'kernel → layer4';
+          figures.push({ name: `tun: ${what} iperf3 (${mb} MB${tag})`, value: mbps, unit: 'Mbit/s', baseline: 'kernel → kernel over veth, iperf3', ratio: mbps / iperfVethMbps });
+          figures.push({ name: `tun: ${what} iperf3 per layer4 CPU-second (${tag ? 'offloads' : 'plain'})`, value: perCpu(bytes, cpu), unit: 'Gbit/s' });
+        }
+        ip3.close();
+      }
 
       if (process.env['LAYER4_TUN_DIR'] !== 'in') {
         // layer4 → kernel: layer4 connects to `nc -l` in the namespace and sends the same amount.

@@ -1,7 +1,7 @@
-// `layer4 up --tun NAME --addr CIDR [--addr CIDR6] [--serve echo|discard|http] [--netns NS] [--mtu N]`:
+// `layer4 up --tun NAME --addr CIDR [--addr CIDR6] [--serve echo|discard|http|iperf3] [--netns NS] [--mtu N]`:
 // runs a layer4 host on a TUN device. CIDR is layer4's own address; the kernel side of the device
 // gets the first other host address of the prefix. The host answers ping and serves the chosen
-// service on its well-known port (echo 7, discard 9, http 80), logging every connection, until
+// service on its well-known port (echo 7, discard 9, http 80, iperf3 5201), logging every connection, until
 // SIGINT/SIGTERM, when it closes the device (the kernel removes it).
 
 import { createHash } from 'node:crypto';
@@ -9,13 +9,14 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { Socket } from 'node:net';
 import type { Command } from 'commander';
 import type { Host } from '../api/host.js';
+import { createIperf3Server, IPERF3_PORT } from '../apps/iperf3.js';
 import { planPeer, openTunHost, type TunHost } from '../link/tun-setup.js';
 import { TunUnavailableError } from '../link/tun-addon.js';
 import type { CliContext } from './context.js';
 import { runtimeError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-export const SERVICES = { echo: 7, discard: 9, http: 80 } as const;
+export const SERVICES = { echo: 7, discard: 9, http: 80, iperf3: IPERF3_PORT } as const;
 export type ServiceName = keyof typeof SERVICES;
 
 /** Bytes GET /bytes/N answers with: byte i is (i * 31 + 7) & 0xff, so a client can check them. */
@@ -83,6 +84,10 @@ export function serve(host: Host, service: ServiceName, log: (line: string) => v
     s.on('error', (e) => log(`connection ${who}: ${e.message}`));
     s.on('close', () => log(`closed ${who} (in ${s.bytesRead} B, out ${s.bytesWritten} B)`));
   };
+  if (service === 'iperf3') {
+    const srv = createIperf3Server(host, { port, log });
+    return { close: () => srv.close() };
+  }
   if (service === 'http') {
     const http = createHttpServer(handleHttp);
     const srv = host.net.createServer((s) => {
@@ -123,7 +128,7 @@ export function parseUpOptions(o: UpOptions): { name: string; addresses: string[
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(o.tun)) throw usageError(`--tun: interface name must be 1-15 letters, digits, '_', '.' or '-': ${o.tun}`);
   if (o.addr.length === 0) throw usageError('up needs --addr CIDR (layer4\'s own address, e.g. 10.99.1.2/24)');
   for (const a of o.addr) if (!planPeer(a)) throw usageError(`--addr: not an IPv4/IPv6 CIDR with room for a kernel-side address: ${a}`);
-  if (!(o.serve in SERVICES)) throw usageError(`--serve must be echo, discard or http, got ${o.serve}`);
+  if (!(o.serve in SERVICES)) throw usageError(`--serve must be echo, discard, http or iperf3, got ${o.serve}`);
   const mtu = Number(o.mtu);
   if (!Number.isInteger(mtu) || mtu < 1280 || mtu > 65535) throw usageError(`--mtu must be an integer 1280-65535, got ${o.mtu}`);
   if (o.netns !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(o.netns)) throw usageError(`--netns: not a namespace name: ${o.netns}`);
@@ -162,10 +167,10 @@ async function up(io: CliIo, o: UpOptions): Promise<void> {
 export function registerUp(program: Command, ctx: CliContext): void {
   program
     .command('up')
-    .description('run layer4 on a TUN device (root): answers ping, serves echo/discard/http; CIDR is layer4\'s address, the kernel side takes the first other host address of the prefix')
+    .description('run layer4 on a TUN device (root): answers ping, serves echo/discard/http/iperf3; CIDR is layer4\'s address, the kernel side takes the first other host address of the prefix')
     .option('--tun <name>', 'TUN interface name (created; removed on exit)')
     .option('--addr <cidr>', 'layer4\'s address as CIDR; repeat (or comma-separate) for IPv4 and IPv6', collect, [])
-    .option('--serve <service>', 'echo (port 7), discard (9) or http (80)', 'echo')
+    .option('--serve <service>', 'echo (port 7), discard (9), http (80) or iperf3 (5201)', 'echo')
     .option('--netns <name>', 'put the TUN device into this existing network namespace')
     .option('--mtu <n>', 'interface MTU', '1500')
     .option('--offload', 'virtio-net header with checksum/TSO offloads: the kernel may send 64 KB TCP super-segments')
