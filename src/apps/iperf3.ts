@@ -57,9 +57,9 @@ export interface Iperf3Params {
   reverse: boolean;
   bidirectional: boolean;
   parallel: number;
-  /** Bytes each sending direction moves (iperf3 -n), 0 when the test is timed. */
+  /** Bytes the test moves in each direction, all streams together (iperf3 -n), 0 when the test is timed. */
   bytes: number;
-  /** Blocks each sending direction moves (iperf3 -k), 0 when not given. */
+  /** Blocks the test moves in each direction, all streams together (iperf3 -k), 0 when not given. */
   blocks: number;
   /** Test length in seconds (iperf3 -t), 0 with -n/-k. */
   time: number;
@@ -207,6 +207,9 @@ class Test {
   #cpu0 = cpuNow();
   #wall0 = 0;
   #block = new Uint8Array(0);
+  /** Bytes and blocks all sending streams wrote: iperf3's -n and -k count the whole test, not each stream. */
+  #sent = 0;
+  #sentBlocks = 0;
 
   constructor(
     readonly server: Iperf3Server,
@@ -343,11 +346,13 @@ class Test {
     const s = st.socket;
     while (st.end === undefined && !s.destroyed) {
       let n = this.#block.length;
-      if (p.bytes > 0) n = Math.min(n, p.bytes - st.bytes);
-      if (p.blocks > 0 && st.blocks >= p.blocks) n = 0;
+      if (p.bytes > 0) n = Math.min(n, p.bytes - this.#sent);
+      if (p.blocks > 0 && this.#sentBlocks >= p.blocks) n = 0;
       if (n <= 0) return;
       st.bytes += n;
       st.blocks++;
+      this.#sent += n;
+      this.#sentBlocks++;
       if (!s.write(n === this.#block.length ? this.#block : this.#block.subarray(0, n))) {
         s.once('drain', () => this.#write(st));
         return;
