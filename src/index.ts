@@ -20,6 +20,7 @@ export { openTunHost, planPeer } from './link/tun-setup.js';
 export type { TunOptions } from './link/tun.js';
 export type { TunHostOptions, TunHost } from './link/tun-setup.js';
 export { createUdpTunnel, createUdpTunnelHost, UdpTunnel } from './link/udp-tunnel.js';
+export { createIperf3Server, Iperf3Server, IPERF3_PORT, type Iperf3ServerOptions, type Iperf3TestResult } from './apps/iperf3.js';
 export type { UdpTunnelOptions, UdpTunnelHostOptions } from './link/udp-tunnel.js';
 export { createPortHost, attachPort, connectPort } from './link/real-driver.js';
 export type { PacketPort, PortHost, PortHostOptions, PortCounters } from './link/real-driver.js';
