@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildIpPacket } from '../src/wire/build.js';
-import { pseudoHeaderSum } from '../src/wire/checksum.js';
+import { pseudoHeaderSum, transportChecksum } from '../src/wire/checksum.js';
+import { readPcap } from '../src/wire/pcap.js';
+import { createPortHost, type PacketPort } from '../src/link/real-driver.js';
 import { parseIp } from '../src/wire/address.js';
 import {
   completePacket,
@@ -146,4 +148,33 @@ test('RFC 1122 §4.2.2.7 with GRO (receiveBatch): marked data segments with bad 
   // Taken to TCP as one merged segment: data to a closed port draws one RST (RFC 9293 §3.10.7.1).
   assert.equal(s.gro.counters.merges, 1);
   assert.equal(s.poll(0).length, 1);
+});
+
+test('a capture on a TUN host shows kernel-vouched segments with their checksum finished; the stack still gets the packet as handed over', () => {
+  let deliver: ((packets: Uint8Array[]) => void) | undefined;
+  const port: PacketPort = { onPackets: (h) => void (deliver = h), send: (p) => p.length, close: () => undefined, transientTcp: false };
+  const ph = createPortHost(port, { address: '10.99.7.2/24', peer: '10.99.7.1/24' });
+  try {
+    const cap = ph.net.capture(undefined, { point: 'rx' });
+    for (const [src, dst, ihl] of [['10.99.7.1', '10.99.7.2', 20], ['fd00:99:7::1', 'fd00:99:7::2', 40]] as const) {
+      const p = tcpSyn(src, dst, 4444);
+      partialSum(p, src, dst, ihl);
+      const handed = p.slice();
+      deliver!([markTransportChecksumVerified(p)]);
+      // The stack's packet is untouched: still the partial sum.
+      assert.deepEqual(p, handed);
+    }
+    const r = readPcap(cap.bytes());
+    assert.ok(r.ok);
+    assert.equal(r.packets.length, 2);
+    for (const { data } of r.packets) {
+      const ihl = data[0]! >> 4 === 4 ? 20 : 40;
+      const src = ihl === 20 ? data.subarray(12, 16) : data.subarray(8, 24);
+      const dst = ihl === 20 ? data.subarray(16, 20) : data.subarray(24, 40);
+      // A correct checksum sums to zero with the pseudo-header (RFC 9293 §3.1).
+      assert.equal(transportChecksum(data, ihl, data.length - ihl, src, dst, 6), 0);
+    }
+  } finally {
+    ph.close();
+  }
 });

@@ -19,6 +19,8 @@ import type { SimNode } from '../sim/node.js';
 import type { OutboundPacket, PacketEngine } from '../stack/types.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
 import { splitTcpSegments } from '../wire/tcp-gso.js';
+import { transportChecksumVerified } from '../stack/link-verified.js';
+import { copyWithTcpChecksum } from './tun-offload.js';
 
 /** What the driver needs from a link to the outside world. */
 export interface PacketPort {
@@ -165,8 +167,12 @@ export function connectPort(net: Network, host: Host, port: PacketPort): PortCou
   port.onPackets((packets) => {
     counters.batches++;
     const now = net.now();
-    // Observers (captures) may keep what they see: they get copies of borrowed packets.
-    for (const f of seg.onArrive) for (const p of packets) f(port.transientTcp === true ? p.slice() : p, now);
+    // Observers (captures) may keep what they see: they get copies of borrowed packets, and a
+    // segment handed over checksum-verified with the kernel's partial sum left in it is shown with
+    // its checksum finished (the copy only; the stack never reads that field).
+    for (const f of seg.onArrive) {
+      for (const p of packets) f(transportChecksumVerified(p) ? copyWithTcpChecksum(p) : port.transientTcp === true ? p.slice() : p, now);
+    }
     node.deliverBatchNow(packets, now);
   });
   net.onClose(() => port.close());

@@ -8,7 +8,7 @@
 //     of data; the stack takes it as one large segment (what GRO would have built).
 // Packets we write carry flags DATA_VALID: our checksums are complete, the kernel need not check.
 
-import { internetChecksum } from '../wire/checksum.js';
+import { internetChecksum, transportChecksum } from '../wire/checksum.js';
 
 export const VNET_HDR_LEN = 12;
 export const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
@@ -106,4 +106,35 @@ export function completePacket(h: VnetHeader, packet: Uint8Array, leavePartial =
     packet[11] = c & 0xff;
   }
   return { ok: true, gso };
+}
+
+/**
+ * A copy of `packet` with its TCP checksum computed: what an observer (a capture) of a segment the
+ * driver handed over as verified with its partial sum unfinished should see, so a pcap written
+ * inside layer4 shows the checksum the segment would have carried on a wire. Packets that are not
+ * a plain IPv4/IPv6 TCP segment are copied as they are.
+ */
+export function copyWithTcpChecksum(packet: Uint8Array): Uint8Array {
+  const c = packet.slice();
+  if (c.length < 20) return c;
+  const v = c[0]! >> 4;
+  let l4: number;
+  let src: Uint8Array;
+  let dst: Uint8Array;
+  if (v === 4 && c[9] === 6) {
+    l4 = (c[0]! & 0x0f) * 4;
+    src = c.subarray(12, 16);
+    dst = c.subarray(16, 20);
+  } else if (v === 6 && c.length >= 40 && c[6] === 6) {
+    l4 = 40;
+    src = c.subarray(8, 24);
+    dst = c.subarray(24, 40);
+  } else return c;
+  if (l4 < 20 || c.length < l4 + 20) return c;
+  c[l4 + 16] = 0;
+  c[l4 + 17] = 0;
+  const sum = transportChecksum(c, l4, c.length - l4, src, dst, 6);
+  c[l4 + 16] = sum >>> 8;
+  c[l4 + 17] = sum & 0xff;
+  return c;
 }
