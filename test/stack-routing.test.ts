@@ -67,7 +67,7 @@ test('connected routes are added per interface address; next hop is the destinat
 test('TcpServices: sourceFor, isLocal, mtuFor', () => {
   const s = makeStack();
   const eth0 = s.addInterface({ mtu: 1500, addresses: ['10.0.0.1/24', '2001:db8::1/64', 'fe80::1/64'] });
-  const eth1 = s.addInterface({ mtu: 1400, addresses: ['192.168.7.1/24'] });
+  s.addInterface({ mtu: 1400, addresses: ['192.168.7.1/24'] });
   s.addRoute({ prefix: '0.0.0.0/0', via: '10.0.0.254', ifIndex: eth0 });
   s.addRoute({ prefix: '::/0', via: 'fe80::fffe', ifIndex: eth0 });
   assert.equal(s.sourceFor('8.8.8.8'), '10.0.0.1');

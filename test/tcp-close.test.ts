@@ -2,7 +2,7 @@
 // (§3.3.2, RFC 1337, RFC 1122 §4.2.2.13), half-close, orphan timeouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACK, FIN, LOCAL, REMOTE, RST, SYN, dg, mkLayer, passiveEstablished, view } from './tcp-helpers.js';
+import { ACK, FIN, LOCAL, REMOTE, RST, SYN, dg, passiveEstablished, view } from './tcp-helpers.js';
 
 function toTimeWait(config = {}) {
   const p = passiveEstablished(config);

@@ -6,7 +6,6 @@ import {
   tcpHeaderLength, tcpView, toHex, udpChecksumStatus, type TcpRepr,
 } from '../src/wire/index.js';
 
-const EMPTY = new Uint8Array(0);
 const S4 = parseIp('10.0.0.1')!;
 const D4 = parseIp('10.0.0.2')!;
 const S6 = parseIp('2001:db8::1')!;

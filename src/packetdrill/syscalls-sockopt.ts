@@ -12,7 +12,7 @@ import type { IpSocketOptions } from '../tcp/options.js';
 /** TTL / hop limit when none is set (both kernels' default, 64). */
 const DEFAULT_TTL = 64;
 import { intOf, structField, timevalUs } from './syscalls-args.js';
-import { constantName, constantValue, errnoNumber, type Dialect } from './syscalls-constants.js';
+import { constantName, constantValue, errnoNumber } from './syscalls-constants.js';
 import { fail, isSock, once, ret, scriptError, skip, sockArg, type Sock, type SyscallCall, type SyscallContext, type SyscallResult } from './syscalls-socket.js';
 
 const SOCKET_OPTS = ['SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_LINGER', 'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_ERROR', 'SO_TYPE', 'SO_ACCEPTCONN', 'SO_DEBUG', 'SO_ZEROCOPY'];

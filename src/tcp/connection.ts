@@ -5,7 +5,7 @@
 // Handles are sans-IO: every call that can change state takes `now` (ms). Nothing is sent from here
 // directly — the connection asks its host (the TcpLayer) to poll it.
 
-import { createCongestionControl, type CongestionControl } from './cc/index.js';
+import { connectionCongestionControl, type CongestionControl } from './cc/index.js';
 import { ByteQueue } from './byte-queue.js';
 import { tcpError, type TcpError, type TcpErrorCode } from './errors.js';
 import type { TcpEvent } from './events.js';
@@ -21,13 +21,13 @@ import { TimerTable } from './timers.js';
 import { Tcb, sharedEndpoint, sharedParams } from './tcb.js';
 import { sendRefused, sendRoom } from './pressure.js';
 import { sendAdmit } from './sndbuf-linux.js';
-import { MIN_SND_MSS, defaultMss, effectiveSendMss, isV6, mssForMtu } from './mss.js';
-import { receiveWindow, wantWindowUpdate, windowField } from './window.js';
-import { segmentOptions, shiftFor } from './rfc7323.js';
+import { defaultMss, effectiveSendMss, isV6 } from './mss.js';
+import { wantWindowUpdate, windowField } from './window.js';
+import { shiftFor } from './rfc7323.js';
 import { Scoreboard } from './sack.js';
 import { recvAutoTune } from './autotune.js';
 import type { Plpmtud } from './plpmtud.js';
-import { ecnOutFlags, type EcnState } from './ecn.js';
+import type { EcnState } from './ecn.js';
 import type { Pacer } from './pacing.js';
 import { pushMarksOnWrite, type PushMarks } from './push-marks.js';
 import type { CwndUse } from './cwnd-use.js';
@@ -35,7 +35,7 @@ import type { SendChrono } from './send-chrono.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
 import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
-import { withIpOptions } from './ip-options.js';
+import { buildSegment } from './segment-out.js';
 import { advertisedMss } from './adv-mss.js';
 
 export type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
@@ -524,45 +524,9 @@ export class TcpConnection extends Tcb {
     return windowField(this);
   }
 
-  /** @internal Builds a segment from this connection and records what it acknowledges/advertises. */
+  /** @internal Builds a segment from this connection and records what it acknowledges/advertises (segment-out.ts). */
   segment(seq: number, flags: number, payload: Uint8Array, options?: TcpDatagram['seg']['options']): TcpDatagram {
-    flags = ecnOutFlags(this, flags); // RFC 3168 §6.1.1 setup SYN / SYN-ACK, §6.1.3 ECE
-    const hasAck = (flags & ACK) !== 0;
-    const syn = (flags & SYN) !== 0;
-    // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
-    const window = (flags & RST) !== 0 ? 0 : syn ? Math.min(0xffff, receiveWindow(this)) : windowField(this);
-    // RFC 7323 §3.2: the TSopt goes in every segment, and SHOULD in a RST too (without SACK blocks).
-    if (options === undefined) options = segmentOptions(this, (flags & RST) !== 0);
-    if (hasAck && (flags & RST) === 0) {
-      const edge = seqAdd(this.rcvNxt, syn ? window : window * 2 ** this.rcvWscale);
-      if (seqGt(edge, this.rcvAdvEdge)) this.rcvAdvEdge = edge;
-      this.lastAckSent = this.rcvNxt;
-      this.ackNow = false;
-      this.unackedBytes = 0;
-      this.timers.clear('delack');
-    }
-    this.stats.segmentsOut++;
-    const ack = hasAck ? this.rcvNxt : 0;
-    if (this.ip !== undefined) return withIpOptions(this.ip, this.#datagram(seq, ack, flags, window, options, payload));
-    return this.#datagram(seq, ack, flags, window, options, payload);
-  }
-
-  #datagram(seq: number, ack: number, flags: number, window: number, options: TcpDatagram['seg']['options'], payload: Uint8Array): TcpDatagram {
-    return {
-      src: this.local.address,
-      dst: this.remote.address,
-      seg: {
-        srcPort: this.local.port,
-        dstPort: this.remote.port,
-        seq,
-        ack,
-        flags,
-        window,
-        urgent: 0,
-        options,
-        payload,
-      },
-    };
+    return buildSegment(this, seq, flags, payload, options);
   }
 
   /** @internal Sends an ACK at once (§3.10.7.4 unacceptable segment, out-of-order data, challenge ACK). */
@@ -607,11 +571,7 @@ export class TcpConnection extends Tcb {
   }
 
   #newCc(synLost: boolean): CongestionControl {
-    const cfg = this.host.config;
-    // A route may set the initial window (RouteMetrics.initcwnd; RFC 6928's formula still bounds it in bytes).
-    const iw = this.host.services.routeMetrics?.(this.remote.address)?.initcwnd ?? cfg.initialWindowSegments;
-    const init = { mss: this.sndMss, initialWindowSegments: iw, synLost, hystart: cfg.hystart, pacing: cfg.pacing, unlimitedSlowStart: cfg.cwndGrowth === 'linux', reduceFromCwnd: cfg.cwndGrowth === 'linux', ...(cfg.cubicVariant === 'linux' ? { linuxCubic: cfg.cubicTunables } : {}) };
-    return createCongestionControl(cfg.congestionControl, init) ?? createCongestionControl('newreno', init)!;
+    return connectionCongestionControl(this.host.config, this.sndMss, this.host.services.routeMetrics?.(this.remote.address)?.initcwnd, synLost);
   }
 
   #release(flushRecv: boolean): void {
@@ -629,7 +589,7 @@ export class TcpConnection extends Tcb {
 
 export const EMPTY = new Uint8Array(0);
 const NO_OFFSETS: readonly number[] = Object.freeze([]);
-const { ACK, RST, SYN } = TcpFlag;
+const { ACK, RST } = TcpFlag;
 
 export function connectionKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
   return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;

@@ -15,7 +15,7 @@ import { TS_OPTION_BYTES, tsOffsetFor } from './rfc7323.js';
 import { plpmtudOnPacketTooBig } from './plpmtud.js';
 import { acceptsPacketTooBig } from './ip-options.js';
 import { advertisedMss } from './adv-mss.js';
-import { tcpError, type TcpErrorCode, type TcpResult } from './errors.js';
+import { tcpError, type TcpResult } from './errors.js';
 import type { TcpEvent } from './events.js';
 import { DeadlineHeap } from './heap.js';
 import { MemoryPool, type TcpMemoryStats } from './memory.js';

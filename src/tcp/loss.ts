@@ -18,7 +18,7 @@ import { sackBlocks } from './sack.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 import { TxRecords, type Delivery, type TxRecord } from './tx-records.js';
 import { SpuriousUndo } from './undo.js';
-import { Frto, frtoHolds, frtoOnAck, frtoOnRto, frtoRoom } from './frto.js';
+import { Frto, frtoOnAck, frtoOnRto, frtoRoom } from './frto.js';
 import { probeOnlyLoss } from './plpmtud-loss.js';
 
 /**

@@ -4,7 +4,7 @@
 // aligned in a terminal and can be framed or placed side by side.
 
 import { buildLadderModel } from './ladder-model.js';
-import type { LadderRow, SideStates } from './ladder-model.js';
+import type { LadderRow } from './ladder-model.js';
 import { phaseHeading, sideAddress, sideLabel, word } from './i18n.js';
 import type { Lang, LadderTrace, SegmentEntry } from './trace.js';
 import { centerDisplay, displayWidth, padEndDisplay, padStartDisplay, truncateDisplay, wrapDisplay } from './width.js';

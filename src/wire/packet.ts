@@ -11,7 +11,7 @@ import { IpProto, ipProtoName } from './ip-proto.js';
 import { Ipv4View } from './ipv4.js';
 import { Ipv6View } from './ipv6.js';
 import type {
-  DecodedChecksum, DecodedExtHeader, DecodedIpv4, DecodedIpv6, DecodedLayer, DecodedPacket, DecodedTcp, DecodedTcpOption, DecodedUdp,
+  DecodedChecksum, DecodedExtHeader, DecodedIpv4, DecodedIpv6, DecodedPacket, DecodedTcp, DecodedTcpOption, DecodedUdp,
 } from './packet-types.js';
 import { wireError, type WireError } from './result.js';
 import { parseTcpOptions } from './tcp-options.js';
