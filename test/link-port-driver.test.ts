@@ -38,6 +38,7 @@ class FakePort implements PacketPort {
   }
   sendOutbound?: (out: readonly OutboundPacket[]) => number;
   transientTcp?: boolean;
+  syncWrites?: boolean;
   close(): void {
     this.closed = true;
   }
@@ -67,7 +68,7 @@ test('port driver: echo requests read in one wake-up are answered before the rea
       return [ip.value.dst, icmp.value.seq];
     });
     assert.deepEqual(replies, [['10.77.0.1', 1], ['10.77.0.1', 2], ['10.77.0.1', 3]]);
-    assert.deepEqual(ph.port, { batches: 1, writes: 1, superSegments: 0 } satisfies PortCounters);
+    assert.deepEqual(ph.port, { batches: 1, writes: 1, superSegments: 0, pool: undefined } satisfies PortCounters);
   } finally {
     ph.close();
   }
@@ -79,9 +80,11 @@ test('port driver: echo requests read in one wake-up are answered before the rea
  * turn (setImmediate, as a device's readiness would come), as one batch per write. Super-segments
  * cross whole (a kernel with GRO/LRO hands those to a TUN reader too).
  */
-function backToBack(whole: boolean): { a: PortHost; b: PortHost; pa: FakePort; pb: FakePort; sizes: number[] } {
+function backToBack(whole: boolean, sync = false): { a: PortHost; b: PortHost; pa: FakePort; pb: FakePort; sizes: number[] } {
   const pa = new FakePort(whole);
   const pb = new FakePort(whole);
+  // These ports copy what they are given before returning, as a TUN write does.
+  if (sync) pa.syncWrites = pb.syncWrites = true;
   const sizes: number[] = [];
   const wire = (from: FakePort, to: () => FakePort): void => {
     const deliver = (out: readonly OutboundPacket[]): number => {
@@ -110,8 +113,8 @@ function backToBack(whole: boolean): { a: PortHost; b: PortHost; pa: FakePort; p
   return { a, b, pa, pb, sizes };
 }
 
-async function bulk(whole: boolean): Promise<{ sizes: number[]; a: PortCounters; merges: number }> {
-  const { a, b, sizes } = backToBack(whole);
+async function bulk(whole: boolean, sync = false): Promise<{ sizes: number[]; a: PortCounters; merges: number }> {
+  const { a, b, sizes } = backToBack(whole, sync);
   try {
     const data = new Uint8Array(3 * 1024 * 1024);
     for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 17) & 0xff;
@@ -132,7 +135,7 @@ async function bulk(whole: boolean): Promise<{ sizes: number[]; a: PortCounters;
     const hash = (x: Uint8Array): string => createHash('sha256').update(x).digest('hex');
     assert.equal(got.length, data.length);
     assert.equal(hash(got), hash(data), 'SHA-256 of what arrived');
-    return { sizes, a: { ...a.port }, merges: b.host.stack.gro.counters.merges };
+    return { sizes, a: { ...a.port, ...(a.port.pool ? { pool: { ...a.port.pool } } : {}) }, merges: b.host.stack.gro.counters.merges };
   } finally {
     a.close();
     b.close();
@@ -144,6 +147,19 @@ test('port driver: TCP super-segments reach a port with sendOutbound whole and a
   assert.ok(r.a.superSegments > 0, 'super-segments handed over whole');
   assert.ok(Math.max(...r.sizes) > 1500, `largest packet on the wire ${Math.max(...r.sizes)} B`);
   assert.ok(r.a.writes < r.a.batches + r.sizes.length, 'writes are per service, not per packet');
+});
+
+test('port driver: a port that copies on write (syncWrites) gets TCP packets from recycled memory, given back after each write; 3 MB arrive intact', async () => {
+  for (const whole of [true, false]) {
+    const r = await bulk(whole, true);
+    const pool = r.a.pool!;
+    assert.ok(pool.packets > 40, `packets from the pool: ${pool.packets}`);
+    assert.equal(pool.released, pool.packets, 'every packet given back after its write');
+    // Over 3 MB of packets written through one or two 256 KiB slabs: the same memory, again and again.
+    assert.ok(pool.slabsAllocated <= 2, `slabs allocated ${pool.slabsAllocated} for ${pool.packets} packets`);
+  }
+  const plain = await bulk(true);
+  assert.equal(plain.a.pool, undefined, 'a port that may keep packets gets none');
 });
 
 test('port driver: a port without sendOutbound gets wire segments no larger than the MTU, and the receiver coalesces them (GRO)', async () => {

@@ -19,6 +19,7 @@ import type { SimNode } from '../sim/node.js';
 import type { OutboundPacket, PacketEngine } from '../stack/types.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
 import { splitTcpSegments } from '../wire/tcp-gso.js';
+import { PacketPool, type PacketPoolCounters } from '../stack/packet-pool.js';
 import { transportChecksumVerified } from '../stack/link-verified.js';
 import { copyWithTcpChecksum } from './tun-offload.js';
 
@@ -37,6 +38,12 @@ export interface PacketPort {
    * returns (TunDevice.transientTcp).
    */
   transientTcp?: boolean;
+  /**
+   * Optional: true when send()/sendOutbound() are done with the packets when they return (a TUN
+   * write copies them into the kernel). connectPort() then lets the host write its TCP packets
+   * into recycled memory (PacketPool) and gives each back after the write.
+   */
+  readonly syncWrites?: boolean;
   close(): void;
 }
 
@@ -123,6 +130,8 @@ export interface PortCounters {
   writes: number;
   /** Super-segments handed to sendOutbound() whole. */
   superSegments: number;
+  /** The recycled packet memory of a port with syncWrites (its counters), else undefined. */
+  pool: PacketPoolCounters | undefined;
 }
 
 /**
@@ -131,10 +140,19 @@ export interface PortCounters {
  */
 export function connectPort(net: Network, host: Host, port: PacketPort): PortCounters {
   const node = host.node;
-  const counters: PortCounters = { batches: 0, writes: 0, superSegments: 0 };
+  // A port that is done with what it was given when the call returns: TCP packets are written into
+  // recycled slabs and given back right after the write (nothing else holds them: captures copy).
+  const pool = port.syncWrites === true ? new PacketPool() : undefined;
+  const counters: PortCounters = { batches: 0, writes: 0, superSegments: 0, pool: pool?.counters };
   const seg = net.segment;
   const own = new Set(node.addresses);
   host.stack.interfaces.setOffloads(node.ifIndex, { gro: true });
+  if (pool !== undefined) host.stack.setPacketMemory(pool);
+  const release = (out: readonly OutboundPacket[]): void => {
+    // Observers (a trace recorder) may keep views of what they see: nothing is recycled then.
+    if (pool === undefined || seg.onTransmit.length > 0) return;
+    for (const o of out) pool.release(o.packet);
+  };
   node.egress = (out, now) => {
     let toPort = out;
     if (seg.onTransmit.length > 0 || out.some((o) => own.has(o.nextHop))) {
@@ -154,6 +172,7 @@ export function connectPort(net: Network, host: Host, port: PacketPort): PortCou
     if (port.sendOutbound !== undefined) {
       for (const o of toPort) if (o.gsoSize !== undefined) counters.superSegments++;
       port.sendOutbound(toPort);
+      release(toPort);
       return;
     }
     const packets: Uint8Array[] = [];
@@ -162,6 +181,7 @@ export function connectPort(net: Network, host: Host, port: PacketPort): PortCou
       else for (const p of splitTcpSegments(o.packet, o.gsoSize)) packets.push(p);
     }
     port.send(packets);
+    release(toPort);
   };
   if (port.transientTcp !== undefined) port.transientTcp = true;
   port.onPackets((packets) => {

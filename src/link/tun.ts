@@ -86,6 +86,8 @@ export class TunDevice {
    * (UDP, ICMP, fragments, SYNs) is still copied out, as the stack may keep views of those.
    */
   transientTcp = false;
+  /** Writes copy every packet into the kernel before they return (real-driver.ts PacketPort.syncWrites). */
+  readonly syncWrites = true;
   /**
    * With offloads: TCP segments the kernel marks NEEDS_CSUM (built on this machine, never on a
    * wire) or DATA_VALID are handed over as checksum-verified (stack/link-verified.ts), a partial

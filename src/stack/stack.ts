@@ -25,6 +25,7 @@ import { segmentTcp, splitTcpSegments } from '../wire/tcp-gso.js';
 import { IcmpLayer, type PingOptions } from '../icmp/icmp-layer.js';
 import { UdpLayer } from '../udp/udp-layer.js';
 import { resolveConfig, type ResolvedConfig, type StackOptions, type TcpFactory } from './config.js';
+import type { PacketMemory } from './packet-pool.js';
 import type { NetResult } from './errors.js';
 import type { StackEvent } from './events.js';
 import { Fragments } from './fragments.js';
@@ -140,6 +141,15 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   }
 
   // ---- configuration ------------------------------------------------------------------------
+
+  /**
+   * Recycled memory for outbound TCP packets from now on (StackOptions.packetPool, packet-pool.ts);
+   * undefined goes back to plain allocation. For a driver that knows when each packet it polled is
+   * done with (a device write that copies it before returning).
+   */
+  setPacketMemory(mem: PacketMemory | undefined): void {
+    this.builder.memory = mem;
+  }
 
   /** Adds an interface and its connected routes; returns its index. RangeError on bad config. */
   addInterface(cfg: InterfaceConfig): number {
