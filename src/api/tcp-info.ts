@@ -137,7 +137,7 @@ export function tcpInfo(c: TcpConnection, now: number = c.clock): TcpInfo {
   const flight = connected || c.state === 'SYN-SENT' ? seqDiff(c.sndNxt, c.sndUna) : 0;
   let sacked = 0;
   const sb = c.sb;
-  for (let i = 0; i < sb.starts.length && i < sb.ends.length; i++) sacked += Math.max(0, sb.ends[i]! - sb.starts[i]!);
+  for (let i = 0; i < sb.starts.length && i < sb.ends.length; i++) sacked += Math.max(0, seqDiff(sb.ends[i]!, sb.starts[i]!));
   const recovery = c.recovery;
   const ecn = c.ecn;
   const ecnCwr = ecn?.recover !== undefined && seqDiff(ecn.recover, c.sndUna) > 0 && seqDiff(ecn.recover, c.sndUna) < 0x8000_0000;
@@ -150,9 +150,8 @@ export function tcpInfo(c: TcpConnection, now: number = c.clock): TcpInfo {
         : recovery.dupAcks > 0 || sacked > 0
           ? 'disorder'
           : 'open';
-  // Sequence space acknowledged beyond the ISS, less the SYN (and a FIN once it is acknowledged).
-  let acked = c.handshakeDone ? seqDiff(c.sndUna, c.iss) - 1 : 0;
-  if (c.finQueued && c.handshakeDone && seqDiff(c.sndUna, c.finSeq) >= 1 && seqDiff(c.sndUna, c.finSeq) < 0x8000_0000) acked -= 1;
+  // Data bytes acknowledged (counted as they are: a sequence difference would wrap after 2^31 bytes).
+  const acked = c.stats.bytesAcked;
   const s = c.stats;
   const rate = c.lossIfAny?.rate.latest;
   let lost = 0;

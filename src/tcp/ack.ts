@@ -87,14 +87,16 @@ export function processAck(c: TcpConnection, seg: TcpRepr, now: number): boolean
 /** SND.UNA < SEG.ACK ≤ SND.MAX: new data (or our SYN/FIN) acknowledged. */
 function newAck(c: TcpConnection, ack: number, now: number): void {
   const acked = seqDiff(ack, c.sndUna);
-  const synAcked = seqLe(c.sndUna, c.iss);
+  const synAcked = !c.synAcked; // this ACK covers our SYN
   const finWasAcked = c.finAcked();
   const flight = seqDiff(c.sndMax, c.sndUna);
   c.sndUna = ack;
+  c.synAcked = true;
   if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
   let dataAcked = acked - (synAcked ? 1 : 0);
   if (!finWasAcked && c.finAcked()) dataAcked--;
   c.sendBuf.consume(dataAcked);
+  c.stats.bytesAcked += dataAcked;
   c.delivered += acked;
   let rttSample: number | undefined;
   if (c.rttTiming && seqGe(ack, c.rttSeq)) {

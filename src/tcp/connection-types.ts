@@ -32,6 +32,8 @@ export interface TcpConnectionStats {
   bytesIn: number;
   /** Payload bytes sent, retransmissions included. */
   bytesOut: number;
+  /** Payload bytes the peer acknowledged cumulatively (a count, not a sequence difference: it does not wrap at 2^32). */
+  bytesAcked: number;
   retransmittedSegments: number;
   retransmittedBytes: number;
   fastRetransmits: number;

@@ -15,7 +15,7 @@ import { Reassembly } from './reassembly.js';
 import { LossRecovery } from './recovery.js';
 import { LossState } from './loss.js';
 import { RttEstimator } from './rtt.js';
-import { seqAdd, seqDiff, seqGt, seqLe } from './seq.js';
+import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { findTransition, type TcpCause, type TcpState } from './states.js';
 import { TimerTable } from './timers.js';
 import { Tcb, sharedEndpoint, sharedParams } from './tcb.js';
@@ -133,6 +133,7 @@ export class TcpConnection extends Tcb {
     segmentsOut: 0,
     bytesIn: 0,
     bytesOut: 0,
+    bytesAcked: 0,
     retransmittedSegments: 0,
     retransmittedBytes: 0,
     fastRetransmits: 0,
@@ -501,7 +502,7 @@ export class TcpConnection extends Tcb {
 
   /** @internal Sequence number of the first byte in the send buffer (SND.UNA, or ISS+1 before the SYN is acked). */
   dataHeadSeq(): number {
-    return seqLe(this.sndUna, this.iss) ? seqAdd(this.iss, 1) : this.sndUna;
+    return this.synAcked ? this.sndUna : seqAdd(this.iss, 1);
   }
 
   /** @internal Bytes queued but never sent from the current send pointer. */

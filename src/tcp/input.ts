@@ -136,6 +136,7 @@ function ackOfSyn(c: TcpConnection, ack: number, now: number): void {
   if (c.rttTiming && seqGe(ack, c.rttSeq)) c.rtt.sample(now - c.rttTime);
   c.rttTiming = false;
   c.sndUna = ack;
+  c.synAcked = true;
   if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
   c.delivered += 1;
   c.retries = 0;

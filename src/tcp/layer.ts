@@ -294,7 +294,7 @@ export class TcpLayer implements TcpHandler, ConnectionHost, ListenerHost {
       // RFC 1191 §6.4 / RFC 8201 §5.4: shrink the segments and resend at once, without treating it as congestion.
       c.sndMss = mss;
       c.cc.setMss(mss);
-      if (seqLt(c.sndUna, c.sndNxt) && !seqLe(c.sndUna, c.iss)) c.sndNxt = c.sndUna;
+      if (seqLt(c.sndUna, c.sndNxt) && c.synAcked) c.sndNxt = c.sndUna;
       this.wake(c);
       return;
     }

@@ -69,7 +69,7 @@ function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
   c.synPending = false;
   const flags = c.state === 'SYN-SENT' ? SYN : SYN | ACK;
   out.push(c.segment(c.iss, flags, EMPTY, synOptions(c, now, flags !== SYN)));
-  if (!c.synRetransmitted && !c.rttTiming && seqLe(c.sndUna, c.iss)) {
+  if (!c.synRetransmitted && !c.rttTiming && !c.synAcked) {
     c.rttTiming = true;
     c.rttSeq = seqAdd(c.iss, 1);
     c.rttTime = now;
@@ -92,7 +92,7 @@ function sendSyn(c: TcpConnection, now: number, out: TcpDatagram[]): void {
 function sendProbe(c: TcpConnection, out: TcpDatagram[]): boolean {
   const off = seqDiff(c.sndUna, c.dataHeadSeq());
   const withData = c.host.config.zeroWindowProbe === 'data';
-  if (withData && sendsData(c) && c.sndNxt === c.sndUna && seqGt(c.sndUna, c.iss) && c.sendBuf.length - off > 0) {
+  if (withData && sendsData(c) && c.sndNxt === c.sndUna && c.synAcked && c.sendBuf.length - off > 0) {
     out.push(c.segment(c.sndUna, ACK, c.sendBuf.view(off, 1)));
     const end = seqAdd(c.sndUna, 1);
     if (seqGt(end, c.sndMax)) c.sndMax = end;
@@ -114,7 +114,7 @@ export function sendsData(c: TcpConnection): boolean {
 
 /** RFC 5681 §3.2 / RFC 6582: resend the first unacknowledged segment, whatever cwnd says. */
 function retransmitHead(c: TcpConnection, now: number, out: TcpDatagram[]): void {
-  if (!sendsData(c) || !seqLt(c.sndUna, c.sndMax) || seqLe(c.sndUna, c.iss)) return;
+  if (!sendsData(c) || !seqLt(c.sndUna, c.sndMax) || !c.synAcked) return;
   const off = seqDiff(c.sndUna, c.dataHeadSeq());
   const len = Math.max(0, Math.min(payloadRoom(c), c.sendBuf.length - off, seqDiff(c.sndMax, c.sndUna)));
   const fin = c.finSent() && seqAdd(c.sndUna, len) === c.finSeq;
@@ -163,7 +163,9 @@ function sendHoles(c: TcpConnection, now: number, out: TcpDatagram[], rule3: boo
 
 /** New data (or data after an RTO rewound SND.NXT) and our FIN. */
 function sendData(c: TcpConnection, now: number, out: TcpDatagram[]): void {
-  if (!sendsData(c) || seqLe(c.sndNxt, c.iss)) return;
+  // Our SYN must have been sent (a FIN may follow it before it is acknowledged: CLOSE in
+  // SYN-RECEIVED). Compared with ISS only while the SYN is unacknowledged, when SND.NXT is near it.
+  if (!sendsData(c) || (!c.synAcked && seqLe(c.sndNxt, c.iss))) return;
   const head = c.dataHeadSeq();
   let first = true;
   // Classic Nagle looks at the connection as this pass found it: data a write queued while nothing

@@ -50,6 +50,7 @@ const enum F {
   cork = 1 << 26,
   moreHold = 1 << 27,
   naglePush = 1 << 28,
+  synAcked = 1 << 29,
 }
 
 /** Slot of each time or wide counter in `Tcb.#wide`. */
@@ -201,6 +202,12 @@ export abstract class Tcb {
   /** Our SYN has been acknowledged and the connection set up for data transfer. */
   get handshakeDone(): boolean { return (this.#bits & F.handshakeDone) !== 0; }
   set handshakeDone(v: boolean) { this.#flag(F.handshakeDone, v); }
+  /**
+   * Our SYN is acknowledged (SND.UNA has passed ISS). A flag, not a sequence comparison with ISS:
+   * after 2^31 bytes such a comparison wraps (RFC 9293 §3.4 compares only within half the space).
+   */
+  get synAcked(): boolean { return (this.#bits & F.synAcked) !== 0; }
+  set synAcked(v: boolean) { this.#flag(F.synAcked, v); }
   /** Negotiated (both SYNs carried the option): RFC 7323 window scaling and timestamps, RFC 2018 SACK. */
   get wsOk(): boolean { return (this.#bits & F.wsOk) !== 0; }
   set wsOk(v: boolean) { this.#flag(F.wsOk, v); }

@@ -5,7 +5,7 @@ import { resetFor } from './input.js';
 import { rtoDeadline } from './ack.js';
 import { onLossTimer, onRto } from './loss.js';
 import type { TcpConnection } from './connection.js';
-import { seqAdd, seqDiff, seqGe, seqLe } from './seq.js';
+import { seqAdd, seqDiff, seqGe } from './seq.js';
 import { plpmtudOnTimeout } from './plpmtud.js';
 
 export function onTimers(c: TcpConnection, now: number): void {
@@ -58,7 +58,7 @@ function timedOut(c: TcpConnection, now: number): void {
 function onRetransmissionTimeout(c: TcpConnection, now: number): void {
   const cfg = c.host.config;
   c.stats.rtoExpirations++;
-  if (seqLe(c.sndUna, c.iss)) {
+  if (!c.synAcked) {
     // Our SYN (or SYN-ACK) is not acknowledged yet.
     if (c.connectTimeout !== undefined && now >= c.openedAt + c.connectTimeout) {
       if (c.passive && !c.announced) c.setState('timeout', now);
