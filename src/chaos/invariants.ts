@@ -19,7 +19,7 @@ export function connectionViolations(c: TcpConnection): string[] {
   if (c.sendBuf.length > c.sendBuf.limit) v.push(`send buffer ${c.sendBuf.length} > limit ${c.sendBuf.limit}`);
   if (c.sendBuf.allocated > Math.max(c.sendBuf.maxAllocation, c.sendBuf.length)) v.push(`send buffer allocation ${c.sendBuf.allocated} > limit ${c.sendBuf.maxAllocation}`);
   if (c.recvBuf.length > c.recvBuf.limit) v.push(`receive buffer ${c.recvBuf.length} > limit ${c.recvBuf.limit}`);
-  if (c.recvBuf.allocated > Math.max(c.recvBuf.maxAllocation, c.recvBuf.length)) v.push(`receive buffer allocation ${c.recvBuf.allocated} > limit ${c.recvBuf.maxAllocation}`);
+  if (c.recvBuf.allocated > c.recvBuf.allocationBound) v.push(`receive buffer allocation ${c.recvBuf.allocated} > bound ${c.recvBuf.allocationBound} (limit ${c.recvBuf.maxAllocation})`);
   // §3.8.6.2.2: out-of-order bytes are held only inside the advertised window, carved from the buffer.
   // RFC 7323 §2.4: a window rounded up to the scale unit (so as never to move the right edge left)
   // may reach up to one unit − 1 bytes beyond the buffer; what arrives there is held, not lost.

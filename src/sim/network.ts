@@ -58,6 +58,13 @@ export interface AttachOptions {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Receive-queue memory without zero-fill where the runtime offers it (Node's Buffer.allocUnsafeSlow;
+ * a browser gets zeroed memory): TCP writes every byte of it before any is read (StackOptions.allocate).
+ */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }).Buffer;
+const unzeroed = NodeBuffer !== undefined ? (size: number): Uint8Array => NodeBuffer.allocUnsafeSlow(size) : undefined;
+
 /** One boot of a host: what it holds on the network, released when it crashes. */
 interface Life {
   dead: boolean;
@@ -211,6 +218,7 @@ export class Network {
     const s = new Stack({
       rng: () => random.u32(),
       hostname: name,
+      ...(unzeroed !== undefined ? { allocate: unzeroed } : {}),
       ...(tcp !== undefined ? { tcp } : {}),
       ...(this.tcpFactory ? { tcpFactory: this.tcpFactory } : {}),
     });

@@ -45,6 +45,12 @@ export interface StackOptions {
    * receive() returned, the device wrote it). Without it every packet is fresh memory.
    */
   packetPool?: PacketMemory;
+  /**
+   * Memory for received data (TCP's receive queue slabs), which the stack fills completely before
+   * anybody reads it, so it need not be zeroed: a driver on Node passes Buffer.allocUnsafeSlow.
+   * Default: new Uint8Array(size).
+   */
+  allocate?: (size: number) => Uint8Array;
 }
 
 export interface ResolvedConfig {

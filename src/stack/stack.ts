@@ -112,6 +112,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       get: () => (this.tcpLayer instanceof TcpLayer ? this.tcpLayer.memoryStats() : undefined),
     });
     if (opts.packetPool !== undefined) this.builder.memory = opts.packetPool;
+    if (opts.allocate !== undefined) this.allocate = opts.allocate;
     this.tcpFactory = opts.tcpFactory ?? defaultTcpFactory;
     this.tcpConfig = opts.tcp;
     this.nextId4 = this.rng() & 0xffff;
@@ -296,6 +297,11 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     const r = this.resolve(dst);
     if (r) return r.mtu;
     return dst.includes(':') ? 1280 : 576;
+  }
+
+  /** Memory for received data (StackOptions.allocate; TcpServices.allocate). */
+  allocate(size: number): Uint8Array {
+    return new Uint8Array(size);
   }
 
   routeMetrics(dst: IpAddress): RouteMetrics | undefined {

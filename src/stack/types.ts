@@ -136,4 +136,9 @@ export interface TcpServices {
   gsoFor?(dst: IpAddress): number;
   /** The metrics of the route toward `dst` (advmss, initcwnd, a locked MTU), if it sets any. Optional. */
   routeMetrics?(dst: IpAddress): RouteMetrics | undefined;
+  /**
+   * Memory for received data that TCP fills completely before it is read (StackOptions.allocate);
+   * it need not be zeroed. Optional: new Uint8Array otherwise.
+   */
+  allocate?(size: number): Uint8Array;
 }

@@ -6,8 +6,9 @@ import type { MemoryPool } from './memory.js';
 
 const MIN_ALLOC = 2048;
 
-/** Buffers whose creator gave them away (see giveBuffer). */
-const GIVEN = new WeakSet<Uint8Array>();
+/** Buffers whose creator gave them away (see giveBuffer); RecvQueue adopts them too. */
+export const GIVEN_BUFFERS = new WeakSet<Uint8Array>();
+const GIVEN = GIVEN_BUFFERS;
 
 /**
  * Marks a freshly allocated buffer that nobody else references (a payload the receive path built,

@@ -7,6 +7,7 @@
 
 import { connectionCongestionControl, type CongestionControl } from './cc/index.js';
 import { ByteQueue } from './byte-queue.js';
+import { RecvQueue } from './recv-queue.js';
 import { tcpError, type TcpError, type TcpErrorCode } from './errors.js';
 import type { TcpEvent } from './events.js';
 import type { TcpListener } from './listener.js';
@@ -88,7 +89,7 @@ export class TcpConnection extends Tcb {
   plpmtud: Plpmtud | undefined = undefined;
 
   sendBuf: ByteQueue;
-  recvBuf: ByteQueue;
+  recvBuf: RecvQueue;
   ooo: Reassembly;
 
   // ---- what the next poll should send
@@ -167,7 +168,8 @@ export class TcpConnection extends Tcb {
     this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);
     this.rcvMss = Math.min(this.advMss, defaultMss(false));
     this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));
-    this.recvBuf = new ByteQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
+    const services = host.services;
+    this.recvBuf = new RecvQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize), services.allocate !== undefined ? (n) => services.allocate!(n) : undefined);
     this.ooo = new Reassembly(cfg.maxReassemblySegments);
     this.sendBuf.pool = this.recvBuf.pool = this.ooo.pool = host.memory;
     this.quickAcks = cfg.quickAckSegments;
