@@ -36,8 +36,9 @@ export class RecvQueue {
   /** Index of the first live chunk in #chunks (the array is compacted now and then). */
   #first = 0;
   #len = 0;
-  /** A drained, never-lent slab kept for the next copy. */
-  #spare: Uint8Array | undefined = undefined;
+  /** Drained, never-lent slabs kept for the next copies (a copying reader's memory, reused). */
+  #spares: Uint8Array[] = [];
+  #spareBytes = 0;
 
   /** Most memory the queue may hold when `limit` rises over time (receive auto-tuning sets it). */
   ceiling = 0;
@@ -68,11 +69,11 @@ export class RecvQueue {
   }
 
   /**
-   * Bytes of memory the queue holds: its chunks' buffers and the spare slab; of a chunk it lent
+   * Bytes of memory the queue holds: its chunks' buffers and the spare slabs; of a chunk it lent
    * views of, only the part from the next byte to read on (what comes before is the reader's now).
    */
   get allocated(): number {
-    let n = this.#spare?.length ?? 0;
+    let n = this.#spareBytes;
     for (let i = this.#first; i < this.#chunks.length; i++) {
       const c = this.#chunks[i]!;
       n += c.lent ? c.buf.length - c.start : c.buf.length;
@@ -83,7 +84,7 @@ export class RecvQueue {
   /**
    * What `allocated` stays within: the limit (or what is queued, if more), plus at most two slabs'
    * memory not holding queued data — the part of the head slab already read by copying, and the
-   * room left in a slab when a given buffer is adopted behind it (or the spare slab).
+   * room left in a slab when a given buffer is adopted behind it (or the spare slabs).
    */
   get allocationBound(): number {
     return Math.max(this.maxAllocation, this.#len) + 2 * Math.min(RECV_SLAB, this.maxAllocation);
@@ -108,7 +109,7 @@ export class RecvQueue {
       // A drained tail slab kept for appending goes: the adopted buffer comes after it.
       const t = this.#chunks.length > this.#first ? this.#chunks[this.#chunks.length - 1]! : undefined;
       if (t !== undefined && t.start === t.end) this.#chunks.pop();
-      this.#spare = undefined; // data arrives in buffers of its own: no slab is needed soon
+      this.#dropSpares(); // data arrives in buffers of its own: no slab is needed soon
       this.#chunks.push({ buf: data, start: 0, end: n, lent: false, own: false });
       return n;
     }
@@ -129,12 +130,16 @@ export class RecvQueue {
     return n;
   }
 
-  /** A slab for at least `need` bytes: the spare one if it fits, else a new one. */
+  /** A slab for at least `need` bytes: a spare one if it fits, else a new one. */
   #slab(need: number): Uint8Array {
-    const spare = this.#spare;
-    if (spare !== undefined && spare.length >= need) {
-      this.#spare = undefined;
-      return spare;
+    const spares = this.#spares;
+    for (let i = spares.length - 1; i >= 0; i--) {
+      const b = spares[i]!;
+      if (b.length < need) continue;
+      spares[i] = spares[spares.length - 1]!;
+      spares.pop();
+      this.#spareBytes -= b.length;
+      return b;
     }
     // Up to RECV_SLAB for the data still to come, within what the queue may allocate.
     const room = Math.max(0, this.maxAllocation - this.allocated);
@@ -190,7 +195,11 @@ export class RecvQueue {
       return;
     }
     this.#first++;
-    if (c.own && !c.lent && (this.#spare === undefined || this.#spare.length < c.buf.length)) this.#spare = c.buf;
+    // Kept for reuse, within what the queue may hold.
+    if (c.own && !c.lent && this.#spareBytes + c.buf.length <= this.maxAllocation) {
+      this.#spares.push(c.buf);
+      this.#spareBytes += c.buf.length;
+    }
     if (this.#first === this.#chunks.length) {
       this.#chunks.length = 0;
       this.#first = 0;
@@ -206,7 +215,12 @@ export class RecvQueue {
    */
   trim(floor = 0): void {
     if (this.#len !== 0) return;
-    if (this.#spare !== undefined && this.#spare.length > floor) this.#spare = undefined;
+    if (this.#spareBytes > floor) {
+      let kept = 0;
+      this.#spares = this.#spares.filter((b) => (kept += b.length) <= floor);
+      this.#spareBytes = 0;
+      for (const b of this.#spares) this.#spareBytes += b.length;
+    }
     if (this.#chunks.length > this.#first && this.allocated > floor) {
       this.#chunks.length = 0;
       this.#first = 0;
@@ -219,6 +233,11 @@ export class RecvQueue {
     this.#len = 0;
     this.#chunks.length = 0;
     this.#first = 0;
-    this.#spare = undefined;
+    this.#dropSpares();
+  }
+
+  #dropSpares(): void {
+    this.#spares.length = 0;
+    this.#spareBytes = 0;
   }
 }
