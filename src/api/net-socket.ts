@@ -279,7 +279,7 @@ export class Socket extends Duplex implements ConnectionOwner {
       // One chunk of at most 64 KiB per push, however much TCP holds (window scaling lets it hold
       // far more): the Readable buffer stays under its high-water mark plus one chunk, as with
       // Node's 64 KiB reads from the kernel.
-      const chunk = c.recv(READ_CHUNK);
+      const chunk = c.recvChunk(READ_CHUNK); // a view of TCP's memory, which it never writes again
       if (chunk === undefined) {
         if (!this.#eofPushed && (c.eof || (c.state === 'CLOSED' && c.error === undefined))) {
           this.#eofPushed = true;

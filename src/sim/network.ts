@@ -10,6 +10,7 @@ import { parseHostAddresses, type HostAddress } from './addressing.js';
 import { invalidArgType, invalidArgValue } from '../wire/arg-errors.js';
 import { congestionControlNames } from '../tcp/cc/index.js';
 import { TCP_PROFILE_NAMES } from '../tcp/profiles.js';
+import { unzeroedAllocate } from './allocate.js';
 import { Capture, type CaptureOptions } from './capture.js';
 import { RealDriver, VirtualDriver, type Driver } from './clock.js';
 import { Link } from './link-handle.js';
@@ -57,13 +58,6 @@ export interface AttachOptions {
 }
 
 const DAY_MS = 86_400_000;
-
-/**
- * Receive-queue memory without zero-fill where the runtime offers it (Node's Buffer.allocUnsafeSlow;
- * a browser gets zeroed memory): TCP writes every byte of it before any is read (StackOptions.allocate).
- */
-const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }).Buffer;
-const unzeroed = NodeBuffer !== undefined ? (size: number): Uint8Array => NodeBuffer.allocUnsafeSlow(size) : undefined;
 
 /** One boot of a host: what it holds on the network, released when it crashes. */
 interface Life {
@@ -217,8 +211,8 @@ export class Network {
   private buildStack(name: string, mtu: number, tcp: object | undefined, addresses: readonly HostAddress[], random: Sfc32): { stack: Stack; ifIndex: number } {
     const s = new Stack({
       rng: () => random.u32(),
+      allocate: unzeroedAllocate,
       hostname: name,
-      ...(unzeroed !== undefined ? { allocate: unzeroed } : {}),
       ...(tcp !== undefined ? { tcp } : {}),
       ...(this.tcpFactory ? { tcpFactory: this.tcpFactory } : {}),
     });

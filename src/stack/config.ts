@@ -4,7 +4,7 @@ import type { TcpConfig } from '../tcp/config.js';
 import type { PacketMemory } from './packet-pool.js';
 import type { PmtuConfig } from './pmtu.js';
 import type { RateLimitConfig } from './rate-limit.js';
-import type { Rng, TcpHandler, TcpServices } from './types.js';
+import type { Allocate, Rng, TcpHandler, TcpServices } from './types.js';
 
 /** Builds the TCP layer the stack drives; the stack calls it once, lazily, on first use. */
 export type TcpFactory = (services: TcpServices, rng: Rng, config: Partial<TcpConfig> | undefined) => TcpHandler;
@@ -46,11 +46,10 @@ export interface StackOptions {
    */
   packetPool?: PacketMemory;
   /**
-   * Memory for received data (TCP's receive queue slabs), which the stack fills completely before
-   * anybody reads it, so it need not be zeroed: a driver on Node passes Buffer.allocUnsafeSlow.
-   * Default: new Uint8Array(size).
+   * Memory for TCP receive buffers whose contents need not be zeroed (types.ts Allocate; Node:
+   * Buffer.allocUnsafeSlow). Default `new Uint8Array(n)`.
    */
-  allocate?: (size: number) => Uint8Array;
+  allocate?: Allocate;
 }
 
 export interface ResolvedConfig {

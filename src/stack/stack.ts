@@ -41,9 +41,10 @@ import { DEFAULT_PMTU, PmtuCache } from './pmtu.js';
 import { RouteTable, type Route, type RouteConfig } from './routing.js';
 import { countDrop, newStats, type StackStats } from './stats.js';
 import { TcpSegmentWriter } from './tcp-writer.js';
-import type { IpAddress, OutboundPacket, PacketEngine, PmtuDiscovery, Rng, RouteMetrics, TcpDatagram, TcpHandler, TcpServices } from './types.js';
+import type { Allocate, IpAddress, OutboundPacket, PacketEngine, PmtuDiscovery, Rng, RouteMetrics, TcpDatagram, TcpHandler, TcpServices } from './types.js';
 
 /** The TCP layer used when StackOptions.tcpFactory is not given: tcp/'s TcpLayer. */
+const zeroed: Allocate = (n) => new Uint8Array(n);
 const defaultTcpFactory: TcpFactory = (services, rng, config) => new TcpLayer(config === undefined ? { services, rng } : { services, rng, config });
 
 /** Rounds of TCP output + loopback delivery per poll() before the rest waits for the next one. */
@@ -76,6 +77,7 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
 
   private readonly input: IpInput;
   private readonly tcpFactory: TcpFactory;
+  private readonly allocator: Allocate;
   private readonly tcpConfig: Partial<TcpConfig> | undefined;
   private tcpLayer: TcpHandler | undefined;
   private outQueue: OutboundPacket[] = [];
@@ -95,6 +97,8 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
   constructor(opts: StackOptions) {
     if (typeof opts?.rng !== 'function') throw invalidArgType('options.rng', 'a function returning random 32-bit integers', opts?.rng);
     this.rng = opts.rng;
+    if (opts.allocate !== undefined && typeof opts.allocate !== 'function') throw invalidArgType('options.allocate', 'a function returning a Uint8Array of n bytes', opts.allocate);
+    this.allocator = opts.allocate ?? zeroed;
     this.hostname = opts.hostname ?? 'localhost';
     this.config = resolveConfig(opts);
     this.stats = newStats(this.config.budgetBytes);
@@ -112,7 +116,6 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
       get: () => (this.tcpLayer instanceof TcpLayer ? this.tcpLayer.memoryStats() : undefined),
     });
     if (opts.packetPool !== undefined) this.builder.memory = opts.packetPool;
-    if (opts.allocate !== undefined) this.allocate = opts.allocate;
     this.tcpFactory = opts.tcpFactory ?? defaultTcpFactory;
     this.tcpConfig = opts.tcp;
     this.nextId4 = this.rng() & 0xffff;
@@ -299,9 +302,9 @@ export class Stack implements PacketEngine, TcpServices, IpHost {
     return dst.includes(':') ? 1280 : 576;
   }
 
-  /** Memory for received data (StackOptions.allocate; TcpServices.allocate). */
-  allocate(size: number): Uint8Array {
-    return new Uint8Array(size);
+  /** Memory for receive buffers (StackOptions.allocate; TcpServices.allocate). */
+  allocate(n: number): Uint8Array {
+    return this.allocator(n);
   }
 
   routeMetrics(dst: IpAddress): RouteMetrics | undefined {

@@ -13,6 +13,14 @@ export interface Endpoint {
 export type Rng = () => number;
 
 /**
+ * Memory is injected too where zeroing it would be wasted work: returns `n` bytes whose contents
+ * are unspecified (a Node runtime passes memory from Buffer.allocUnsafeSlow; the default is
+ * `new Uint8Array(n)`). Only memory the caller writes in full before anyone reads it may come
+ * from it (the receive queue's chunks, tcp/recv-queue.ts).
+ */
+export type Allocate = (n: number) => Uint8Array;
+
+/**
  * Anything the driver can run: a Stack, or a test double. A driver (sim/ or link/) calls
  * receive() for every inbound IP packet, drains poll() after every call, and sleeps until pollAt().
  */
@@ -136,9 +144,6 @@ export interface TcpServices {
   gsoFor?(dst: IpAddress): number;
   /** The metrics of the route toward `dst` (advmss, initcwnd, a locked MTU), if it sets any. Optional. */
   routeMetrics?(dst: IpAddress): RouteMetrics | undefined;
-  /**
-   * Memory for received data that TCP fills completely before it is read (StackOptions.allocate);
-   * it need not be zeroed. Optional: new Uint8Array otherwise.
-   */
-  allocate?(size: number): Uint8Array;
+  /** Memory for receive buffers, not necessarily zeroed (Allocate). Optional: zeroed memory by default. */
+  allocate?(n: number): Uint8Array;
 }

@@ -1,24 +1,14 @@
-// A FIFO of bytes in a growable ring buffer: the send buffer (queued + unacknowledged data) and the
-// in-order part of the receive buffer. Memory grows with use (doubling, up to `limit`) and is
+// A FIFO of bytes in a growable ring buffer: the send buffer (queued + unacknowledged data); the
+// in-order part of the receive buffer is a queue of chunks instead (recv-queue.ts). Memory grows with use (doubling, up to `limit`) and is
 // released by clear(), so ten thousand idle connections do not hold ten thousand full buffers.
 
+import { takeGiven } from './given.js';
 import type { MemoryPool } from './memory.js';
 
 const MIN_ALLOC = 2048;
 
-/** Buffers whose creator gave them away (see giveBuffer); RecvQueue adopts them too. */
-export const GIVEN_BUFFERS = new WeakSet<Uint8Array>();
-const GIVEN = GIVEN_BUFFERS;
+export { giveBuffer } from './given.js';
 
-/**
- * Marks a freshly allocated buffer that nobody else references (a payload the receive path built,
- * e.g. GRO's merged segment) so that the queue it is pushed into may keep it instead of copying
- * it. Only this exact view object is marked: a subarray of it is copied as usual.
- */
-export function giveBuffer(b: Uint8Array): Uint8Array {
-  GIVEN.add(b);
-  return b;
-}
 /** The storage of every empty queue: an idle connection's two queues allocate nothing. Never written. */
 const NONE = new Uint8Array(0);
 
@@ -70,8 +60,7 @@ export class ByteQueue {
   push(data: Uint8Array, max = this.free): number {
     const n = Math.min(data.length, max);
     if (n === 0) return 0;
-    if (this.#len === 0 && n === data.length && GIVEN.has(data)) {
-      GIVEN.delete(data);
+    if (this.#len === 0 && n === data.length && takeGiven(data)) {
       this.#buf = data;
       this.#lent = false;
       this.#head = 0;

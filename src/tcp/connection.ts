@@ -168,8 +168,9 @@ export class TcpConnection extends Tcb {
     this.sndMss = effectiveSendMss(undefined, host.services.mtuFor(remote.address), v6);
     this.rcvMss = Math.min(this.advMss, defaultMss(false));
     this.sendBuf = new ByteQueue(Math.max(1, opts.sendBufferSize ?? cfg.sendBufferSize));
+    this.recvBuf = new RecvQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize));
     const services = host.services;
-    this.recvBuf = new RecvQueue(Math.max(1, opts.recvBufferSize ?? cfg.recvBufferSize), services.allocate !== undefined ? (n) => services.allocate!(n) : undefined);
+    if (services.allocate !== undefined) this.recvBuf.allocate = (n) => services.allocate!(n);
     this.ooo = new Reassembly(cfg.maxReassemblySegments);
     this.sendBuf.pool = this.recvBuf.pool = this.ooo.pool = host.memory;
     this.quickAcks = cfg.quickAckSegments;
@@ -307,6 +308,22 @@ export class TcpConnection extends Tcb {
     const out = this.recvBuf.shift(n);
     this.#read(out.length);
     if (this.ooo.isEmpty) this.recvBuf.trim(4096); // DESIGN memory: drained, it gives back what a burst grew
+    return out;
+  }
+
+  /**
+   * Like recv(), but never copies: up to `maxBytes` in-order bytes that sit together in the receive
+   * buffer's memory, as a view of it (possibly fewer than are buffered: call again for the rest).
+   * The view stays valid and unchanged; undefined when none are buffered.
+   */
+  recvChunk(maxBytes?: number): Uint8Array | undefined {
+    const out = this.recvBuf.read(maxBytes ?? Infinity);
+    if (out.length === 0) {
+      this.readableArmed = true;
+      return undefined;
+    }
+    this.#read(out.length);
+    if (this.ooo.isEmpty) this.recvBuf.trim(4096);
     return out;
   }
 

@@ -1,60 +1,75 @@
-// The in-order part of a connection's receive buffer (RFC 9293 §3.10.7.4, seventh step: text is
-// "placed into the receive buffer"), as a queue of chunks rather than one ring:
-//
-// - A payload the receive path built and gave away (giveBuffer: GRO's merged segment) becomes a
-//   chunk as it is, without a copy, wherever it lands in the queue.
-// - Other data (views of a driver's read buffer, which TCP must copy) goes into the spare room of
-//   the last chunk the queue allocated, or into a new slab sized to what arrives (up to SLAB), never
-//   to the window: a wake-up that brings 200 KB allocates about 200 KB, not the whole buffer.
-// - A reader taking chunks (shift, the socket path) gets views of them without a copy. Such memory
-//   is never written again (a slab only ever grows at its end), so the views stay as they were.
-// - A reader copying out (readInto, TcpConnection.recvInto) leaves the memory unlent: a slab it
-//   drains is kept as the next one, so such a reader allocates nothing per read.
-//
-// Memory is charged to the stack-wide pool byte for byte, as in ByteQueue (memory.ts).
+// The in-order part of the receive buffer (RFC 9293 §3.10.7.4, seventh step: "place the segment
+// text in the user RECEIVE buffer") as a queue of chunks, not one ring:
+//   - a buffer the receive path gave away (giveBuffer) becomes a chunk as it is, without a copy;
+//   - any other data (a view of a driver's read buffer or a reused merge buffer, valid only during
+//     the call) is copied into the room left at the end of the last chunk, or into a new chunk sized
+//     to what arrives — doubling from 2 KiB up to MAX_CHUNK, never to the window, so a large window
+//     never means a large allocation or a copy of everything queued when it grows;
+//   - reading hands out a chunk's bytes (or a prefix) as a view of its memory without a copy (read,
+//     shift), or copies them into the caller's memory (readInto), in which case the queue keeps its
+//     memory: a drained chunk nobody saw is written again from its start or recycled.
+// A chunk whose bytes were handed out as views is "lent": the queue never writes the memory of its
+// handed-out bytes again (only the room after its last byte), so every view stays as it was given.
+// Every byte of a chunk is written before anyone can read it, which is why chunks may come from an
+// allocator that does not zero memory (RecvQueue.allocate, StackOptions.allocate).
 
-import { GIVEN_BUFFERS } from './byte-queue.js';
+import type { Allocate } from '../stack/types.js';
+import { takeGiven } from './given.js';
 import type { MemoryPool } from './memory.js';
 
-/** Largest slab allocated for copied data (bytes); larger pushes get a slab of their own size. */
-export const RECV_SLAB = 65536;
+/** The first chunk's size; each new chunk is twice what the last one took, up to MAX_CHUNK. */
+export const MIN_CHUNK = 2048;
+/**
+ * The largest chunk the queue allocates. Large enough that per-chunk work is negligible, small
+ * enough that the allocator serves it from reused memory (a multi-megabyte buffer per burst costs a
+ * page fault per 4 KiB when it is first written).
+ */
+export const MAX_CHUNK = 64 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+/** Zeroed memory: the default where no allocator is injected. */
+export const zeroedAllocate: Allocate = (n) => new Uint8Array(n);
 
 interface Chunk {
-  buf: Uint8Array;
-  /** Next byte to read. */
+  /** The chunk's memory; bytes [start, end) are queued, [end, mem.length) is room for more. */
+  mem: Uint8Array;
   start: number;
-  /** End of the bytes written. */
   end: number;
-  /** Views of it were handed out: its bytes are never rewritten, the slab never reused. */
+  /** Bytes before `start` were handed out as views: they are never written again. */
   lent: boolean;
-  /** A slab this queue allocated (more may be appended after `end`), not an adopted buffer. */
-  own: boolean;
 }
 
 export class RecvQueue {
+  /** Chunks from #first on are live; every live chunk but the last holds at least one byte. */
   #chunks: Chunk[] = [];
-  /** Index of the first live chunk in #chunks (the array is compacted now and then). */
   #first = 0;
   #len = 0;
-  /** Drained, never-lent slabs kept for the next copies (a copying reader's memory, reused). */
-  #spares: Uint8Array[] = [];
+  /** Drained memory no view points into, kept for the next chunk (readInto readers that lag). */
+  #spare: Uint8Array[] = [];
   #spareBytes = 0;
+  /** Size of the next chunk allocated. */
+  #grow = MIN_CHUNK;
 
-  /** Most memory the queue may hold when `limit` rises over time (receive auto-tuning sets it). */
+  /**
+   * Most memory the queue may hold when `limit` rises over time (buffer auto-tuning sets it to its
+   * cap). Without it (0) the queue holds at most `limit` (plus what one push needs).
+   */
   ceiling = 0;
 
   /** The stack-wide pool (memory.ts) charged with the bytes held, if any. */
   pool: MemoryPool | undefined = undefined;
 
   /**
-   * `limit` is the most bytes the queue may hold; `allocate` gives slab memory (TcpServices.allocate:
-   * possibly not zeroed, which is safe because only bytes written by push() are ever handed out).
+   * Where chunk memory comes from. It need not be zeroed: the queue writes every byte of a chunk
+   * before any read can reach it.
    */
-  constructor(
-    public limit: number,
-    private readonly allocate: (size: number) => Uint8Array = (n) => new Uint8Array(n),
-  ) {}
+  allocate: Allocate = zeroedAllocate;
 
+  /** `limit` is the most bytes the queue may hold. */
+  constructor(public limit: number) {}
+
+  /** The most memory the queue may hold: `limit`, or `ceiling` when auto-tuning raised it. */
   get maxAllocation(): number {
     return Math.max(this.limit, this.ceiling);
   }
@@ -65,179 +80,219 @@ export class RecvQueue {
 
   /** Bytes that push() would still take. */
   get free(): number {
-    return Math.max(0, Math.floor(this.limit) - this.#len);
+    return Math.max(0, Math.floor(this.limit) - this.#len); // whole bytes even if a limit was set fractional
   }
 
   /**
-   * Bytes of memory the queue holds: its chunks' buffers and the spare slabs; of a chunk it lent
-   * views of, only the part from the next byte to read on (what comes before is the reader's now).
+   * Bytes of memory the queue holds for data queued or still to come: the queued bytes, the room at
+   * the end of the last chunk and recycled memory. Memory before a chunk's first queued byte is not
+   * counted (it was handed out, or is dropped with the chunk).
    */
   get allocated(): number {
-    let n = this.#spareBytes;
-    for (let i = this.#first; i < this.#chunks.length; i++) {
-      const c = this.#chunks[i]!;
-      n += c.lent ? c.buf.length - c.start : c.buf.length;
-    }
-    return n;
+    const tail = this.#tail();
+    return this.#len + (tail === undefined ? 0 : tail.mem.length - tail.end) + this.#spareBytes;
   }
 
-  /**
-   * What `allocated` stays within: the limit (or what is queued, if more), plus at most two slabs'
-   * memory not holding queued data — the part of the head slab already read by copying, and the
-   * room left in a slab when a given buffer is adopted behind it (or the spare slabs).
-   */
-  get allocationBound(): number {
-    return Math.max(this.maxAllocation, this.#len) + 2 * Math.min(RECV_SLAB, this.maxAllocation);
-  }
-
-  /** Chunks holding data (diagnostics and tests). */
+  /** Live chunks (for tests and diagnostics). */
   get chunkCount(): number {
     return this.#chunks.length - this.#first;
   }
 
   /**
-   * Appends as much of `data` as fits (`max`, default free), returning the bytes taken. A buffer
-   * marked with giveBuffer() and taken whole becomes a chunk without a copy; anything else is copied.
+   * Appends as much of `data` as fits, or up to `max` bytes; returns the number of bytes taken.
+   * A buffer marked with giveBuffer() and taken whole becomes a chunk without a copy; anything else
+   * is copied (the caller may reuse its memory as soon as push returns).
    */
   push(data: Uint8Array, max = this.free): number {
     const n = Math.min(data.length, max);
     if (n <= 0) return 0;
     this.pool?.charge(n);
-    this.#len += n;
-    if (n === data.length && GIVEN_BUFFERS.has(data)) {
-      GIVEN_BUFFERS.delete(data);
-      // A drained tail slab kept for appending goes: the adopted buffer comes after it.
-      const t = this.#chunks.length > this.#first ? this.#chunks[this.#chunks.length - 1]! : undefined;
-      if (t !== undefined && t.start === t.end) this.#chunks.pop();
-      this.#dropSpares(); // data arrives in buffers of its own: no slab is needed soon
-      this.#chunks.push({ buf: data, start: 0, end: n, lent: false, own: false });
+    if (n === data.length && takeGiven(data)) {
+      this.#seal();
+      this.#append(data, n);
+      this.#len += n;
+      this.#fit(); // adopted memory comes on top of what the queue holds
       return n;
     }
-    let off = 0;
-    const tail = this.#chunks.length > this.#first ? this.#chunks[this.#chunks.length - 1]! : undefined;
-    if (tail !== undefined && tail.own && tail.end < tail.buf.length) {
-      const k = Math.min(n, tail.buf.length - tail.end);
-      tail.buf.set(k === data.length ? data : data.subarray(0, k), tail.end);
-      tail.end += k;
-      off = k;
+    let done = 0;
+    const tail = this.#tail();
+    if (tail !== undefined && tail.end < tail.mem.length) {
+      done = Math.min(n, tail.mem.length - tail.end);
+      tail.mem.set(done === data.length ? data : data.subarray(0, done), tail.end);
+      tail.end += done;
+      this.#len += done;
     }
-    if (off < n) {
-      const rest = n - off;
-      const slab = this.#slab(rest);
-      slab.set(off === 0 && rest === data.length ? data : data.subarray(off, n), 0);
-      this.#chunks.push({ buf: slab, start: 0, end: rest, lent: false, own: true });
+    while (done < n) {
+      const c = this.#newChunk(n - done);
+      const k = Math.min(n - done, c.mem.length);
+      c.mem.set(k === data.length ? data : data.subarray(done, done + k), 0);
+      c.end = k;
+      done += k;
+      this.#len += k;
     }
     return n;
   }
 
-  /** A slab for at least `need` bytes: a spare one if it fits, else a new one. */
-  #slab(need: number): Uint8Array {
-    const spares = this.#spares;
-    for (let i = spares.length - 1; i >= 0; i--) {
-      const b = spares[i]!;
-      if (b.length < need) continue;
-      spares[i] = spares[spares.length - 1]!;
-      spares.pop();
-      this.#spareBytes -= b.length;
-      return b;
-    }
-    // Up to RECV_SLAB for the data still to come, within what the queue may allocate.
-    const room = Math.max(0, this.maxAllocation - this.allocated);
-    return this.allocate(Math.max(need, Math.min(RECV_SLAB, room)));
+  /**
+   * Removes and returns up to `max` bytes from the head, all from one chunk: a view of its memory
+   * (no copy), possibly fewer bytes than are queued. Empty when nothing is queued.
+   */
+  read(max: number): Uint8Array {
+    const c = this.#head();
+    const k = c === undefined ? 0 : Math.min(Math.floor(max), c.end - c.start);
+    if (c === undefined || k <= 0) return EMPTY;
+    const out = c.mem.subarray(c.start, c.start + k);
+    c.lent = true;
+    c.start += k;
+    this.#len -= k;
+    this.pool?.charge(-k);
+    if (c.start === c.end) this.#drained();
+    return out;
   }
 
   /**
-   * Removes and returns up to `n` bytes from the head, as a view of the chunk holding them (one
-   * chunk at most: fewer than `n` bytes when the head chunk holds fewer). The view stays valid and
-   * unchanged: that memory is never written again.
+   * Removes and returns exactly min(n, length) bytes from the head: a view (no copy) when they sit
+   * in one chunk, otherwise a new buffer they are copied into.
    */
   shift(n: number): Uint8Array {
-    if (n <= 0 || this.#len === 0) return new Uint8Array(0);
-    const c = this.#chunks[this.#first]!;
-    const k = Math.min(n, c.end - c.start);
-    const out = c.buf.subarray(c.start, c.start + k);
-    c.start += k;
-    c.lent = true;
-    this.#taken(k);
+    const take = Math.min(Math.floor(n), this.#len);
+    if (take <= 0) return EMPTY;
+    const c = this.#head()!;
+    if (take <= c.end - c.start) return this.read(take);
+    const out = this.allocate(take); // readInto writes every byte of it
+    this.readInto(out, 0);
     return out;
   }
 
   /**
    * Copies up to `dst.length - off` bytes from the head into `dst` at `off` and drops them; returns
-   * the number copied. Nothing is allocated: a slab drained without being lent is kept for reuse.
+   * the number copied. Drained memory that was never lent is kept and written again, so a reader
+   * that reuses one buffer (TcpConnection.recvInto) makes the queue allocate nothing in the long run.
    */
   readInto(dst: Uint8Array, off = 0): number {
-    let want = Math.max(0, Math.min(this.#len, dst.length - off));
-    const total = want;
-    while (want > 0) {
+    const n = Math.max(0, Math.min(this.#len, dst.length - off));
+    if (n === 0) return 0;
+    this.#len -= n;
+    this.pool?.charge(-n);
+    let left = n;
+    while (left > 0) {
       const c = this.#chunks[this.#first]!;
-      const k = Math.min(want, c.end - c.start);
-      dst.set(c.buf.subarray(c.start, c.start + k), off);
+      const k = Math.min(left, c.end - c.start);
+      dst.set(c.mem.subarray(c.start, c.start + k), off);
       off += k;
-      want -= k;
+      left -= k;
       c.start += k;
-      this.#taken(k);
+      if (c.start === c.end) this.#drained();
     }
-    return total;
-  }
-
-  /** Accounts `k` bytes read from the head chunk and retires drained chunks. */
-  #taken(k: number): void {
-    this.#len -= k;
-    this.pool?.charge(-k);
-    const c = this.#chunks[this.#first]!;
-    if (c.start < c.end) return;
-    const last = this.#first === this.#chunks.length - 1;
-    if (last && c.own && c.end < c.buf.length) {
-      // The tail slab with room left stays: drained by copying it fills again from its start; with
-      // views out, new data goes after them (start = end, nothing before is written again).
-      if (!c.lent) c.start = c.end = 0;
-      return;
-    }
-    this.#first++;
-    // Kept for reuse, within what the queue may hold.
-    if (c.own && !c.lent && this.#spareBytes + c.buf.length <= this.maxAllocation) {
-      this.#spares.push(c.buf);
-      this.#spareBytes += c.buf.length;
-    }
-    if (this.#first === this.#chunks.length) {
-      this.#chunks.length = 0;
-      this.#first = 0;
-    } else if (this.#first >= 64 && this.#first * 2 >= this.#chunks.length) {
-      this.#chunks = this.#chunks.slice(this.#first);
-      this.#first = 0;
-    }
+    this.#fit();
+    return n;
   }
 
   /**
-   * Releases the memory of an empty queue above `floor` bytes (allocated again on the next push).
-   * Cheap when there is nothing to do: callers may use it on every drain.
+   * Releases memory an empty queue holds beyond `floor` bytes, and recycled memory (it is allocated
+   * again on the next push). Cheap when there is nothing to do: callers may use it on every drain.
    */
   trim(floor = 0): void {
-    if (this.#len !== 0) return;
-    if (this.#spareBytes > floor) {
-      let kept = 0;
-      this.#spares = this.#spares.filter((b) => (kept += b.length) <= floor);
-      this.#spareBytes = 0;
-      for (const b of this.#spares) this.#spareBytes += b.length;
-    }
-    if (this.#chunks.length > this.#first && this.allocated > floor) {
-      this.#chunks.length = 0;
+    this.#spare = [];
+    this.#spareBytes = 0;
+    const tail = this.#tail();
+    if (this.#len === 0 && tail !== undefined && tail.mem.length > floor) {
+      this.#grown(tail.end);
+      this.#chunks = [];
       this.#first = 0;
     }
+    if (floor === 0) this.#grow = MIN_CHUNK;
   }
 
   /** Empties the queue and releases its memory. */
   clear(): void {
     if (this.#len > 0) this.pool?.charge(-this.#len);
     this.#len = 0;
-    this.#chunks.length = 0;
+    this.#chunks = [];
     this.#first = 0;
-    this.#dropSpares();
+    this.trim(0);
   }
 
-  #dropSpares(): void {
-    this.#spares.length = 0;
-    this.#spareBytes = 0;
+  #head(): Chunk | undefined {
+    return this.#chunks[this.#first];
+  }
+
+  #tail(): Chunk | undefined {
+    return this.#first < this.#chunks.length ? this.#chunks[this.#chunks.length - 1] : undefined;
+  }
+
+  /** The head chunk was read to its end: it goes, or when it is the last one it stays for more bytes. */
+  #drained(): void {
+    if (this.#first < this.#chunks.length - 1) this.#dropHead();
+    else {
+      const c = this.#chunks[this.#first]!;
+      if (!c.lent) c.start = c.end = 0; // nobody saw this memory: write it again from the start
+    }
+  }
+
+  /** Removes the (drained) head chunk, keeping its memory for reuse when no view points into it. */
+  #dropHead(): void {
+    const c = this.#chunks[this.#first]!;
+    this.#chunks[this.#first] = undefined as unknown as Chunk;
+    this.#first++;
+    if (this.#first === this.#chunks.length) {
+      this.#chunks = [];
+      this.#first = 0;
+    } else if (this.#first >= 16 && 2 * this.#first >= this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#first);
+      this.#first = 0;
+    }
+    if (!c.lent && c.mem.length >= MIN_CHUNK && this.allocated + c.mem.length <= this.maxAllocation) {
+      this.#spare.push(c.mem);
+      this.#spareBytes += c.mem.length;
+    }
+  }
+
+  /** Recycled memory goes first when the queue holds more than maxAllocation. */
+  #fit(): void {
+    while (this.#spareBytes > 0 && this.allocated > this.maxAllocation) this.#spareBytes -= this.#spare.pop()!.length;
+  }
+
+  /** The last chunk takes no more bytes (a given buffer follows it); a drained one goes. */
+  #seal(): void {
+    const tail = this.#tail();
+    if (tail === undefined) return;
+    if (tail.start === tail.end) {
+      this.#grown(tail.end);
+      this.#chunks = [];
+      this.#first = 0;
+    } else if (tail.end < tail.mem.length) tail.mem = tail.mem.subarray(0, tail.end);
+  }
+
+  #append(mem: Uint8Array, end: number): Chunk {
+    const c: Chunk = { mem, start: 0, end, lent: false };
+    this.#chunks.push(c);
+    return c;
+  }
+
+  /** A chunk for at least part of `rest` more bytes; the last chunk is full (or drained). */
+  #newChunk(rest: number): Chunk {
+    const tail = this.#tail();
+    if (tail !== undefined) {
+      this.#grown(tail.end);
+      if (tail.start === tail.end) {
+        // Drained and full: it holds nothing, so it goes (a drained chunk is never ahead of another).
+        this.#chunks = [];
+        this.#first = 0;
+      }
+    }
+    const spare = this.#spare.pop();
+    if (spare !== undefined) {
+      this.#spareBytes -= spare.length;
+      return this.#append(spare, 0);
+    }
+    const room = this.maxAllocation - this.allocated;
+    const size = Math.min(MAX_CHUNK, Math.max(rest, Math.min(this.#grow, room)));
+    return this.#append(this.allocate(size), 0);
+  }
+
+  /** A chunk that took `used` bytes is done: the next one is twice that (MIN_CHUNK..MAX_CHUNK). */
+  #grown(used: number): void {
+    this.#grow = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * used));
   }
 }
