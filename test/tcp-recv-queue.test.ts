@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { RecvQueue, MAX_CHUNK, MIN_CHUNK } from '../src/tcp/recv-queue.js';
+import { RecvQueue, MAX_CHUNK, MAX_SHIFT_CHUNK, MIN_CHUNK } from '../src/tcp/recv-queue.js';
 import { giveBuffer } from '../src/tcp/given.js';
 import { MemoryPool } from '../src/tcp/memory.js';
 
@@ -126,6 +126,21 @@ test('RecvQueue: trim releases a drained queue above the floor; a lent chunk kee
   q.trim(4096);
   assert.equal(q.chunkCount, 0);
   assert.equal(q.allocated, 0);
+});
+
+test('RecvQueue: a reader that shifts more than a chunk at once gets chunks sized to what it takes, then views instead of copies', () => {
+  const q = new RecvQueue(4 << 20);
+  const piece = new Uint8Array(1448);
+  let next = 0;
+  let expect = 0;
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < 200; i++) next += q.push(piece.map((_, j) => (next + j) % 251));
+    const out = q.shift(Infinity); // recv() without a limit
+    assert.deepEqual(out, stream(expect, 200 * 1448));
+    expect += out.length;
+    q.trim(4096); // what TcpConnection.recv() does after a drain
+    if (round >= 2) assert.ok(out.buffer.byteLength > out.length && out.buffer.byteLength <= MAX_SHIFT_CHUNK, `round ${round}: a view of one large chunk, not a copy (${out.buffer.byteLength})`);
+  }
 });
 
 type Op =

@@ -25,6 +25,12 @@ export const MIN_CHUNK = 2048;
  * page fault per 4 KiB when it is first written).
  */
 export const MAX_CHUNK = 64 * 1024;
+/**
+ * The largest chunk for a reader that takes more than one chunk at a time with shift() (recv()
+ * without a small limit): the queue then sizes chunks to what that reader takes, so its next reads
+ * sit in one chunk and are handed out as views instead of copies.
+ */
+export const MAX_SHIFT_CHUNK = 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
@@ -50,6 +56,8 @@ export class RecvQueue {
   #spareBytes = 0;
   /** Size of the next chunk allocated. */
   #grow = MIN_CHUNK;
+  /** What a shift() reader took across chunks (a power of two up to MAX_SHIFT_CHUNK), or 0. */
+  #takes = 0;
 
   /**
    * Most memory the queue may hold when `limit` rises over time (buffer auto-tuning sets it to its
@@ -159,6 +167,9 @@ export class RecvQueue {
     if (take <= 0) return EMPTY;
     const c = this.#head()!;
     if (take <= c.end - c.start) return this.read(take);
+    // This reader takes more than one chunk at once: later chunks are as large (up to
+    // MAX_SHIFT_CHUNK), so what it takes next sits in one chunk and is handed out without a copy.
+    if (take > this.#takes) this.#takes = Math.min(MAX_SHIFT_CHUNK, 2 ** Math.ceil(Math.log2(take)));
     const out = this.allocate(take); // readInto writes every byte of it
     this.readInto(out, 0);
     return out;
@@ -193,15 +204,20 @@ export class RecvQueue {
    * again on the next push). Cheap when there is nothing to do: callers may use it on every drain.
    */
   trim(floor = 0): void {
-    this.#spare = [];
-    this.#spareBytes = 0;
+    if (this.#spare.length > 0) {
+      this.#spare.length = 0;
+      this.#spareBytes = 0;
+    }
     const tail = this.#tail();
     if (this.#len === 0 && tail !== undefined && tail.mem.length > floor) {
       this.#grown(tail.end);
       this.#chunks = [];
       this.#first = 0;
     }
-    if (floor === 0) this.#grow = MIN_CHUNK;
+    if (floor === 0) {
+      this.#grow = MIN_CHUNK;
+      this.#takes = 0;
+    }
   }
 
   /** Empties the queue and releases its memory. */
@@ -287,7 +303,7 @@ export class RecvQueue {
       return this.#append(spare, 0);
     }
     const room = this.maxAllocation - this.allocated;
-    const size = Math.min(MAX_CHUNK, Math.max(rest, Math.min(this.#grow, room)));
+    const size = Math.min(Math.max(MAX_CHUNK, this.#takes), Math.max(rest, Math.min(Math.max(this.#grow, this.#takes), room)));
     return this.#append(this.allocate(size), 0);
   }
 
