@@ -101,6 +101,15 @@ export class RecvQueue {
     return this.#len + (tail === undefined ? 0 : tail.mem.length - tail.end) + this.#spareBytes;
   }
 
+  /**
+   * What `allocated` stays within (chaos/invariants.ts): the most the queue may hold, or what is
+   * queued when a push was allowed past it. Lowering `limit` later does not shrink chunks already
+   * allocated, so right after such a change `allocated` may exceed the new bound until they drain.
+   */
+  get allocationBound(): number {
+    return Math.max(this.maxAllocation, this.#len);
+  }
+
   /** Live chunks (for tests and diagnostics). */
   get chunkCount(): number {
     return this.#chunks.length - this.#first;
