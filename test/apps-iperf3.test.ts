@@ -236,3 +236,17 @@ test('iperf3 parameters: any text parses to a value or a named refusal, never a 
     { numRuns: 500 },
   );
 });
+
+test('iperf3: a test may keep its control connection idle longer than the 30 s parameter timeout', async () => {
+  const { net, client, results } = setup();
+  try {
+    const { ctrl } = await begin(client, { time: 60, parallel: 1 }, 1);
+    await net.run(45_000);
+    const res = await finish(ctrl, []);
+    assert.equal((res['streams'] as unknown[]).length, 1);
+    await net.run(1_000);
+    assert.equal(results[0]!.end, 'done');
+  } finally {
+    net.close();
+  }
+});

@@ -270,6 +270,7 @@ class Test {
         this.#block = new Uint8Array(p.value.len);
         for (let i = 0; i < this.#block.length; i++) this.#block[i] = (i * 31 + 7) & 0xff;
         this.server.log(`iperf3 ${this.who}: test of ${describe(p.value)}`);
+        this.control.setTimeout(0);
         this.send(Iperf3State.CREATE_STREAMS);
         continue;
       }
@@ -506,7 +507,8 @@ export class Iperf3Server {
         test.pump();
       });
       s.on('close', () => test.finish('control-closed'));
-      if (test.params === undefined) s.setTimeout(30_000, () => test.state < Iperf3State.CREATE_STREAMS && test.finish('timeout'));
+      // A client that never sends its parameters is dropped; once they arrive the control connection may idle for the whole test.
+      s.setTimeout(30_000, () => test.params === undefined && test.finish('timeout'));
       return;
     }
     if (t.state !== Iperf3State.CREATE_STREAMS || t.streams.length >= t.expected) {
