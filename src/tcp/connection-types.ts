@@ -51,3 +51,26 @@ export interface TcpConnectionStats {
   /** When payload last arrived (ms, the stack's clock); the time the connection was established until then. */
   lastDataInAt: number;
 }
+
+/** Every counter of TcpConnectionStats at zero. */
+export function newConnectionStats(): TcpConnectionStats {
+  return {
+    segmentsIn: 0,
+    segmentsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    bytesAcked: 0,
+    retransmittedSegments: 0,
+    retransmittedBytes: 0,
+    fastRetransmits: 0,
+    rtoExpirations: 0,
+    dupAcksIn: 0,
+    challengeAcksOut: 0,
+    zeroWindowProbes: 0,
+    keepAliveProbes: 0,
+    pawsDrops: 0,
+    tlpProbes: 0,
+    spuriousUndos: 0,
+    lastDataInAt: 0,
+  };
+}

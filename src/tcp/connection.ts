@@ -35,7 +35,7 @@ import type { CwndUse } from './cwnd-use.js';
 import type { SendChrono } from './send-chrono.js';
 import type { Endpoint, TcpDatagram } from '../stack/types.js';
 import { TcpFlag } from '../wire/tcp-types.js';
-import type { ConnectionHost, TcpConnectionStats } from './connection-types.js';
+import { newConnectionStats, type ConnectionHost, type TcpConnectionStats } from './connection-types.js';
 import { buildSegment } from './segment-out.js';
 import { advertisedMss } from './adv-mss.js';
 
@@ -129,25 +129,7 @@ export class TcpConnection extends Tcb {
   /** ICMP-reported soft error, reported instead of ETIMEDOUT when the connection times out. */
   softError: TcpErrorCode | undefined = undefined;
 
-  readonly stats: TcpConnectionStats = {
-    segmentsIn: 0,
-    segmentsOut: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    bytesAcked: 0,
-    retransmittedSegments: 0,
-    retransmittedBytes: 0,
-    fastRetransmits: 0,
-    rtoExpirations: 0,
-    dupAcksIn: 0,
-    challengeAcksOut: 0,
-    zeroWindowProbes: 0,
-    keepAliveProbes: 0,
-    pawsDrops: 0,
-    tlpProbes: 0,
-    spuriousUndos: 0,
-    lastDataInAt: 0,
-  };
+  readonly stats: TcpConnectionStats = newConnectionStats();
 
   constructor(host: ConnectionHost, local: Endpoint, remote: Endpoint, opts: TcpSocketOptions, initial: 'CLOSED' | 'LISTEN', now: number) {
     super();
@@ -305,10 +287,7 @@ export class TcpConnection extends Tcb {
       this.readableArmed = true;
       return undefined;
     }
-    const out = this.recvBuf.shift(n);
-    this.#read(out.length);
-    if (this.ooo.isEmpty) this.recvBuf.trim(4096); // DESIGN memory: drained, it gives back what a burst grew
-    return out;
+    return this.#took(this.recvBuf.shift(n));
   }
 
   /**
@@ -322,8 +301,13 @@ export class TcpConnection extends Tcb {
       this.readableArmed = true;
       return undefined;
     }
+    return this.#took(out);
+  }
+
+  /** recv()/recvChunk() took `out` from the receive buffer. */
+  #took(out: Uint8Array): Uint8Array {
     this.#read(out.length);
-    if (this.ooo.isEmpty) this.recvBuf.trim(4096);
+    if (this.ooo.isEmpty) this.recvBuf.trim(4096); // DESIGN memory: drained, it gives back what a burst grew
     return out;
   }
 
