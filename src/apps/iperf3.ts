@@ -20,6 +20,7 @@ import type { Host } from '../api/host.js';
 import type { Server } from '../api/net-server.js';
 import type { Socket } from '../api/net-socket.js';
 import { TcpLayer } from '../tcp/layer.js';
+import { bytesEqual } from '../wire/address.js';
 
 export const IPERF3_PORT = 5201;
 
@@ -521,7 +522,7 @@ export class Iperf3Server {
       r.push(c);
       if (r.length < COOKIE_SIZE) return;
       const cookie = r.take(COOKIE_SIZE)!;
-      if (t.cookie === undefined || !equal(cookie, t.cookie) || t.state !== Iperf3State.CREATE_STREAMS) {
+      if (t.cookie === undefined || !bytesEqual(cookie, 0, t.cookie, 0, COOKIE_SIZE) || t.state !== Iperf3State.CREATE_STREAMS) {
         s.end(Uint8Array.of(Iperf3State.ACCESS_DENIED & 0xff));
         return;
       }
@@ -534,12 +535,6 @@ export class Iperf3Server {
     this.#test?.finish('error');
     this.#server.close();
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Starts an iperf3 server on `host` (port 5201 unless given). */

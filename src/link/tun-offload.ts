@@ -46,6 +46,24 @@ export function txVnetHeader(): Uint8Array {
 }
 
 /**
+ * Offset of the TCP header in an IPv4 packet, or an IPv6 packet whose first next header is TCP,
+ * holding at least a whole base TCP header; -1 for anything else.
+ */
+function tcpHeaderOffset(packet: Uint8Array): number {
+  if (packet.length < 20) return -1;
+  const v = packet[0]! >> 4;
+  let l4: number;
+  if (v === 4) {
+    l4 = (packet[0]! & 0x0f) * 4;
+    if (packet[9] !== 6) return -1;
+  } else if (v === 6) {
+    l4 = 40;
+    if (packet[6] !== 6) return -1;
+  } else return -1;
+  return l4 >= 20 && packet.length >= l4 + 20 ? l4 : -1;
+}
+
+/**
  * Whether the kernel vouches for the TCP checksum of `packet` (the bytes after the virtio header):
  * DATA_VALID (already verified), or NEEDS_CSUM on a TCP segment whose partial sum sits in the TCP
  * checksum field (csum_start at the TCP header, csum_offset 16): a segment built on this machine
@@ -53,17 +71,8 @@ export function txVnetHeader(): Uint8Array {
  * (stack/link-verified.ts) and its partial sum need not be finished. Anything else: false.
  */
 export function kernelVouchesTcpChecksum(h: VnetHeader, packet: Uint8Array): boolean {
-  if (packet.length < 20) return false;
-  const v = packet[0]! >> 4;
-  let l4: number;
-  if (v === 4) {
-    l4 = (packet[0]! & 0x0f) * 4;
-    if (packet[9] !== 6) return false;
-  } else if (v === 6) {
-    l4 = 40;
-    if (packet[6] !== 6) return false;
-  } else return false;
-  if (l4 < 20 || packet.length < l4 + 20) return false;
+  const l4 = tcpHeaderOffset(packet);
+  if (l4 < 0) return false;
   if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) return h.csumStart === l4 && h.csumOffset === 16;
   return (h.flags & VIRTIO_NET_HDR_F_DATA_VALID) !== 0;
 }
@@ -116,21 +125,11 @@ export function completePacket(h: VnetHeader, packet: Uint8Array, leavePartial =
  */
 export function copyWithTcpChecksum(packet: Uint8Array): Uint8Array {
   const c = packet.slice();
-  if (c.length < 20) return c;
-  const v = c[0]! >> 4;
-  let l4: number;
-  let src: Uint8Array;
-  let dst: Uint8Array;
-  if (v === 4 && c[9] === 6) {
-    l4 = (c[0]! & 0x0f) * 4;
-    src = c.subarray(12, 16);
-    dst = c.subarray(16, 20);
-  } else if (v === 6 && c.length >= 40 && c[6] === 6) {
-    l4 = 40;
-    src = c.subarray(8, 24);
-    dst = c.subarray(24, 40);
-  } else return c;
-  if (l4 < 20 || c.length < l4 + 20) return c;
+  const l4 = tcpHeaderOffset(c);
+  if (l4 < 0) return c;
+  const v4 = c[0]! >> 4 === 4;
+  const src = v4 ? c.subarray(12, 16) : c.subarray(8, 24);
+  const dst = v4 ? c.subarray(16, 20) : c.subarray(24, 40);
   c[l4 + 16] = 0;
   c[l4 + 17] = 0;
   const sum = transportChecksum(c, l4, c.length - l4, src, dst, 6);

@@ -5,6 +5,7 @@
 
 import type { OutboundPacket } from '../stack/types.js';
 import { splitTcpSegments } from '../wire/tcp-gso.js';
+import { bytesEqual } from '../wire/address.js';
 import { loadTunAddon, openError, TunUnavailableError, type TunAddon } from './tun-addon.js';
 import { coalesceForTso, DATA_VALID_HEADER, superSegmentHeader } from './tun-gso.js';
 import { markTransportChecksumVerified } from '../stack/link-verified.js';
@@ -59,12 +60,6 @@ export function lendableTcp(b: Uint8Array, start: number, end: number): boolean 
     if (b[start + 6] !== 6) return false;
   } else return false;
   return len >= l4 + 20 && (b[start + l4 + 13]! & 0x02) === 0;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export class TunDevice {
@@ -236,7 +231,7 @@ export class TunDevice {
         const n = out[j]!;
         if (n.gsoSize !== size) break;
         const h = superSegmentHeader(n.packet, size);
-        if (h === undefined || !sameBytes(h, hdr)) break;
+        if (h === undefined || h.length !== hdr.length || !bytesEqual(h, 0, hdr, 0, hdr.length)) break;
         group.push(n.packet);
       }
       const w = this.addon.writeBatch(this.fd, group, hdr);
